@@ -1,0 +1,174 @@
+import type pg from "pg";
+import { hashPassword } from "../src/auth/password.ts";
+import { slugify } from "../src/slug.ts";
+
+/**
+ * Deterministic demo data: the same sizes give the same rows on every machine.
+ * Rows go in with batched INSERT ... SELECT FROM unnest(...) (a few statements per
+ * thousand rows), so 1,000 users / 10,000 posts / 50,000 comments take seconds.
+ */
+export interface SeedSizes {
+  users: number;
+  posts: number;
+  comments: number;
+  likesPerPost: number;
+  followsPerUser: number;
+}
+
+export const DEMO_SIZES: SeedSizes = { users: 50, posts: 300, comments: 1_200, likesPerPost: 4, followsPerUser: 5 };
+export const DEMO_PASSWORD = "password";
+
+const BATCH = 5_000;
+const EPOCH = Date.UTC(2026, 0, 1);
+const TAGS = [
+  "GraphQL", "TypeScript", "PostgreSQL", "Node.js", "Performance", "Redis", "Prisma", "Testing",
+  "DevOps", "Security", "React", "Rust", "Go", "Kubernetes", "Observability", "Databases",
+  "Caching", "API Design", "Open Source", "Career",
+];
+const WORDS = (
+  "fast query schema cache index resolver batch loader trace metric latency throughput pool " +
+  "cursor page edge node field type mutation subscription worker job queue retry timeout " +
+  "backoff circuit breaker stream socket token secret deploy release migrate seed bench"
+).split(" ");
+
+export type SeedProgress = (table: string, done: number, total: number) => void;
+
+/** A small seeded PRNG (mulberry32): deterministic across runs and platforms. */
+function random(seed: number) {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  return {
+    int: (max: number) => Math.floor(next() * max),
+    words: (count: number) => Array.from({ length: count }, () => WORDS[Math.floor(next() * WORDS.length)]).join(" "),
+  };
+}
+
+async function insertBatches(
+  client: pg.ClientBase,
+  table: string,
+  columns: { name: string; type: string }[],
+  total: number,
+  row: (index: number) => unknown[],
+  progress?: SeedProgress,
+): Promise<void> {
+  const list = columns.map((column) => `"${column.name}"`).join(", ");
+  const params = columns.map((column, i) => `$${i + 1}::${column.type}[]`).join(", ");
+  const sql = `INSERT INTO "${table}" (${list}) SELECT * FROM unnest(${params}) ON CONFLICT DO NOTHING`;
+  for (let start = 0; start < total; start += BATCH) {
+    const end = Math.min(total, start + BATCH);
+    const values: unknown[][] = columns.map(() => []);
+    for (let i = start; i < end; i++) {
+      row(i).forEach((value, c) => values[c]?.push(value));
+    }
+    await client.query(sql, values);
+    progress?.(table, end, total);
+  }
+}
+
+const at = (minutes: number) => new Date(EPOCH + minutes * 60_000).toISOString();
+
+export async function seedDatabase(client: pg.ClientBase, sizes: SeedSizes, progress?: SeedProgress): Promise<void> {
+  const rng = random(42);
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  await client.query("BEGIN");
+  try {
+    await insertBatches(
+      client,
+      "tags",
+      [{ name: "id", type: "int" }, { name: "slug", type: "text" }, { name: "name", type: "text" }],
+      TAGS.length,
+      (i) => [i + 1, slugify(TAGS[i] as string), TAGS[i]],
+      progress,
+    );
+    await insertBatches(
+      client,
+      "users",
+      [
+        { name: "id", type: "int" }, { name: "handle", type: "text" }, { name: "email", type: "text" },
+        { name: "name", type: "text" }, { name: "bio", type: "text" }, { name: "password_hash", type: "text" },
+        { name: "created_at", type: "timestamptz" }, { name: "updated_at", type: "timestamptz" },
+      ],
+      sizes.users,
+      (i) => {
+        const n = i + 1;
+        return [n, `user${n}`, `user${n}@example.com`, `User ${n}`, `I write about ${rng.words(3)}.`, passwordHash, at(n), at(n)];
+      },
+      progress,
+    );
+    await insertBatches(
+      client,
+      "posts",
+      [
+        { name: "id", type: "int" }, { name: "author_id", type: "int" }, { name: "title", type: "text" },
+        { name: "body", type: "text" }, { name: "created_at", type: "timestamptz" }, { name: "updated_at", type: "timestamptz" },
+      ],
+      sizes.posts,
+      (i) => {
+        const n = i + 1;
+        const title = rng.words(4);
+        return [n, 1 + rng.int(sizes.users), title[0]?.toUpperCase() + title.slice(1), rng.words(40), at(10_000 + n), at(10_000 + n)];
+      },
+      progress,
+    );
+    await insertBatches(
+      client,
+      "_PostToTag",
+      [{ name: "A", type: "int" }, { name: "B", type: "int" }],
+      sizes.posts * 2,
+      (i) => [1 + Math.floor(i / 2), 1 + rng.int(TAGS.length)],
+      progress,
+    );
+    await insertBatches(
+      client,
+      "comments",
+      [
+        { name: "id", type: "int" }, { name: "post_id", type: "int" }, { name: "author_id", type: "int" },
+        { name: "body", type: "text" }, { name: "created_at", type: "timestamptz" },
+      ],
+      sizes.comments,
+      (i) => [i + 1, 1 + rng.int(sizes.posts), 1 + rng.int(sizes.users), rng.words(12), at(100_000 + i)],
+      progress,
+    );
+    await insertBatches(
+      client,
+      "likes",
+      [{ name: "user_id", type: "int" }, { name: "post_id", type: "int" }],
+      sizes.posts * sizes.likesPerPost,
+      (i) => [1 + rng.int(sizes.users), 1 + Math.floor(i / sizes.likesPerPost)],
+      progress,
+    );
+    await insertBatches(
+      client,
+      "follows",
+      [{ name: "follower_id", type: "int" }, { name: "followee_id", type: "int" }],
+      sizes.users * sizes.followsPerUser,
+      (i) => {
+        const follower = 1 + Math.floor(i / sizes.followsPerUser);
+        const followee = 1 + ((follower + 1 + rng.int(sizes.users - 1)) % sizes.users);
+        return [follower, followee === follower ? (follower % sizes.users) + 1 : followee];
+      },
+      progress,
+    );
+    // Explicit ids were inserted: move the sequences past them.
+    for (const table of ["users", "posts", "comments", "tags"]) {
+      await client.query(
+        `SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), GREATEST((SELECT max(id) FROM "${table}"), 1))`,
+      );
+    }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK");
+    throw error;
+  }
+}
+
+export async function isEmpty(client: pg.ClientBase): Promise<boolean> {
+  const result = await client.query(`SELECT NOT EXISTS (SELECT 1 FROM "users") AS empty`);
+  return Boolean(result.rows[0]?.empty);
+}

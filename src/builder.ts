@@ -1,0 +1,55 @@
+import SchemaBuilder from "@pothos/core";
+import DataloaderPlugin from "@pothos/plugin-dataloader";
+import PrismaPlugin from "@pothos/plugin-prisma";
+import RelayPlugin from "@pothos/plugin-relay";
+import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import type { Context } from "./context.ts";
+import { badInput, unauthenticated } from "./errors.ts";
+import type PrismaTypes from "./generated/pothos-prisma-types.ts";
+import { getDatamodel } from "./generated/pothos-prisma-types.ts";
+
+/** Page sizes: what a connection returns without `first`, and the most it returns with it. */
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  PrismaTypes: PrismaTypes;
+  AuthScopes: { loggedIn: boolean };
+  Scalars: { DateTime: { Input: Date; Output: Date } };
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
+}>({
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  scopeAuth: {
+    authScopes: (context) => ({ loggedIn: context.viewerId !== null }),
+    unauthorizedError: () => unauthenticated(),
+  },
+  prisma: {
+    client: (context) => context.prisma,
+    dmmf: getDatamodel(),
+    filterConnectionTotalCount: true,
+    defaultConnectionSize: DEFAULT_PAGE_SIZE,
+    maxConnectionSize: MAX_PAGE_SIZE,
+    onUnusedQuery: process.env.NODE_ENV === "production" ? null : "warn",
+  },
+  relay: {
+    clientMutationId: "omit",
+    cursorType: "String",
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
+    decodeGlobalID: decodeGlobalId,
+  },
+});
+
+/** Global ids are base64url("Type:id"); anything else is the client's mistake, not ours. */
+function decodeGlobalId(globalId: string): { typename: string; id: string } {
+  const decoded = Buffer.from(globalId, "base64").toString("utf8");
+  const separator = decoded.indexOf(":");
+  const typename = decoded.slice(0, separator);
+  const id = decoded.slice(separator + 1);
+  if (separator <= 0 || !/^[A-Z][A-Za-z]*$/.test(typename) || !/^[1-9]\d{0,9}$/.test(id)) {
+    throw badInput(`Invalid id: ${JSON.stringify(globalId)}`);
+  }
+  return { typename, id };
+}

@@ -1,0 +1,110 @@
+import { z } from "zod";
+
+/**
+ * Every environment variable Sokudo reads, validated once at start.
+ * A bad value throws ConfigError naming the variable and what it expected.
+ */
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// URL");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: port.default(4000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DATABASE_URL: postgresUrl.optional(),
+  EMBEDDED_PG_DIR: z.string().min(1).default(".data/postgres"),
+  EMBEDDED_PG_PORT: port.default(54329),
+  AUTH_SECRET: z.string().min(32, "at least 32 characters").optional(),
+  AUTH_TOKEN_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
+  DB_POOL_MIN: nonNegativeInt.default(2),
+  DB_POOL_MAX: positiveInt.default(10),
+  DB_POOL_CONNECTION_TIMEOUT_MS: positiveInt.default(5_000),
+  DB_POOL_IDLE_TIMEOUT_MS: positiveInt.default(30_000),
+  DB_POOL_MAX_LIFETIME_SECONDS: positiveInt.default(3_600),
+  DB_STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
+  GRAPHQL_MAX_DEPTH: positiveInt.default(12),
+  GRAPHQL_MAX_TOKENS: positiveInt.default(2_000),
+  GRAPHQL_MAX_ALIASES: positiveInt.default(30),
+  GRAPHQL_MAX_BODY_BYTES: positiveInt.default(100_000),
+});
+
+export type Env = z.input<typeof schema>;
+
+export interface Config {
+  env: "development" | "production" | "test";
+  host: string;
+  port: number;
+  logLevel: string;
+  /** Unset means: start the embedded PostgreSQL (only `start`, `migrate`, `seed` allow that). */
+  databaseUrl: string | undefined;
+  embeddedPostgres: { dataDir: string; port: number };
+  auth: { secret: string | undefined; tokenTtlSeconds: number };
+  pool: {
+    min: number;
+    max: number;
+    connectionTimeoutMs: number;
+    idleTimeoutMs: number;
+    maxLifetimeSeconds: number;
+    statementTimeoutMs: number;
+  };
+  limits: {
+    maxDepth: number;
+    maxTokens: number;
+    maxAliases: number;
+    maxBodyBytes: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in schema.shape && value !== undefined && value !== ""),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]);
+      return `${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  if (e.DB_POOL_MIN > e.DB_POOL_MAX) {
+    throw new ConfigError(
+      `Invalid configuration:\n  DB_POOL_MIN=${e.DB_POOL_MIN}: must not exceed DB_POOL_MAX=${e.DB_POOL_MAX}`,
+    );
+  }
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    databaseUrl: e.DATABASE_URL,
+    embeddedPostgres: { dataDir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT },
+    auth: { secret: e.AUTH_SECRET, tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS },
+    pool: {
+      min: e.DB_POOL_MIN,
+      max: e.DB_POOL_MAX,
+      connectionTimeoutMs: e.DB_POOL_CONNECTION_TIMEOUT_MS,
+      idleTimeoutMs: e.DB_POOL_IDLE_TIMEOUT_MS,
+      maxLifetimeSeconds: e.DB_POOL_MAX_LIFETIME_SECONDS,
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    },
+    limits: {
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
+    },
+  };
+}

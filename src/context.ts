@@ -1,0 +1,35 @@
+import type { YogaInitialContext } from "graphql-yoga";
+import type { TokenService } from "./auth/token.ts";
+import type { PrismaClient } from "./db.ts";
+import { clientError } from "./errors.ts";
+import { createLoaders, type Loaders } from "./loaders.ts";
+
+/** What every request shares with the resolvers; built once per request. */
+export interface Context {
+  prisma: PrismaClient;
+  tokens: TokenService;
+  /** The logged-in user's id, or null for an anonymous request. */
+  viewerId: number | null;
+  loaders: Loaders;
+}
+
+export interface ContextDependencies {
+  prisma: PrismaClient;
+  tokens: TokenService;
+}
+
+export function createContextFactory(deps: ContextDependencies) {
+  return async ({ request }: YogaInitialContext): Promise<Context> => {
+    const viewerId = await viewerIdFrom(request.headers.get("authorization"), deps.tokens);
+    return { prisma: deps.prisma, tokens: deps.tokens, viewerId, loaders: createLoaders(deps.prisma, viewerId) };
+  };
+}
+
+/** No header: anonymous. A header with a bad or expired token: UNAUTHENTICATED, never silently anonymous. */
+async function viewerIdFrom(header: string | null, tokens: TokenService): Promise<number | null> {
+  if (!header) return null;
+  const token = header.match(/^Bearer\s+(\S+)$/i)?.[1];
+  const viewerId = token ? await tokens.verify(token) : null;
+  if (viewerId === null) throw clientError("UNAUTHENTICATED", "Invalid or expired token");
+  return viewerId;
+}

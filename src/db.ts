@@ -1,0 +1,53 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import type { Config } from "./config.ts";
+import { PrismaClient } from "./generated/prisma/client.ts";
+import type { Logger } from "./logger.ts";
+import { CountingClient } from "./sql-stats.ts";
+
+export type { PrismaClient };
+
+export interface Database {
+  prisma: PrismaClient;
+  /** The pool Prisma and raw SQL share; every client counts its statements. */
+  pool: pg.Pool;
+  /** Opens `pool.min` connections so the first requests do not pay for them. */
+  warm(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createPool(url: string, pool: Config["pool"], logger?: Logger): pg.Pool {
+  const instance = new pg.Pool({
+    connectionString: url,
+    Client: CountingClient,
+    min: pool.min,
+    max: pool.max,
+    connectionTimeoutMillis: pool.connectionTimeoutMs,
+    idleTimeoutMillis: pool.idleTimeoutMs,
+    maxLifetimeSeconds: pool.maxLifetimeSeconds,
+    statement_timeout: pool.statementTimeoutMs,
+    application_name: "sokudo",
+  });
+  instance.on("error", (error) => logger?.warn({ err: error }, "idle PostgreSQL connection failed"));
+  return instance;
+}
+
+export function createDatabase(url: string, poolConfig: Config["pool"], logger?: Logger): Database {
+  const pool = createPool(url, poolConfig, logger);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  let closed = false;
+  return {
+    prisma,
+    pool,
+    async warm() {
+      const clients = await Promise.all(Array.from({ length: poolConfig.min }, () => pool.connect()));
+      for (const client of clients) client.release();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

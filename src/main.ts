@@ -1,0 +1,155 @@
+import path from "node:path";
+import pg from "pg";
+import { DEMO_SIZES, isEmpty, type SeedSizes, seedDatabase } from "../prisma/seed.ts";
+import { loadOrCreateSecret } from "./auth/secret.ts";
+import { createTokenService } from "./auth/token.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { createDatabase } from "./db.ts";
+import { startEmbeddedPostgres } from "./embedded/postgres.ts";
+import { createLogger, type Logger } from "./logger.ts";
+import { applyMigrations, pendingMigrations } from "./migrate/apply.ts";
+import { createYogaServer, listen } from "./server.ts";
+import { onShutdown, shutdown, shutdownOnSignals } from "./shutdown.ts";
+
+const USAGE = `Usage: node src/main.ts <command>
+  start     all-in-one for development: embedded PostgreSQL unless DATABASE_URL is set,
+            migrations, demo data when empty, API with GraphiQL
+  serve     API only, for production: DATABASE_URL and AUTH_SECRET required
+  migrate   apply pending migrations (DATABASE_URL, or the embedded PostgreSQL)
+  seed      insert demo data: --users N --posts N --comments N (DATABASE_URL, or embedded)`;
+
+const [major] = process.versions.node.split(".").map(Number);
+if ((major ?? 0) < 22) {
+  console.error(`Sokudo needs Node.js 22 or newer; this is ${process.version}. Run it through npm scripts (npm start).`);
+  process.exit(1);
+}
+
+/** The database to use: DATABASE_URL, or the embedded PostgreSQL started (and stopped on shutdown) here. */
+async function resolveDatabaseUrl(config: Config, logger: Logger): Promise<string> {
+  if (config.databaseUrl) return config.databaseUrl;
+  const { dataDir, port } = config.embeddedPostgres;
+  logger.info(`starting embedded PostgreSQL (data in ${path.resolve(dataDir)}, port ${port})`);
+  const embedded = await startEmbeddedPostgres({
+    dataDir,
+    port,
+    database: "sokudo",
+    onLog: (line) => logger.debug({ postgres: line }),
+  });
+  onShutdown("embedded PostgreSQL", () => embedded.stop());
+  logger.info(`embedded PostgreSQL ready at ${embedded.url.replace(/:[^:@/]+@/, ":***@")}`);
+  return embedded.url;
+}
+
+async function migrate(url: string, logger: Logger): Promise<void> {
+  const applied = await applyMigrations(url);
+  logger.info(applied.length > 0 ? `applied migrations: ${applied.join(", ")}` : "migrations: up to date");
+}
+
+async function seed(url: string, sizes: SeedSizes, options: { onlyIfEmpty: boolean; logger: Logger }) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    if (options.onlyIfEmpty && !(await isEmpty(client))) return false;
+    if (!options.onlyIfEmpty && !(await isEmpty(client))) {
+      throw new Error("The database already has users; seed an empty database (npm run migrate on a new one).");
+    }
+    const started = Date.now();
+    await seedDatabase(client, sizes, progressBar);
+    process.stderr.write("\n");
+    options.logger.info(
+      `seeded ${sizes.users} users, ${sizes.posts} posts, ${sizes.comments} comments in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    return true;
+  } finally {
+    await client.end();
+  }
+}
+
+function progressBar(table: string, done: number, total: number): void {
+  const width = 30;
+  const filled = Math.round((done / Math.max(total, 1)) * width);
+  process.stderr.write(`\r  [${"#".repeat(filled)}${".".repeat(width - filled)}] ${table.padEnd(10)} ${done}/${total}   `);
+}
+
+function seedSizes(args: string[]): SeedSizes {
+  const sizes = { ...DEMO_SIZES, users: 1_000, posts: 10_000, comments: 50_000 };
+  for (let i = 0; i < args.length; i += 2) {
+    const flag = args[i]?.replace(/^--/, "") as keyof SeedSizes | undefined;
+    const value = Number(args[i + 1]);
+    if (!flag || !(flag in sizes) || !Number.isInteger(value) || value < 0) {
+      throw new ConfigError(`seed: expected --users N --posts N --comments N, got ${JSON.stringify(args.join(" "))}`);
+    }
+    sizes[flag] = value;
+  }
+  if (sizes.users < 2 && sizes.posts > 0) throw new ConfigError("seed: posts need at least 2 users");
+  return sizes;
+}
+
+async function serveApi(config: Config, url: string, secret: string, logger: Logger) {
+  const db = createDatabase(url, config.pool, logger);
+  onShutdown("database pool", () => db.close());
+  await db.warm();
+  const yoga = createYogaServer({ config, db, tokens: createTokenService(secret, config.auth.tokenTtlSeconds), logger });
+  const http = await listen(yoga, config.host, config.port);
+  onShutdown("HTTP server", () => http.close());
+  return http;
+}
+
+async function main(command: string | undefined, args: string[]): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config);
+  shutdownOnSignals((message) => logger.info(message));
+
+  switch (command) {
+    case "start": {
+      const url = await resolveDatabaseUrl(config, logger);
+      await migrate(url, logger);
+      if (await seed(url, DEMO_SIZES, { onlyIfEmpty: true, logger })) {
+        logger.info(`demo data: log in as user1@example.com with password "password"`);
+      }
+      let secret = config.auth.secret;
+      if (!secret) {
+        const file = path.join(path.dirname(path.resolve(config.embeddedPostgres.dataDir)), "auth-secret");
+        const loaded = await loadOrCreateSecret(file);
+        secret = loaded.secret;
+        logger.info(`AUTH_SECRET not set: ${loaded.created ? "generated one" : "using the generated one"} in ${file}`);
+      }
+      const http = await serveApi(config, url, secret, logger);
+      logger.info(`Sokudo ready: GraphiQL at ${http.url}/graphql, health at ${http.url}/healthz and ${http.url}/readyz`);
+      return;
+    }
+    case "serve": {
+      if (!config.databaseUrl) throw new ConfigError("Invalid configuration:\n  DATABASE_URL: required by `serve`");
+      if (!config.auth.secret) throw new ConfigError("Invalid configuration:\n  AUTH_SECRET: required by `serve`");
+      const client = new pg.Client({ connectionString: config.databaseUrl });
+      await client.connect();
+      const pending = await pendingMigrations(client).finally(() => client.end());
+      if (pending.length > 0) logger.warn(`pending migrations (run npm run migrate): ${pending.join(", ")}`);
+      const http = await serveApi(config, config.databaseUrl, config.auth.secret, logger);
+      logger.info(`Sokudo API listening at ${http.url}/graphql`);
+      return;
+    }
+    case "migrate": {
+      await migrate(await resolveDatabaseUrl(config, logger), logger);
+      await shutdown();
+      return;
+    }
+    case "seed": {
+      const sizes = seedSizes(args);
+      const url = await resolveDatabaseUrl(config, logger);
+      await migrate(url, logger);
+      await seed(url, sizes, { onlyIfEmpty: false, logger });
+      await shutdown();
+      return;
+    }
+    default:
+      console.error(USAGE);
+      process.exitCode = command ? 2 : 0;
+  }
+}
+
+main(process.argv[2], process.argv.slice(3)).catch(async (error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  await shutdown();
+  process.exit(1);
+});

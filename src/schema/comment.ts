@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { builder } from "../builder.ts";
+import { withPrismaErrors } from "../errors.ts";
+import { PostRef } from "./post.ts";
+import { fields, parseInput } from "./validation.ts";
+
+builder.prismaNode("Comment", {
+  id: { field: "id" },
+  fields: (t) => ({
+    body: t.exposeString("body"),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    author: t.relation("author"),
+    post: t.relation("post"),
+  }),
+});
+
+const AddCommentInput = builder.inputType("AddCommentInput", {
+  fields: (t) => ({
+    postId: t.globalID({ required: true, for: PostRef }),
+    body: t.string({ required: true }),
+  }),
+});
+
+const commentInput = z.object({ body: fields.commentBody });
+
+builder.mutationFields((t) => ({
+  addComment: t.prismaField({
+    type: "Comment",
+    authScopes: { loggedIn: true },
+    args: { input: t.arg({ type: AddCommentInput, required: true }) },
+    resolve: (query, _root, args, context) => {
+      const { body } = parseInput(commentInput, { body: args.input.body });
+      return withPrismaErrors("Post", () =>
+        context.prisma.comment.create({
+          ...query,
+          data: {
+            body,
+            post: { connect: { id: Number(args.input.postId.id) } },
+            author: { connect: { id: context.viewerId as number } },
+          },
+        }),
+      );
+    },
+  }),
+}));

@@ -1,0 +1,10 @@
+import { builder } from "../builder.ts";
+import "./root.ts";
+import "./user.ts";
+import "./post.ts";
+import "./comment.ts";
+import "./tag.ts";
+import "./social.ts";
+import "./auth.ts";
+
+export const schema = builder.toSchema({ sortSchema: true });

@@ -1,0 +1,56 @@
+import { builder } from "../builder.ts";
+import type { PrismaClient } from "../db.ts";
+import { notFound } from "../errors.ts";
+
+export const UserRef = builder.prismaNode("User", {
+  id: { field: "id" },
+  fields: (t) => ({
+    handle: t.exposeString("handle"),
+    name: t.exposeString("name"),
+    bio: t.exposeString("bio"),
+    email: t.string({
+      nullable: true,
+      description: "Only the user themself sees their email; null for everyone else.",
+      select: { email: true },
+      resolve: (user, _args, context) => (context.viewerId === user.id ? user.email : null),
+    }),
+    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    posts: t.relatedConnection("posts", { cursor: "id", query: { orderBy: { id: "desc" } } }),
+    postCount: t.relationCount("posts"),
+    followerCount: t.relationCount("followers"),
+    followingCount: t.relationCount("following"),
+  }),
+});
+
+builder.queryFields((t) => ({
+  viewer: t.prismaField({
+    type: "User",
+    nullable: true,
+    description: "The logged-in user, or null without a valid token.",
+    resolve: (query, _root, _args, context) =>
+      context.viewerId === null ? null : context.prisma.user.findUnique({ ...query, where: { id: context.viewerId } }),
+  }),
+  user: t.prismaField({
+    type: "User",
+    nullable: true,
+    description: "The user with this handle; null and a NOT_FOUND error when there is none.",
+    args: { handle: t.arg.string({ required: true }) },
+    resolve: async (query, _root, args, context) => {
+      const user = await context.prisma.user.findUnique({ ...query, where: { handle: args.handle } });
+      if (!user) throw notFound(`User @${args.handle}`);
+      return user;
+    },
+  }),
+  users: t.prismaConnection({
+    type: "User",
+    cursor: "id",
+    resolve: (query, _root, _args, context) => context.prisma.user.findMany({ ...query, orderBy: { id: "asc" } }),
+  }),
+}));
+
+/** Resolves a handle to a user id, or NOT_FOUND. */
+export async function userIdByHandle(prisma: PrismaClient, handle: string): Promise<number> {
+  const user = await prisma.user.findUnique({ where: { handle }, select: { id: true } });
+  if (!user) throw notFound(`User @${handle}`);
+  return user.id;
+}

@@ -1,0 +1,29 @@
+import type { Plugin } from "graphql-yoga";
+import { runWithSqlStats, SqlStats } from "./sql-stats.ts";
+
+const statsByRequest = new WeakMap<Request, SqlStats>();
+
+/**
+ * Runs each request inside its own SqlStats scope and reports the SQL it cost in a
+ * `Server-Timing` header (visible in browser devtools):
+ *   Server-Timing: sql;dur=3.21;desc="4 statements"
+ */
+export function useServerTiming(): Plugin {
+  return {
+    instrumentation: {
+      request({ request }, wrapped) {
+        const stats = new SqlStats();
+        statsByRequest.set(request, stats);
+        return runWithSqlStats(stats, wrapped);
+      },
+    },
+    onResponse({ request, response }) {
+      const stats = statsByRequest.get(request);
+      if (!stats) return;
+      response.headers.append(
+        "Server-Timing",
+        `sql;dur=${stats.durationMs.toFixed(2)};desc="${stats.statements} statement${stats.statements === 1 ? "" : "s"}"`,
+      );
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { createServer as createHttpServer, type Server } from "node:http";
+import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
+import { PothosValidationError } from "@pothos/core";
+import { GraphQLError } from "graphql";
+import { createYoga, maskError as yogaMaskError, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import type { TokenService } from "./auth/token.ts";
+import type { Config } from "./config.ts";
+import { type Context, createContextFactory } from "./context.ts";
+import type { Database } from "./db.ts";
+import { renderSokudoGraphiQL } from "./graphiql.ts";
+import type { Logger } from "./logger.ts";
+import { pendingMigrations } from "./migrate/apply.ts";
+import { schema } from "./schema/index.ts";
+import { useServerTiming } from "./server-timing.ts";
+
+export interface ServerDependencies {
+  config: Config;
+  db: Database;
+  tokens: TokenService;
+  logger: Logger;
+}
+
+export type SokudoYoga = YogaServerInstance<Record<string, unknown>, Context>;
+
+export function createYogaServer({ config, db, tokens, logger }: ServerDependencies): SokudoYoga {
+  const development = config.env !== "production";
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    context: createContextFactory({ prisma: db.prisma, tokens }),
+    graphqlEndpoint: "/graphql",
+    landingPage: false,
+    graphiql: development,
+    renderGraphiQL: renderSokudoGraphiQL,
+    maxRequestBodySize: config.limits.maxBodyBytes,
+    logging: logger,
+    maskedErrors: {
+      isDev: development,
+      maskError: (error, message, isDev) => exposeExpectedError(error) ?? yogaMaskError(error, message, isDev),
+    },
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: config.limits.maxDepth, exposeLimits: true },
+        maxTokens: { n: config.limits.maxTokens, exposeLimits: true },
+        maxAliases: { n: config.limits.maxAliases, exposeLimits: true },
+        costLimit: { enabled: false },
+        maxDirectives: { n: 50, exposeLimits: true },
+        blockFieldSuggestion: { enabled: !development },
+      }),
+      useServerTiming(),
+      useHealthChecks(db),
+    ],
+  });
+}
+
+/** Errors our own code means for the client: Pothos argument validation and a saturated pool. */
+function exposeExpectedError(error: unknown): GraphQLError | undefined {
+  if (!(error instanceof GraphQLError)) return undefined;
+  const original = error.originalError;
+  if (original instanceof PothosValidationError) {
+    return new GraphQLError(original.message, {
+      nodes: error.nodes,
+      path: error.path,
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+  }
+  if (original instanceof Error && /timeout exceeded when trying to connect/i.test(original.message)) {
+    return new GraphQLError("The database is busy; try again shortly", {
+      nodes: error.nodes,
+      path: error.path,
+      extensions: { code: "DATABASE_UNAVAILABLE" },
+    });
+  }
+  return undefined;
+}
+
+/** GET /healthz: the process is alive. GET /readyz: the database answers and no migration is pending. */
+function useHealthChecks(db: Database): Plugin {
+  return {
+    async onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname === "/healthz") {
+        endResponse(fetchAPI.Response.json({ status: "ok" }));
+      } else if (url.pathname === "/readyz") {
+        const client = await db.pool.connect().catch(() => null);
+        if (!client) {
+          endResponse(fetchAPI.Response.json({ status: "unavailable", database: "unreachable" }, { status: 503 }));
+          return;
+        }
+        try {
+          const pending = await pendingMigrations(client);
+          const ready = pending.length === 0;
+          endResponse(
+            fetchAPI.Response.json(
+              { status: ready ? "ok" : "unavailable", database: "ok", pendingMigrations: pending },
+              { status: ready ? 200 : 503 },
+            ),
+          );
+        } finally {
+          client.release();
+        }
+      }
+    },
+  };
+}
+
+export interface HttpServer {
+  server: Server;
+  url: string;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes idle sockets. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function listen(yoga: SokudoYoga, host: string, port: number): Promise<HttpServer> {
+  const server = createHttpServer(yoga);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const actualPort = typeof address === "object" && address ? address.port : port;
+  const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
+  return {
+    server,
+    url: `http://${shownHost}:${actualPort}`,
+    close: (graceMs = 10_000) =>
+      new Promise<void>((resolve) => {
+        const force = setTimeout(() => server.closeAllConnections(), graceMs).unref();
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,43 @@
+import type { TestProject } from "vitest/node";
+import { startEmbeddedPostgres } from "../../src/embedded/postgres.ts";
+import { applyMigrations, readMigrations } from "../../src/migrate/apply.ts";
+import { adminQuery, withDatabase } from "./pg-admin.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** URL of the PostgreSQL server's maintenance database, for CREATE/DROP DATABASE. */
+    pgAdminUrl: string;
+    /** A migrated database that each test file clones. */
+    templateDatabase: string;
+  }
+}
+
+/**
+ * Tests run on a real PostgreSQL: the DATABASE_URL server when set, otherwise an
+ * embedded one. Migrations are applied once to a template database; each test file
+ * clones it (CREATE DATABASE ... TEMPLATE), which takes milliseconds.
+ */
+export default async function setup(project: TestProject) {
+  let adminUrl: string;
+  let stopEmbedded: (() => Promise<void>) | undefined;
+  if (process.env.DATABASE_URL) {
+    adminUrl = withDatabase(process.env.DATABASE_URL, "postgres");
+  } else {
+    const embedded = await startEmbeddedPostgres({ dataDir: ".data/test-postgres", port: 54330, database: "postgres" });
+    adminUrl = embedded.adminUrl;
+    stopEmbedded = embedded.stop;
+  }
+  const migrations = await readMigrations();
+  const template = `sokudo_template_${migrations.at(-1)?.checksum.slice(0, 12) ?? "empty"}_${process.pid}`;
+  await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${template}"`);
+  await adminQuery(adminUrl, `CREATE DATABASE "${template}"`);
+  await applyMigrations(withDatabase(adminUrl, template));
+
+  project.provide("pgAdminUrl", adminUrl);
+  project.provide("templateDatabase", template);
+
+  return async () => {
+    await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
+    await stopEmbedded?.();
+  };
+}

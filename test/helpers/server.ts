@@ -1,0 +1,69 @@
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { type ExecutionResult, print } from "graphql";
+import { afterAll } from "vitest";
+import { createTokenService } from "../../src/auth/token.ts";
+import { type Config, loadConfig } from "../../src/config.ts";
+import { createDatabase, type Database } from "../../src/db.ts";
+import { createLogger } from "../../src/logger.ts";
+import { createYogaServer, type SokudoYoga } from "../../src/server.ts";
+import { useTestDatabase } from "./database.ts";
+
+export const TEST_SECRET = "test-secret-that-is-long-enough-for-hs256";
+
+export interface GraphQLResponse<T> extends ExecutionResult<T> {
+  status: number;
+  /** SQL statements the request sent, read from its Server-Timing header. */
+  statements: number;
+  headers: Headers;
+}
+
+export interface TestServer {
+  config: Config;
+  db: Database;
+  yoga: SokudoYoga;
+  url: string;
+  /** Runs an operation through yoga.fetch, in process. */
+  execute<T, V>(
+    document: TypedDocumentNode<T, V> | string,
+    options?: { variables?: V; token?: string | null },
+  ): Promise<GraphQLResponse<T>>;
+}
+
+/** A Sokudo server on this test file's own fresh database. */
+export async function useTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const url = await useTestDatabase();
+  const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: url, DB_POOL_MIN: "0", ...env });
+  const logger = createLogger(config);
+  const db = createDatabase(url, config.pool, logger);
+  afterAll(() => db.close());
+  const yoga = createYogaServer({ config, db, tokens: createTokenService(TEST_SECRET, 3600), logger });
+  return {
+    config,
+    db,
+    yoga,
+    url,
+    async execute(document, options = {}) {
+      const query = typeof document === "string" ? document : print(document);
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (options.token) headers.authorization = `Bearer ${options.token}`;
+      const response = await yoga.fetch("http://sokudo.test/graphql", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({ query, variables: options.variables ?? {} }),
+      });
+      const body = (await response.json()) as ExecutionResult<never>;
+      return { ...body, status: response.status, statements: statementsFrom(response.headers), headers: response.headers };
+    },
+  };
+}
+
+export function statementsFrom(headers: Headers): number {
+  const match = headers.get("server-timing")?.match(/sql;[^,]*desc="(\d+) statements?"/);
+  if (!match) throw new Error(`No SQL Server-Timing in response: ${headers.get("server-timing")}`);
+  return Number(match[1]);
+}
+
+/** The `extensions.code` of each error, in order. */
+export function errorCodes(result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) {
+  return (result.errors ?? []).map((error) => error.extensions?.code);
+}
