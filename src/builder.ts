@@ -17,10 +17,12 @@ export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;
   AuthScopes: { loggedIn: boolean };
   Scalars: { DateTime: { Input: Date; Output: Date } };
+  DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (context) => ({ loggedIn: context.viewerId !== null }),
     unauthorizedError: () => unauthenticated(),

@@ -3,7 +3,7 @@ import pg from "pg";
 import type { Config } from "./config.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import type { Logger } from "./logger.ts";
-import { CountingClient } from "./sql-stats.ts";
+import { CountingClient, CountingPool } from "./sql-stats.ts";
 
 export type { PrismaClient };
 
@@ -17,7 +17,7 @@ export interface Database {
 }
 
 export function createPool(url: string, pool: Config["pool"], logger?: Logger): pg.Pool {
-  const instance = new pg.Pool({
+  const instance = new CountingPool({
     connectionString: url,
     Client: CountingClient,
     min: pool.min,

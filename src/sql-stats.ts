@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from "node:async_hooks";
+import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 
@@ -38,13 +38,19 @@ export class CountingClient extends pg.Client {
     stats.statements += 1;
     if (stats.recordTexts) stats.texts.push(statementText(args[0]));
     const started = performance.now();
-    const result = query.apply(this, args);
-    if (result && typeof (result as Promise<unknown>).finally === "function") {
-      return (result as Promise<unknown>).finally(() => {
-        stats.durationMs += performance.now() - started;
-      });
+    const finish = () => {
+      stats.durationMs += performance.now() - started;
+    };
+    const callback = args.at(-1);
+    if (typeof callback === "function") {
+      args[args.length - 1] = (...results: unknown[]) => {
+        finish();
+        return callback(...results);
+      };
+      return query.apply(this, args);
     }
-    return result;
+    const result = query.apply(this, args);
+    return result instanceof Promise ? result.finally(finish) : result;
   }
 }
 
@@ -52,4 +58,18 @@ function statementText(arg: unknown): string {
   if (typeof arg === "string") return arg;
   if (arg && typeof arg === "object" && "text" in arg) return String((arg as { text: unknown }).text);
   return String(arg);
+}
+
+/**
+ * A pool whose connect callbacks run in the caller's async context. pg-pool hands a
+ * waiting caller its client from inside whichever request released it; without the
+ * binding, that caller's statements would be counted against the releasing request.
+ */
+export class CountingPool extends pg.Pool {
+  // biome-ignore lint/suspicious/noExplicitAny: mirrors pg.Pool#connect's overloads
+  override connect(...args: any[]): any {
+    const callback = args[0];
+    if (typeof callback === "function") return super.connect(AsyncResource.bind(callback));
+    return super.connect();
+  }
 }

@@ -38,7 +38,7 @@ export async function diffMigrationsToSchema(connectionString: string, dir = MIG
       exitCode: null,
       filters: { externalTables: [], externalEnums: [] },
     });
-    return isEmptyScript(result.stdout) ? "" : result.stdout;
+    return isEmptyScript(result.stdout) ? "" : (result.stdout ?? "");
   } finally {
     engine.free();
   }

@@ -9,6 +9,19 @@ import type { SchemaEngine } from "@prisma/schema-engine-wasm";
 import pg from "pg";
 import { parse } from "pg-connection-string";
 
+// The glue module holds the instance in module state: instantiate once per process.
+let wasmGlue: Promise<{ SchemaEngine: typeof SchemaEngine }> | undefined;
+
+async function loadWasm() {
+  const glueUrl = import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
+  const glue = await import(glueUrl);
+  const bytes = await readFile(new URL("schema_engine_bg.wasm", glueUrl));
+  const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": glue });
+  glue.__wbg_set_wasm(instance.exports);
+  (instance.exports.__wbindgen_start as () => void)();
+  return glue;
+}
+
 /**
  * Prisma's schema engine compiled to WebAssembly (npm: @prisma/schema-engine-wasm), driven
  * through @prisma/adapter-pg: Prisma's own migration SQL generator, with no native binary
@@ -19,12 +32,7 @@ export async function openSchemaEngine(options: {
   datamodel: { path: string; content: string };
   log?: (message: string) => void;
 }): Promise<SchemaEngine> {
-  const glueUrl = import.meta.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
-  const glue = await import(glueUrl);
-  const bytes = await readFile(new URL("schema_engine_bg.wasm", glueUrl));
-  const { instance } = await WebAssembly.instantiate(bytes, { "./schema_engine_bg.js": glue });
-  glue.__wbg_set_wasm(instance.exports);
-  (instance.exports.__wbindgen_start as () => void)();
+  const glue = await (wasmGlue ??= loadWasm());
 
   const adapter = bindMigrationAwareSqlAdapterFactory(migrationAdapter(options.connectionString));
   return glue.SchemaEngine.new(

@@ -1,0 +1,23 @@
+import type { CodegenConfig } from "@graphql-codegen/cli";
+
+// Typed documents (client preset) for the operations tests and benchmarks send,
+// generated from the committed schema.graphql: `npm run codegen`.
+const config: CodegenConfig = {
+  schema: "schema.graphql",
+  documents: ["test/**/*.ts", "bench/**/*.ts", "!test/gql/**"],
+  ignoreNoDocuments: true,
+  generates: {
+    "test/gql/": {
+      preset: "client",
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        emitLegacyCommonJSImports: false,
+        scalars: { DateTime: "string" },
+        enumsAsTypes: true,
+      },
+    },
+  },
+};
+
+export default config;

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.ts";
+
+describe("config", () => {
+  it("has working defaults for a fresh machine", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 4000, databaseUrl: undefined, env: "development" });
+    expect(config.pool).toMatchObject({ min: 2, max: 10 });
+  });
+
+  it("reads and converts the variables it knows", () => {
+    const config = loadConfig({ PORT: "8080", DATABASE_URL: "postgresql://u@h/db", DB_POOL_MAX: "50", DB_POOL_MIN: "10" });
+    expect(config).toMatchObject({ port: 8080, databaseUrl: "postgresql://u@h/db", pool: { min: 10, max: 50 } });
+  });
+
+  it.each([
+    [{ PORT: "http" }, /PORT="http"/],
+    [{ PORT: "70000" }, /PORT="70000"/],
+    [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL="mysql:\/\/x": .*postgres/],
+    [{ AUTH_SECRET: "short" }, /AUTH_SECRET="short": at least 32 characters/],
+    [{ NODE_ENV: "staging" }, /NODE_ENV="staging"/],
+    [{ DB_POOL_MIN: "20", DB_POOL_MAX: "5" }, /DB_POOL_MIN=20: must not exceed DB_POOL_MAX=5/],
+  ])("rejects %o with a message naming the variable", (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
