@@ -20,7 +20,11 @@ export const forbidden = (message: string) => clientError("FORBIDDEN", message);
 
 interface PrismaKnownError {
   code: string;
-  meta?: { target?: unknown; modelName?: string; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } };
+  meta?: {
+    target?: unknown;
+    modelName?: string;
+    driverAdapterError?: { cause?: { table?: string; constraint?: { fields?: string[]; index?: string } } };
+  };
 }
 
 function isPrismaKnownError(error: unknown): error is PrismaKnownError {
@@ -34,8 +38,14 @@ function isPrismaKnownError(error: unknown): error is PrismaKnownError {
 function uniqueFields(error: PrismaKnownError): string[] {
   const target = error.meta?.target;
   if (Array.isArray(target)) return target.map(String);
-  if (typeof target === "string") return [target];
-  return error.meta?.driverAdapterError?.cause?.constraint?.fields ?? [];
+  const cause = error.meta?.driverAdapterError?.cause;
+  if (cause?.constraint?.fields) return cause.constraint.fields;
+  // Driver adapters name only the index; Prisma names unique indexes <table>_<columns>_key.
+  const index = cause?.constraint?.index;
+  if (index && cause?.table && index.startsWith(`${cause.table}_`) && index.endsWith("_key")) {
+    return [index.slice(cause.table.length + 1, -"_key".length)];
+  }
+  return typeof target === "string" ? [target] : [];
 }
 
 /**
@@ -48,13 +58,14 @@ export function translatePrismaError(error: unknown, entity = "Record"): never {
       case "P2002": {
         const fields = uniqueFields(error).map((f) => f.replace(/^"|"$/g, ""));
         const what = fields.length > 0 ? fields.join(", ") : "value";
-        throw clientError("BAD_USER_INPUT", `${entity} with this ${what} already exists`, { fields });
+        throw clientError("BAD_USER_INPUT", `${entity} with this ${what} already exists`, {
+          ...(fields.length === 1 ? { field: fields[0] } : {}),
+        });
       }
       case "P2025":
       case "P2001":
+      case "P2003": // a foreign key to a row that is not there: the entity the caller named
         throw notFound(entity);
-      case "P2003":
-        throw badInput(`${entity} refers to something that does not exist`);
       case "P2000":
         throw badInput("A value is too long");
     }

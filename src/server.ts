@@ -57,11 +57,9 @@ function exposeExpectedError(error: unknown): GraphQLError | undefined {
   if (!(error instanceof GraphQLError)) return undefined;
   const original = error.originalError;
   if (original instanceof PothosValidationError) {
-    return new GraphQLError(original.message, {
-      nodes: error.nodes,
-      path: error.path,
-      extensions: { code: "BAD_USER_INPUT" },
-    });
+    // The same instance with a code: Yoga logs every error it has to replace as unexpected.
+    Object.assign(error.extensions, { code: "BAD_USER_INPUT" });
+    return error;
   }
   if (original instanceof Error && /timeout exceeded when trying to connect/i.test(original.message)) {
     return new GraphQLError("The database is busy; try again shortly", {

@@ -3,7 +3,7 @@ import { hashPassword, verifyPassword } from "../auth/password.ts";
 import { builder } from "../builder.ts";
 import { clientError, withPrismaErrors } from "../errors.ts";
 import type { User } from "../generated/prisma/client.ts";
-import { UserRef } from "./user.ts";
+import { asAuthenticatedUser, UserRef } from "./user.ts";
 import { fields, parseInput } from "./validation.ts";
 
 const AuthPayload = builder.objectRef<{ token: string; user: User }>("AuthPayload").implement({
@@ -52,7 +52,7 @@ builder.mutationFields((t) => ({
           data: { email: input.email, handle: input.handle, name: input.name, passwordHash },
         }),
       );
-      return { token: await context.tokens.sign(user.id), user };
+      return { token: await context.tokens.sign(user.id), user: asAuthenticatedUser(user) };
     },
   }),
   logIn: t.field({
@@ -63,7 +63,7 @@ builder.mutationFields((t) => ({
       const user = await context.prisma.user.findUnique({ where: { email } });
       const valid = await verifyPassword(args.input.password, user?.passwordHash ?? (await decoyHash));
       if (!user || !valid) throw clientError("UNAUTHENTICATED", "Wrong email or password");
-      return { token: await context.tokens.sign(user.id), user };
+      return { token: await context.tokens.sign(user.id), user: asAuthenticatedUser(user) };
     },
   }),
 }));

@@ -2,6 +2,14 @@ import { builder } from "../builder.ts";
 import type { PrismaClient } from "../db.ts";
 import { notFound } from "../errors.ts";
 
+// Users that logIn/signUp just authenticated in this request: their payload shows their own email.
+const authenticatedUsers = new WeakSet<object>();
+
+export function asAuthenticatedUser<T extends object>(user: T): T {
+  authenticatedUsers.add(user);
+  return user;
+}
+
 export const UserRef = builder.prismaNode("User", {
   id: { field: "id" },
   fields: (t) => ({
@@ -11,8 +19,8 @@ export const UserRef = builder.prismaNode("User", {
     email: t.string({
       nullable: true,
       description: "Only the user themself sees their email; null for everyone else.",
-      select: { email: true },
-      resolve: (user, _args, context) => (context.viewerId === user.id ? user.email : null),
+      resolve: (user, _args, context) =>
+        context.viewerId === user.id || authenticatedUsers.has(user) ? user.email : null,
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     posts: t.relatedConnection("posts", { cursor: "id", query: { orderBy: { id: "desc" } } }),

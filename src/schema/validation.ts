@@ -37,6 +37,7 @@ export const fields = {
 };
 
 function uniqueBySlug(tags: { slug: string; name: string }[]) {
-  const bySlug = new Map(tags.filter((tag) => tag.slug !== "").map((tag) => [tag.slug, tag]));
+  const bySlug = new Map<string, { slug: string; name: string }>();
+  for (const tag of tags) if (tag.slug !== "" && !bySlug.has(tag.slug)) bySlug.set(tag.slug, tag);
   return [...bySlug.values()];
 }

@@ -14,12 +14,46 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { token user { handle email } }\n  }\n": typeof types.LogInDocument,
+    "\n  query Viewer { viewer { handle email } }\n": typeof types.ViewerDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user { id handle email }\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags { slug name }\n      author { handle }\n    }\n  }\n": typeof types.CreatePostDocument,
+    "\n  query PostById($id: ID!) {\n    post(id: $id) { id title body author { handle } tags { slug name } commentCount likeCount viewerHasLiked }\n  }\n": typeof types.PostByIdDocument,
+    "\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) { id title body tags { slug } updatedAt }\n  }\n": typeof types.UpdatePostDocument,
+    "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) { deletedPostId }\n  }\n": typeof types.DeletePostDocument,
+    "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges { cursor node { title } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.PostsPageDocument,
+    "\n  query Tags { tags { slug name postCount } }\n": typeof types.TagsDocument,
+    "\n  mutation LikePost($input: LikePostInput!) { likePost(input: $input) { id likeCount viewerHasLiked } }\n": typeof types.LikePostDocument,
+    "\n  mutation UnlikePost($input: UnlikePostInput!) { unlikePost(input: $input) { id likeCount viewerHasLiked } }\n": typeof types.UnlikePostDocument,
+    "\n  mutation FollowUser($input: FollowUserInput!) { followUser(input: $input) { handle followerCount } }\n": typeof types.FollowUserDocument,
+    "\n  mutation UnfollowUser($input: UnfollowUserInput!) { unfollowUser(input: $input) { handle followerCount } }\n": typeof types.UnfollowUserDocument,
+    "\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) { id body author { handle } post { id commentCount } }\n  }\n": typeof types.AddCommentDocument,
+    "\n  query PostComments($id: ID!, $first: Int, $after: String) {\n    post(id: $id) {\n      commentCount\n      comments(first: $first, after: $after) {\n        edges { node { body author { handle } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n": typeof types.PostCommentsDocument,
+    "\n  query Profile($handle: String!) {\n    user(handle: $handle) { handle followerCount followingCount postCount }\n  }\n": typeof types.ProfileDocument,
+    "\n  query UserByHandle($handle: String!) {\n    user(handle: $handle) {\n      id handle name bio email createdAt postCount\n      posts(first: 2) { edges { node { title author { handle } } } pageInfo { hasNextPage } }\n    }\n  }\n": typeof types.UserByHandleDocument,
+    "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges { node { handle } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.UsersPageDocument,
+    "\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) { id ... on User { handle } ... on Post { title } }\n    nodes(ids: $ids) { id ... on User { handle } ... on Post { title } }\n  }\n": typeof types.NodeLookupDocument,
 };
 const documents: Documents = {
+    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { token user { handle email } }\n  }\n": types.LogInDocument,
+    "\n  query Viewer { viewer { handle email } }\n": types.ViewerDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user { id handle email }\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags { slug name }\n      author { handle }\n    }\n  }\n": types.CreatePostDocument,
+    "\n  query PostById($id: ID!) {\n    post(id: $id) { id title body author { handle } tags { slug name } commentCount likeCount viewerHasLiked }\n  }\n": types.PostByIdDocument,
+    "\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) { id title body tags { slug } updatedAt }\n  }\n": types.UpdatePostDocument,
+    "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) { deletedPostId }\n  }\n": types.DeletePostDocument,
+    "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges { cursor node { title } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.PostsPageDocument,
+    "\n  query Tags { tags { slug name postCount } }\n": types.TagsDocument,
+    "\n  mutation LikePost($input: LikePostInput!) { likePost(input: $input) { id likeCount viewerHasLiked } }\n": types.LikePostDocument,
+    "\n  mutation UnlikePost($input: UnlikePostInput!) { unlikePost(input: $input) { id likeCount viewerHasLiked } }\n": types.UnlikePostDocument,
+    "\n  mutation FollowUser($input: FollowUserInput!) { followUser(input: $input) { handle followerCount } }\n": types.FollowUserDocument,
+    "\n  mutation UnfollowUser($input: UnfollowUserInput!) { unfollowUser(input: $input) { handle followerCount } }\n": types.UnfollowUserDocument,
+    "\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) { id body author { handle } post { id commentCount } }\n  }\n": types.AddCommentDocument,
+    "\n  query PostComments($id: ID!, $first: Int, $after: String) {\n    post(id: $id) {\n      commentCount\n      comments(first: $first, after: $after) {\n        edges { node { body author { handle } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n": types.PostCommentsDocument,
+    "\n  query Profile($handle: String!) {\n    user(handle: $handle) { handle followerCount followingCount postCount }\n  }\n": types.ProfileDocument,
+    "\n  query UserByHandle($handle: String!) {\n    user(handle: $handle) {\n      id handle name bio email createdAt postCount\n      posts(first: 2) { edges { node { title author { handle } } } pageInfo { hasNextPage } }\n    }\n  }\n": types.UserByHandleDocument,
+    "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges { node { handle } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.UsersPageDocument,
+    "\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) { id ... on User { handle } ... on Post { title } }\n    nodes(ids: $ids) { id ... on User { handle } ... on Post { title } }\n  }\n": types.NodeLookupDocument,
 };
 
 /**
@@ -39,11 +73,79 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { token user { handle email } }\n  }\n"): (typeof documents)["\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { token user { handle email } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Viewer { viewer { handle email } }\n"): (typeof documents)["\n  query Viewer { viewer { handle email } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user { id handle email }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user { id handle email }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags { slug name }\n      author { handle }\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags { slug name }\n      author { handle }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PostById($id: ID!) {\n    post(id: $id) { id title body author { handle } tags { slug name } commentCount likeCount viewerHasLiked }\n  }\n"): (typeof documents)["\n  query PostById($id: ID!) {\n    post(id: $id) { id title body author { handle } tags { slug name } commentCount likeCount viewerHasLiked }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) { id title body tags { slug } updatedAt }\n  }\n"): (typeof documents)["\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) { id title body tags { slug } updatedAt }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) { deletedPostId }\n  }\n"): (typeof documents)["\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) { deletedPostId }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges { cursor node { title } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges { cursor node { title } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Tags { tags { slug name postCount } }\n"): (typeof documents)["\n  query Tags { tags { slug name postCount } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LikePost($input: LikePostInput!) { likePost(input: $input) { id likeCount viewerHasLiked } }\n"): (typeof documents)["\n  mutation LikePost($input: LikePostInput!) { likePost(input: $input) { id likeCount viewerHasLiked } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnlikePost($input: UnlikePostInput!) { unlikePost(input: $input) { id likeCount viewerHasLiked } }\n"): (typeof documents)["\n  mutation UnlikePost($input: UnlikePostInput!) { unlikePost(input: $input) { id likeCount viewerHasLiked } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FollowUser($input: FollowUserInput!) { followUser(input: $input) { handle followerCount } }\n"): (typeof documents)["\n  mutation FollowUser($input: FollowUserInput!) { followUser(input: $input) { handle followerCount } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnfollowUser($input: UnfollowUserInput!) { unfollowUser(input: $input) { handle followerCount } }\n"): (typeof documents)["\n  mutation UnfollowUser($input: UnfollowUserInput!) { unfollowUser(input: $input) { handle followerCount } }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) { id body author { handle } post { id commentCount } }\n  }\n"): (typeof documents)["\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) { id body author { handle } post { id commentCount } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PostComments($id: ID!, $first: Int, $after: String) {\n    post(id: $id) {\n      commentCount\n      comments(first: $first, after: $after) {\n        edges { node { body author { handle } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PostComments($id: ID!, $first: Int, $after: String) {\n    post(id: $id) {\n      commentCount\n      comments(first: $first, after: $after) {\n        edges { node { body author { handle } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Profile($handle: String!) {\n    user(handle: $handle) { handle followerCount followingCount postCount }\n  }\n"): (typeof documents)["\n  query Profile($handle: String!) {\n    user(handle: $handle) { handle followerCount followingCount postCount }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UserByHandle($handle: String!) {\n    user(handle: $handle) {\n      id handle name bio email createdAt postCount\n      posts(first: 2) { edges { node { title author { handle } } } pageInfo { hasNextPage } }\n    }\n  }\n"): (typeof documents)["\n  query UserByHandle($handle: String!) {\n    user(handle: $handle) {\n      id handle name bio email createdAt postCount\n      posts(first: 2) { edges { node { title author { handle } } } pageInfo { hasNextPage } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges { node { handle } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges { node { handle } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) { id ... on User { handle } ... on Post { title } }\n    nodes(ids: $ids) { id ... on User { handle } ... on Post { title } }\n  }\n"): (typeof documents)["\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) { id ... on User { handle } ... on Post { title } }\n    nodes(ids: $ids) { id ... on User { handle } ... on Post { title } }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

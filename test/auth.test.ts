@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { graphql } from "./gql/index.ts";
+import { SignUp, signUpUser } from "./helpers/factories.ts";
+import { errorCodes, useTestServer } from "./helpers/server.ts";
+
+const server = await useTestServer();
+
+const LogIn = graphql(`
+  mutation LogIn($input: LogInInput!) {
+    logIn(input: $input) { token user { handle email } }
+  }
+`);
+
+const Viewer = graphql(`
+  query Viewer { viewer { handle email } }
+`);
+
+const input = (overrides: Partial<{ email: string; handle: string; name: string; password: string }> = {}) => ({
+  email: "ada@example.test",
+  handle: "ada",
+  name: "Ada Lovelace",
+  password: "analytical engine",
+  ...overrides,
+});
+
+describe("signUp and logIn", () => {
+  it("signs up, returns a token that identifies the new user, and stores no plain password", async () => {
+    const result = await server.execute(SignUp, { variables: { input: input() } });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.signUp.user).toMatchObject({ handle: "ada", email: "ada@example.test" });
+    const viewer = await server.execute(Viewer, { token: result.data?.signUp.token });
+    expect(viewer.data?.viewer).toEqual({ handle: "ada", email: "ada@example.test" });
+    const stored = await server.db.prisma.user.findUniqueOrThrow({ where: { handle: "ada" } });
+    expect(stored.passwordHash).not.toContain("analytical engine");
+    expect(stored.passwordHash).toMatch(/^scrypt\$/);
+  });
+
+  it("logs in with the right password, case-insensitively on the email", async () => {
+    const result = await server.execute(LogIn, {
+      variables: { input: { email: "ADA@example.test", password: "analytical engine" } },
+    });
+    expect(result.data?.logIn.user.handle).toBe("ada");
+    const viewer = await server.execute(Viewer, { token: result.data?.logIn.token });
+    expect(viewer.data?.viewer?.handle).toBe("ada");
+  });
+
+  it.each([
+    ["a wrong password", { email: "ada@example.test", password: "difference engine" }],
+    ["an unknown email", { email: "nobody@example.test", password: "analytical engine" }],
+  ])("refuses %s with UNAUTHENTICATED and the same message", async (_case, credentials) => {
+    const result = await server.execute(LogIn, { variables: { input: credentials } });
+    expect(result.data).toBeNull();
+    expect(errorCodes(result)).toEqual(["UNAUTHENTICATED"]);
+    expect(result.errors?.[0]?.message).toBe("Wrong email or password");
+  });
+
+  it.each([
+    ["a duplicate handle", input({ email: "other@example.test" }), "handle"],
+    ["a duplicate email", input({ handle: "other" }), "email"],
+    ["a bad email", input({ email: "not-an-email", handle: "x_1" }), "email"],
+    ["a short handle", input({ handle: "ab" }), "handle"],
+    ["a handle with spaces", input({ handle: "a b c" }), "handle"],
+    ["an empty name", input({ name: "   ", handle: "x_2", email: "x2@example.test" }), "name"],
+    ["an over-long name", input({ name: "n".repeat(101), handle: "x_3", email: "x3@example.test" }), "name"],
+    ["a short password", input({ password: "short", handle: "x_4", email: "x4@example.test" }), "password"],
+  ])("rejects %s with BAD_USER_INPUT naming the field", async (_case, values, field) => {
+    const result = await server.execute(SignUp, { variables: { input: values } });
+    expect(result.data).toBeNull();
+    expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
+    expect(result.errors?.[0]?.message).toContain(field);
+  });
+
+  it("treats a bad or tampered token as UNAUTHENTICATED rather than as anonymous", async () => {
+    const { token } = await signUpUser(server);
+    const tampered = `${token.slice(0, -2)}xx`;
+    for (const bad of [tampered, "not-a-jwt"]) {
+      const result = await server.execute(Viewer, { token: bad });
+      expect(errorCodes(result)).toEqual(["UNAUTHENTICATED"]);
+    }
+  });
+
+  it("gives null for viewer without a token", async () => {
+    const result = await server.execute(Viewer);
+    expect(result).toMatchObject({ data: { viewer: null } });
+    expect(result.errors).toBeUndefined();
+  });
+});

@@ -1,0 +1,150 @@
+import { describe, expect, it } from "vitest";
+import { graphql } from "./gql/index.ts";
+import { CreatePost, createPost, signUpUser } from "./helpers/factories.ts";
+import { errorCodes, useTestServer } from "./helpers/server.ts";
+
+const server = await useTestServer();
+const alice = await signUpUser(server, "alice");
+const bob = await signUpUser(server, "bob");
+
+const PostById = graphql(`
+  query PostById($id: ID!) {
+    post(id: $id) { id title body author { handle } tags { slug name } commentCount likeCount viewerHasLiked }
+  }
+`);
+
+const UpdatePost = graphql(`
+  mutation UpdatePost($input: UpdatePostInput!) {
+    updatePost(input: $input) { id title body tags { slug } updatedAt }
+  }
+`);
+
+const DeletePost = graphql(`
+  mutation DeletePost($input: DeletePostInput!) {
+    deletePost(input: $input) { deletedPostId }
+  }
+`);
+
+const PostsPage = graphql(`
+  query PostsPage($first: Int, $after: String, $tag: String) {
+    posts(first: $first, after: $after, tag: $tag) {
+      edges { cursor node { title } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    }
+  }
+`);
+
+const Tags = graphql(`
+  query Tags { tags { slug name postCount } }
+`);
+
+describe("posts", () => {
+  it("creates a post with tags, creating each tag once and reusing it after", async () => {
+    const first = await createPost(server, alice.token, { title: "Hello", tags: ["GraphQL", "Node.js", "graphql"] });
+    expect(first).toMatchObject({ title: "Hello", author: { handle: "alice" } });
+    expect(first.tags).toEqual([
+      { slug: "graphql", name: "GraphQL" },
+      { slug: "node-js", name: "Node.js" },
+    ]);
+    await createPost(server, bob.token, { title: "Again", tags: ["GraphQL"] });
+    const tags = await server.execute(Tags);
+    expect(tags.data?.tags).toEqual([
+      { slug: "graphql", name: "GraphQL", postCount: 2 },
+      { slug: "node-js", name: "Node.js", postCount: 1 },
+    ]);
+  });
+
+  it("reads a post by its global id and gives NOT_FOUND for a missing one, BAD_USER_INPUT for a malformed one", async () => {
+    const post = await createPost(server, alice.token, { title: "Readable" });
+    const found = await server.execute(PostById, { variables: { id: post.id } });
+    expect(found.data?.post).toMatchObject({ id: post.id, title: "Readable", commentCount: 0, likeCount: 0, viewerHasLiked: false });
+
+    const missing = Buffer.from("Post:999999").toString("base64");
+    const notFound = await server.execute(PostById, { variables: { id: missing } });
+    expect(notFound.data?.post).toBeNull();
+    expect(errorCodes(notFound)).toEqual(["NOT_FOUND"]);
+
+    for (const bad of ["nonsense", Buffer.from("User:1").toString("base64"), Buffer.from("Post:abc").toString("base64")]) {
+      const result = await server.execute(PostById, { variables: { id: bad } });
+      expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
+    }
+  });
+
+  it("needs a logged-in viewer to write", async () => {
+    const result = await server.execute(CreatePost, { variables: { input: { title: "t", body: "b" } } });
+    expect(errorCodes(result)).toEqual(["UNAUTHENTICATED"]);
+    expect(await server.db.prisma.post.count({ where: { title: "t" } })).toBe(0);
+  });
+
+  it.each([
+    ["an empty title", { title: "  ", body: "b" }, "title"],
+    ["an over-long title", { title: "x".repeat(201), body: "b" }, "title"],
+    ["an empty body", { title: "t", body: "" }, "body"],
+    ["too many tags", { title: "t", body: "b", tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }, "tags"],
+  ])("rejects %s with BAD_USER_INPUT", async (_case, input, field) => {
+    const result = await server.execute(CreatePost, { token: alice.token, variables: { input } });
+    expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
+    expect(result.errors?.[0]?.message).toContain(field);
+  });
+
+  it("lets the author update title, body and tags; updatedAt moves", async () => {
+    const post = await createPost(server, alice.token, { title: "Draft", tags: ["one"] });
+    const before = await server.db.prisma.post.findFirstOrThrow({ where: { title: "Draft" } });
+    const result = await server.execute(UpdatePost, {
+      token: alice.token,
+      variables: { input: { id: post.id, title: "Final", tags: ["two", "three"] } },
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.updatePost).toMatchObject({ title: "Final", body: "A body", tags: [{ slug: "three" }, { slug: "two" }] });
+    expect(new Date(result.data?.updatePost.updatedAt as string).getTime()).toBeGreaterThan(before.updatedAt.getTime());
+  });
+
+  it("forbids anyone but the author to update or delete, and changes nothing", async () => {
+    const post = await createPost(server, alice.token, { title: "Mine" });
+    const update = await server.execute(UpdatePost, { token: bob.token, variables: { input: { id: post.id, title: "Stolen" } } });
+    expect(errorCodes(update)).toEqual(["FORBIDDEN"]);
+    const remove = await server.execute(DeletePost, { token: bob.token, variables: { input: { id: post.id } } });
+    expect(errorCodes(remove)).toEqual(["FORBIDDEN"]);
+    const still = await server.execute(PostById, { variables: { id: post.id } });
+    expect(still.data?.post?.title).toBe("Mine");
+  });
+
+  it("lets the author delete; the post is then NOT_FOUND", async () => {
+    const post = await createPost(server, alice.token, { title: "Doomed" });
+    const removed = await server.execute(DeletePost, { token: alice.token, variables: { input: { id: post.id } } });
+    expect(removed.data?.deletePost.deletedPostId).toBe(post.id);
+    const gone = await server.execute(PostById, { variables: { id: post.id } });
+    expect(errorCodes(gone)).toEqual(["NOT_FOUND"]);
+    const again = await server.execute(DeletePost, { token: alice.token, variables: { input: { id: post.id } } });
+    expect(errorCodes(again)).toEqual(["NOT_FOUND"]);
+  });
+});
+
+describe("posts pagination", () => {
+  it("pages newest first with cursors, covering every post once", async () => {
+    const token = (await signUpUser(server, "pager")).token;
+    for (let i = 1; i <= 7; i++) await createPost(server, token, { title: `page-${i}`, tags: ["paging"] });
+    const titles: string[] = [];
+    let after: string | null | undefined = null;
+    let pages = 0;
+    for (;;) {
+      const page = await server.execute(PostsPage, { variables: { first: 3, after, tag: "paging" } });
+      const connection = page.data?.posts;
+      if (!connection) throw new Error(JSON.stringify(page.errors));
+      titles.push(...connection.edges.map((edge) => edge.node.title));
+      pages++;
+      expect(connection.pageInfo.hasPreviousPage).toBe(pages > 1);
+      if (!connection.pageInfo.hasNextPage) break;
+      after = connection.pageInfo.endCursor;
+    }
+    expect(pages).toBe(3);
+    expect(titles).toEqual(["page-7", "page-6", "page-5", "page-4", "page-3", "page-2", "page-1"]);
+  });
+
+  it("caps page size at 100 and rejects a negative first or a malformed cursor", async () => {
+    const negative = await server.execute(PostsPage, { variables: { first: -1 } });
+    expect(errorCodes(negative)).toEqual(["BAD_USER_INPUT"]);
+    const badCursor = await server.execute(PostsPage, { variables: { first: 2, after: "garbage" } });
+    expect(errorCodes(badCursor)).toEqual(["BAD_USER_INPUT"]);
+  });
+});
