@@ -21,9 +21,26 @@ export const DEMO_PASSWORD = "password";
 const BATCH = 5_000;
 const EPOCH = Date.UTC(2026, 0, 1);
 const TAGS = [
-  "GraphQL", "TypeScript", "PostgreSQL", "Node.js", "Performance", "Redis", "Prisma", "Testing",
-  "DevOps", "Security", "React", "Rust", "Go", "Kubernetes", "Observability", "Databases",
-  "Caching", "API Design", "Open Source", "Career",
+  "GraphQL",
+  "TypeScript",
+  "PostgreSQL",
+  "Node.js",
+  "Performance",
+  "Redis",
+  "Prisma",
+  "Testing",
+  "DevOps",
+  "Security",
+  "React",
+  "Rust",
+  "Go",
+  "Kubernetes",
+  "Observability",
+  "Databases",
+  "Caching",
+  "API Design",
+  "Open Source",
+  "Career",
 ];
 const WORDS = (
   "fast query schema cache index resolver batch loader trace metric latency throughput pool " +
@@ -64,7 +81,7 @@ async function insertBatches(
     const end = Math.min(total, start + BATCH);
     const values: unknown[][] = columns.map(() => []);
     for (let i = start; i < end; i++) {
-      row(i).forEach((value, c) => values[c]?.push(value));
+      for (const [c, value] of row(i).entries()) values[c]?.push(value);
     }
     await client.query(sql, values);
     progress?.(table, end, total);
@@ -81,7 +98,11 @@ export async function seedDatabase(client: pg.ClientBase, sizes: SeedSizes, prog
     await insertBatches(
       client,
       "tags",
-      [{ name: "id", type: "int" }, { name: "slug", type: "text" }, { name: "name", type: "text" }],
+      [
+        { name: "id", type: "int" },
+        { name: "slug", type: "text" },
+        { name: "name", type: "text" },
+      ],
       TAGS.length,
       (i) => [i + 1, slugify(TAGS[i] as string), TAGS[i]],
       progress,
@@ -90,14 +111,28 @@ export async function seedDatabase(client: pg.ClientBase, sizes: SeedSizes, prog
       client,
       "users",
       [
-        { name: "id", type: "int" }, { name: "handle", type: "text" }, { name: "email", type: "text" },
-        { name: "name", type: "text" }, { name: "bio", type: "text" }, { name: "password_hash", type: "text" },
-        { name: "created_at", type: "timestamptz" }, { name: "updated_at", type: "timestamptz" },
+        { name: "id", type: "int" },
+        { name: "handle", type: "text" },
+        { name: "email", type: "text" },
+        { name: "name", type: "text" },
+        { name: "bio", type: "text" },
+        { name: "password_hash", type: "text" },
+        { name: "created_at", type: "timestamptz" },
+        { name: "updated_at", type: "timestamptz" },
       ],
       sizes.users,
       (i) => {
         const n = i + 1;
-        return [n, `user${n}`, `user${n}@example.com`, `User ${n}`, `I write about ${rng.words(3)}.`, passwordHash, at(n), at(n)];
+        return [
+          n,
+          `user${n}`,
+          `user${n}@example.com`,
+          `User ${n}`,
+          `I write about ${rng.words(3)}.`,
+          passwordHash,
+          at(n),
+          at(n),
+        ];
       },
       progress,
     );
@@ -105,21 +140,35 @@ export async function seedDatabase(client: pg.ClientBase, sizes: SeedSizes, prog
       client,
       "posts",
       [
-        { name: "id", type: "int" }, { name: "author_id", type: "int" }, { name: "title", type: "text" },
-        { name: "body", type: "text" }, { name: "created_at", type: "timestamptz" }, { name: "updated_at", type: "timestamptz" },
+        { name: "id", type: "int" },
+        { name: "author_id", type: "int" },
+        { name: "title", type: "text" },
+        { name: "body", type: "text" },
+        { name: "created_at", type: "timestamptz" },
+        { name: "updated_at", type: "timestamptz" },
       ],
       sizes.posts,
       (i) => {
         const n = i + 1;
         const title = rng.words(4);
-        return [n, 1 + rng.int(sizes.users), title[0]?.toUpperCase() + title.slice(1), rng.words(40), at(10_000 + n), at(10_000 + n)];
+        return [
+          n,
+          1 + rng.int(sizes.users),
+          title[0]?.toUpperCase() + title.slice(1),
+          rng.words(40),
+          at(10_000 + n),
+          at(10_000 + n),
+        ];
       },
       progress,
     );
     await insertBatches(
       client,
       "_PostToTag",
-      [{ name: "A", type: "int" }, { name: "B", type: "int" }],
+      [
+        { name: "A", type: "int" },
+        { name: "B", type: "int" },
+      ],
       sizes.posts * 2,
       (i) => [1 + Math.floor(i / 2), 1 + rng.int(TAGS.length)],
       progress,
@@ -128,8 +177,11 @@ export async function seedDatabase(client: pg.ClientBase, sizes: SeedSizes, prog
       client,
       "comments",
       [
-        { name: "id", type: "int" }, { name: "post_id", type: "int" }, { name: "author_id", type: "int" },
-        { name: "body", type: "text" }, { name: "created_at", type: "timestamptz" },
+        { name: "id", type: "int" },
+        { name: "post_id", type: "int" },
+        { name: "author_id", type: "int" },
+        { name: "body", type: "text" },
+        { name: "created_at", type: "timestamptz" },
       ],
       sizes.comments,
       (i) => [i + 1, 1 + rng.int(sizes.posts), 1 + rng.int(sizes.users), rng.words(12), at(100_000 + i)],
@@ -138,7 +190,10 @@ export async function seedDatabase(client: pg.ClientBase, sizes: SeedSizes, prog
     await insertBatches(
       client,
       "likes",
-      [{ name: "user_id", type: "int" }, { name: "post_id", type: "int" }],
+      [
+        { name: "user_id", type: "int" },
+        { name: "post_id", type: "int" },
+      ],
       sizes.posts * sizes.likesPerPost,
       (i) => [1 + rng.int(sizes.users), 1 + Math.floor(i / sizes.likesPerPost)],
       progress,
@@ -146,7 +201,10 @@ export async function seedDatabase(client: pg.ClientBase, sizes: SeedSizes, prog
     await insertBatches(
       client,
       "follows",
-      [{ name: "follower_id", type: "int" }, { name: "followee_id", type: "int" }],
+      [
+        { name: "follower_id", type: "int" },
+        { name: "followee_id", type: "int" },
+      ],
       sizes.users * sizes.followsPerUser,
       (i) => {
         const follower = 1 + Math.floor(i / sizes.followsPerUser);

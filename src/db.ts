@@ -1,5 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
+import type pg from "pg";
 import type { Config } from "./config.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import type { Logger } from "./logger.ts";

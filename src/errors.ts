@@ -1,11 +1,6 @@
 import { GraphQLError } from "graphql";
 
-export type ErrorCode =
-  | "BAD_USER_INPUT"
-  | "NOT_FOUND"
-  | "UNAUTHENTICATED"
-  | "FORBIDDEN"
-  | "DATABASE_UNAVAILABLE";
+export type ErrorCode = "BAD_USER_INPUT" | "NOT_FOUND" | "UNAUTHENTICATED" | "FORBIDDEN" | "DATABASE_UNAVAILABLE";
 
 /** An expected failure: shown to the client as is, even with error masking on. */
 export function clientError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {

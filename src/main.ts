@@ -20,7 +20,9 @@ const USAGE = `Usage: node src/main.ts <command>
 
 const [major] = process.versions.node.split(".").map(Number);
 if ((major ?? 0) < 22) {
-  console.error(`Sokudo needs Node.js 22 or newer; this is ${process.version}. Run it through npm scripts (npm start).`);
+  console.error(
+    `Sokudo needs Node.js 22 or newer; this is ${process.version}. Run it through npm scripts (npm start).`,
+  );
   process.exit(1);
 }
 
@@ -68,7 +70,9 @@ async function seed(url: string, sizes: SeedSizes, options: { onlyIfEmpty: boole
 function progressBar(table: string, done: number, total: number): void {
   const width = 30;
   const filled = Math.round((done / Math.max(total, 1)) * width);
-  process.stderr.write(`\r  [${"#".repeat(filled)}${".".repeat(width - filled)}] ${table.padEnd(10)} ${done}/${total}   `);
+  process.stderr.write(
+    `\r  [${"#".repeat(filled)}${".".repeat(width - filled)}] ${table.padEnd(10)} ${done}/${total}   `,
+  );
 }
 
 function seedSizes(args: string[]): SeedSizes {
@@ -89,7 +93,12 @@ async function serveApi(config: Config, url: string, secret: string, logger: Log
   const db = createDatabase(url, config.pool, logger);
   onShutdown("database pool", () => db.close());
   await db.warm();
-  const yoga = createYogaServer({ config, db, tokens: createTokenService(secret, config.auth.tokenTtlSeconds), logger });
+  const yoga = createYogaServer({
+    config,
+    db,
+    tokens: createTokenService(secret, config.auth.tokenTtlSeconds),
+    logger,
+  });
   const http = await listen(yoga, config.host, config.port);
   onShutdown("HTTP server", () => http.close());
   return http;
@@ -115,7 +124,9 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
         logger.info(`AUTH_SECRET not set: ${loaded.created ? "generated one" : "using the generated one"} in ${file}`);
       }
       const http = await serveApi(config, url, secret, logger);
-      logger.info(`Sokudo ready: GraphiQL at ${http.url}/graphql, health at ${http.url}/healthz and ${http.url}/readyz`);
+      logger.info(
+        `Sokudo ready: GraphiQL at ${http.url}/graphql, health at ${http.url}/healthz and ${http.url}/readyz`,
+      );
       return;
     }
     case "serve": {

@@ -2,11 +2,12 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
-import { createYoga, maskError as yogaMaskError, type Plugin, type YogaServerInstance } from "graphql-yoga";
+import { createYoga, type Plugin, type YogaServerInstance, maskError as yogaMaskError } from "graphql-yoga";
 import type { TokenService } from "./auth/token.ts";
 import type { Config } from "./config.ts";
 import { type Context, createContextFactory } from "./context.ts";
 import type { Database } from "./db.ts";
+import { useErrorCodes } from "./error-codes.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
 import type { Logger } from "./logger.ts";
 import { pendingMigrations } from "./migrate/apply.ts";
@@ -46,6 +47,7 @@ export function createYogaServer({ config, db, tokens, logger }: ServerDependenc
         maxDirectives: { n: 50, exposeLimits: true },
         blockFieldSuggestion: { enabled: !development },
       }),
+      useErrorCodes(),
       useServerTiming(),
       useHealthChecks(db),
     ],

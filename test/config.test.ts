@@ -9,7 +9,12 @@ describe("config", () => {
   });
 
   it("reads and converts the variables it knows", () => {
-    const config = loadConfig({ PORT: "8080", DATABASE_URL: "postgresql://u@h/db", DB_POOL_MAX: "50", DB_POOL_MIN: "10" });
+    const config = loadConfig({
+      PORT: "8080",
+      DATABASE_URL: "postgresql://u@h/db",
+      DB_POOL_MAX: "50",
+      DB_POOL_MIN: "10",
+    });
     expect(config).toMatchObject({ port: 8080, databaseUrl: "postgresql://u@h/db", pool: { min: 10, max: 50 } });
   });
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { PostsPageQuery } from "./gql/graphql.ts";
 import { graphql } from "./gql/index.ts";
 import { CreatePost, createPost, signUpUser } from "./helpers/factories.ts";
-import { errorCodes, useTestServer } from "./helpers/server.ts";
+import { errorCodes, type GraphQLResponse, useTestServer } from "./helpers/server.ts";
 
 const server = await useTestServer();
 const alice = await signUpUser(server, "alice");
@@ -57,14 +58,24 @@ describe("posts", () => {
   it("reads a post by its global id and gives NOT_FOUND for a missing one, BAD_USER_INPUT for a malformed one", async () => {
     const post = await createPost(server, alice.token, { title: "Readable" });
     const found = await server.execute(PostById, { variables: { id: post.id } });
-    expect(found.data?.post).toMatchObject({ id: post.id, title: "Readable", commentCount: 0, likeCount: 0, viewerHasLiked: false });
+    expect(found.data?.post).toMatchObject({
+      id: post.id,
+      title: "Readable",
+      commentCount: 0,
+      likeCount: 0,
+      viewerHasLiked: false,
+    });
 
     const missing = Buffer.from("Post:999999").toString("base64");
     const notFound = await server.execute(PostById, { variables: { id: missing } });
     expect(notFound.data?.post).toBeNull();
     expect(errorCodes(notFound)).toEqual(["NOT_FOUND"]);
 
-    for (const bad of ["nonsense", Buffer.from("User:1").toString("base64"), Buffer.from("Post:abc").toString("base64")]) {
+    for (const bad of [
+      "nonsense",
+      Buffer.from("User:1").toString("base64"),
+      Buffer.from("Post:abc").toString("base64"),
+    ]) {
       const result = await server.execute(PostById, { variables: { id: bad } });
       expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
     }
@@ -95,13 +106,20 @@ describe("posts", () => {
       variables: { input: { id: post.id, title: "Final", tags: ["two", "three"] } },
     });
     expect(result.errors).toBeUndefined();
-    expect(result.data?.updatePost).toMatchObject({ title: "Final", body: "A body", tags: [{ slug: "three" }, { slug: "two" }] });
+    expect(result.data?.updatePost).toMatchObject({
+      title: "Final",
+      body: "A body",
+      tags: [{ slug: "three" }, { slug: "two" }],
+    });
     expect(new Date(result.data?.updatePost.updatedAt as string).getTime()).toBeGreaterThan(before.updatedAt.getTime());
   });
 
   it("forbids anyone but the author to update or delete, and changes nothing", async () => {
     const post = await createPost(server, alice.token, { title: "Mine" });
-    const update = await server.execute(UpdatePost, { token: bob.token, variables: { input: { id: post.id, title: "Stolen" } } });
+    const update = await server.execute(UpdatePost, {
+      token: bob.token,
+      variables: { input: { id: post.id, title: "Stolen" } },
+    });
     expect(errorCodes(update)).toEqual(["FORBIDDEN"]);
     const remove = await server.execute(DeletePost, { token: bob.token, variables: { input: { id: post.id } } });
     expect(errorCodes(remove)).toEqual(["FORBIDDEN"]);
@@ -128,7 +146,9 @@ describe("posts pagination", () => {
     let after: string | null | undefined = null;
     let pages = 0;
     for (;;) {
-      const page = await server.execute(PostsPage, { variables: { first: 3, after, tag: "paging" } });
+      const page: GraphQLResponse<PostsPageQuery> = await server.execute(PostsPage, {
+        variables: { first: 3, after, tag: "paging" },
+      });
       const connection = page.data?.posts;
       if (!connection) throw new Error(JSON.stringify(page.errors));
       titles.push(...connection.edges.map((edge) => edge.node.title));

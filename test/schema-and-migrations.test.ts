@@ -45,7 +45,12 @@ describe("migrations", () => {
           `SELECT migration_name, checksum, finished_at IS NOT NULL AS finished, applied_steps_count FROM "_prisma_migrations" ORDER BY migration_name`,
         );
         expect(rows.rows).toEqual(
-          migrations.map((m) => ({ migration_name: m.name, checksum: m.checksum, finished: true, applied_steps_count: 1 })),
+          migrations.map((m) => ({
+            migration_name: m.name,
+            checksum: m.checksum,
+            finished: true,
+            applied_steps_count: 1,
+          })),
         );
         expect(await pendingMigrations(client)).toEqual([]);
       } finally {
@@ -66,7 +71,10 @@ describe("migrations", () => {
   it("roll back a failing migration and record its error", async () => {
     const url = await useTestDatabase();
     const migrations = await readMigrations();
-    const broken = [...migrations, { name: "99990101000000_broken", sql: 'CREATE TABLE "x" (id int);\nSELECT nope;', checksum: "" }];
+    const broken = [
+      ...migrations,
+      { name: "99990101000000_broken", sql: 'CREATE TABLE "x" (id int);\nSELECT nope;', checksum: "" },
+    ];
     await expect(applyMigrations(url, await writeMigrations(broken))).rejects.toThrow(/99990101000000_broken failed/);
     const client = new pg.Client({ connectionString: url });
     await client.connect();

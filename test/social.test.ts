@@ -72,19 +72,28 @@ describe("follows", () => {
   it("counts followers and following; following is idempotent; unfollowing undoes it", async () => {
     await server.execute(FollowUser, { token: bob.token, variables: { input: { handle: "alice" } } });
     await server.execute(FollowUser, { token: bob.token, variables: { input: { handle: "alice" } } });
-    const followed = await server.execute(FollowUser, { token: carol.token, variables: { input: { handle: "alice" } } });
+    const followed = await server.execute(FollowUser, {
+      token: carol.token,
+      variables: { input: { handle: "alice" } },
+    });
     expect(followed.data?.followUser).toEqual({ handle: "alice", followerCount: 2 });
     const bobProfile = await server.execute(Profile, { variables: { handle: "bob" } });
     expect(bobProfile.data?.user).toMatchObject({ followingCount: 1, followerCount: 0 });
 
-    const unfollowed = await server.execute(UnfollowUser, { token: bob.token, variables: { input: { handle: "alice" } } });
+    const unfollowed = await server.execute(UnfollowUser, {
+      token: bob.token,
+      variables: { input: { handle: "alice" } },
+    });
     expect(unfollowed.data?.unfollowUser).toEqual({ handle: "alice", followerCount: 1 });
   });
 
   it("refuses to follow yourself or an unknown handle", async () => {
     const self = await server.execute(FollowUser, { token: alice.token, variables: { input: { handle: "alice" } } });
     expect(errorCodes(self)).toEqual(["BAD_USER_INPUT"]);
-    const unknown = await server.execute(FollowUser, { token: alice.token, variables: { input: { handle: "nobody" } } });
+    const unknown = await server.execute(FollowUser, {
+      token: alice.token,
+      variables: { input: { handle: "nobody" } },
+    });
     expect(errorCodes(unknown)).toEqual(["NOT_FOUND"]);
   });
 });
@@ -93,7 +102,10 @@ describe("comments", () => {
   it("adds comments in order, counts them and pages through them", async () => {
     const post = await createPost(server, alice.token);
     for (const [i, token] of [bob.token, carol.token, bob.token].entries()) {
-      const added = await server.execute(AddComment, { token, variables: { input: { postId: post.id, body: `comment ${i}` } } });
+      const added = await server.execute(AddComment, {
+        token,
+        variables: { input: { postId: post.id, body: `comment ${i}` } },
+      });
       expect(added.data?.addComment.post.commentCount).toBe(i + 1);
     }
     const firstPage = await server.execute(PostComments, { variables: { id: post.id, first: 2 } });
@@ -111,12 +123,18 @@ describe("comments", () => {
 
   it("rejects an empty comment, an anonymous one, and one on a missing post", async () => {
     const post = await createPost(server, alice.token);
-    const empty = await server.execute(AddComment, { token: bob.token, variables: { input: { postId: post.id, body: " " } } });
+    const empty = await server.execute(AddComment, {
+      token: bob.token,
+      variables: { input: { postId: post.id, body: " " } },
+    });
     expect(errorCodes(empty)).toEqual(["BAD_USER_INPUT"]);
     const anonymous = await server.execute(AddComment, { variables: { input: { postId: post.id, body: "hi" } } });
     expect(errorCodes(anonymous)).toEqual(["UNAUTHENTICATED"]);
     const missing = Buffer.from("Post:987654").toString("base64");
-    const orphan = await server.execute(AddComment, { token: bob.token, variables: { input: { postId: missing, body: "hi" } } });
+    const orphan = await server.execute(AddComment, {
+      token: bob.token,
+      variables: { input: { postId: missing, body: "hi" } },
+    });
     expect(errorCodes(orphan)).toEqual(["NOT_FOUND"]);
   });
 });

@@ -55,12 +55,19 @@ describe("users", () => {
   it("pages through users in sign-up order and caps a page at 100", async () => {
     const first = await server.execute(UsersPage, { variables: { first: 1 } });
     expect(first.data?.users.edges.map((e) => e.node.handle)).toEqual(["alice"]);
-    const next = await server.execute(UsersPage, { variables: { first: 1, after: first.data?.users.pageInfo.endCursor } });
+    const next = await server.execute(UsersPage, {
+      variables: { first: 1, after: first.data?.users.pageInfo.endCursor },
+    });
     expect(next.data?.users.edges.map((e) => e.node.handle)).toEqual(["bob"]);
     expect(next.data?.users.pageInfo.hasNextPage).toBe(false);
 
     await server.db.prisma.user.createMany({
-      data: Array.from({ length: 120 }, (_, i) => ({ handle: `bulk${i}`, email: `bulk${i}@x.test`, name: "b", passwordHash: "x" })),
+      data: Array.from({ length: 120 }, (_, i) => ({
+        handle: `bulk${i}`,
+        email: `bulk${i}@x.test`,
+        name: "b",
+        passwordHash: "x",
+      })),
     });
     const capped = await server.execute(UsersPage, { variables: { first: 500 } });
     expect(capped.data?.users.edges).toHaveLength(100);

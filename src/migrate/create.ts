@@ -65,9 +65,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const url = process.env.DATABASE_URL;
   if (!name || !/^[a-z0-9_]+$/.test(name) || !url) {
     console.error("Usage: DATABASE_URL=postgresql://... npm run migrate:create -- <snake_case_name>");
-    console.error("DATABASE_URL names any database on a server where the user may CREATE DATABASE (for the shadow database).");
+    console.error(
+      "DATABASE_URL names any database on a server where the user may CREATE DATABASE (for the shadow database).",
+    );
     process.exit(2);
   }
   const directory = await createMigration(url, name);
-  console.log(directory ? `created ${path.relative(process.cwd(), directory)}/migration.sql` : "schema.prisma matches the migrations: nothing to create");
+  console.log(
+    directory
+      ? `created ${path.relative(process.cwd(), directory)}/migration.sql`
+      : "schema.prisma matches the migrations: nothing to create",
+  );
 }

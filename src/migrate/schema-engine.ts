@@ -32,7 +32,8 @@ export async function openSchemaEngine(options: {
   datamodel: { path: string; content: string };
   log?: (message: string) => void;
 }): Promise<SchemaEngine> {
-  const glue = await (wasmGlue ??= loadWasm());
+  wasmGlue ??= loadWasm();
+  const glue = await wasmGlue;
 
   const adapter = bindMigrationAwareSqlAdapterFactory(migrationAdapter(options.connectionString));
   return glue.SchemaEngine.new(
@@ -76,7 +77,13 @@ function charAsText(result: pg.QueryResult | undefined): pg.QueryResult | undefi
  */
 function migrationAdapter(connectionString: string): SqlMigrationAwareDriverAdapterFactory {
   const { host, port, user, password, database } = parse(connectionString);
-  const config = { host: host ?? undefined, port: port ? Number(port) : undefined, user, password, Client: CharAsTextClient };
+  const config = {
+    host: host ?? undefined,
+    port: port ? Number(port) : undefined,
+    user,
+    password,
+    Client: CharAsTextClient,
+  };
   const main = new PrismaPg({ ...config, database: database ?? undefined });
   return {
     provider: main.provider,

@@ -19,7 +19,12 @@ const trimmed = (min: number, max: number) =>
     .max(max, `must be at most ${max} characters`);
 
 export const fields = {
-  email: z.string().trim().toLowerCase().max(254, "must be at most 254 characters").pipe(z.email("must be a valid email address")),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254, "must be at most 254 characters")
+    .pipe(z.email("must be a valid email address")),
   handle: z
     .string()
     .trim()

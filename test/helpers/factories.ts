@@ -27,14 +27,20 @@ let sequence = 0;
 /** Signs up a new user through the API and returns its token and ids. */
 export async function signUpUser(server: TestServer, handle = `user_${process.pid}_${++sequence}`) {
   const result = await server.execute(SignUp, {
-    variables: { input: { email: `${handle}@example.test`, handle, name: `Name ${handle}`, password: "correct horse" } },
+    variables: {
+      input: { email: `${handle}@example.test`, handle, name: `Name ${handle}`, password: "correct horse" },
+    },
   });
   if (!result.data) throw new Error(`signUp failed: ${JSON.stringify(result.errors)}`);
   return { token: result.data.signUp.token, id: result.data.signUp.user.id, handle };
 }
 
 /** Creates a post through the API as the given user. */
-export async function createPost(server: TestServer, token: string, input: { title?: string; body?: string; tags?: string[] } = {}) {
+export async function createPost(
+  server: TestServer,
+  token: string,
+  input: { title?: string; body?: string; tags?: string[] } = {},
+) {
   const result = await server.execute(CreatePost, {
     token,
     variables: { input: { title: input.title ?? "A title", body: input.body ?? "A body", tags: input.tags ?? [] } },

@@ -52,7 +52,12 @@ export async function useTestServer(env: Record<string, string> = {}): Promise<T
         body: JSON.stringify({ query, variables: options.variables ?? {} }),
       });
       const body = (await response.json()) as ExecutionResult<never>;
-      return { ...body, status: response.status, statements: statementsFrom(response.headers), headers: response.headers };
+      return {
+        ...body,
+        status: response.status,
+        statements: statementsFrom(response.headers),
+        headers: response.headers,
+      };
     },
   };
 }

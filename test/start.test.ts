@@ -1,0 +1,87 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+// `npm start` on a machine with no database: embedded PostgreSQL, migrations, demo data, API.
+// Runs the real CLI in a child process with its own data folder and ports.
+
+const dataRoot = await mkdtemp(path.join(tmpdir(), "sokudo-start-"));
+// As root, PostgreSQL runs as the `postgres` user, which must be able to enter the folder.
+await chmod(dataRoot, 0o755);
+const port = 40_000 + (process.pid % 10_000);
+const pgPort = port + 1;
+let child: ChildProcess | undefined;
+let output = "";
+
+afterAll(async () => {
+  child?.kill("SIGKILL");
+  await rm(dataRoot, { recursive: true, force: true });
+});
+
+function start(): Promise<void> {
+  const env = { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", PORT: String(port), HOST: "127.0.0.1", EMBEDDED_PG_DIR: path.join(dataRoot, "postgres") };
+  delete env.DATABASE_URL;
+  delete env.AUTH_SECRET;
+  env.EMBEDDED_PG_PORT = String(pgPort);
+  child = spawn(process.execPath, ["src/main.ts", "start"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Sokudo ready")) resolve();
+    };
+    child?.stdout?.on("data", onData);
+    child?.stderr?.on("data", onData);
+    child?.once("exit", (code) => reject(new Error(`exited with ${code} before ready:\n${output}`)));
+  });
+}
+
+function stop(): Promise<number | null> {
+  return new Promise((resolve) => {
+    child?.once("exit", (code) => resolve(code));
+    child?.kill("SIGTERM");
+  });
+}
+
+async function query(body: string, token?: string) {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body,
+  });
+  return response.json();
+}
+
+describe("npm start with no DATABASE_URL", () => {
+  it("starts an embedded PostgreSQL, migrates, seeds demo data and serves GraphQL; SIGTERM stops it all", async () => {
+    await start();
+    expect(output).toContain("starting embedded PostgreSQL");
+    expect(output).toContain("applied migrations");
+    expect(output).toMatch(/seeded 50 users, 300 posts, 1200 comments/);
+    expect(output).toContain(`GraphiQL at http://127.0.0.1:${port}/graphql`);
+
+    const posts = await query(JSON.stringify({ query: "{ posts(first: 3) { edges { node { title author { handle } } } } }" }));
+    expect(posts.data.posts.edges).toHaveLength(3);
+
+    const login = await query(
+      JSON.stringify({ query: 'mutation { logIn(input: {email: "user1@example.com", password: "password"}) { token } }' }),
+    );
+    const viewer = await query(JSON.stringify({ query: "{ viewer { handle } }" }), login.data.logIn.token);
+    expect(viewer.data.viewer.handle).toBe("user1");
+
+    expect(await stop()).toBe(0);
+    expect(output).toContain("closed embedded PostgreSQL");
+  }, 120_000);
+
+  it("restarts on the kept data without migrating or seeding again, and keeps the generated secret", async () => {
+    output = "";
+    await start();
+    expect(output).toContain("migrations: up to date");
+    expect(output).not.toContain("seeded");
+    expect(output).toContain("using the generated one");
+    const users = await query(JSON.stringify({ query: "{ users(first: 100) { edges { node { id } } } }" }));
+    expect(users.data.users.edges).toHaveLength(50);
+    expect(await stop()).toBe(0);
+  }, 120_000);
+});
