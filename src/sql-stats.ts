@@ -30,7 +30,7 @@ export function currentSqlStats(): SqlStats | undefined {
 
 export class CountingClient extends pg.Client {
   // pg's overloads make a typed override impractical; the runtime contract is unchanged.
-  // biome-ignore lint/suspicious/noExplicitAny: mirrors pg.Client#query's overloads
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- mirrors pg.Client#query's overloads
   override query(...args: any[]): any {
     const query = super.query as (...a: unknown[]) => unknown;
     const stats = storage.getStore();
@@ -66,7 +66,7 @@ function statementText(arg: unknown): string {
  * binding, that caller's statements would be counted against the releasing request.
  */
 export class CountingPool extends pg.Pool {
-  // biome-ignore lint/suspicious/noExplicitAny: mirrors pg.Pool#connect's overloads
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- mirrors pg.Pool#connect's overloads
   override connect(...args: any[]): any {
     const callback = args[0];
     if (typeof callback === "function") return super.connect(AsyncResource.bind(callback));

@@ -7,12 +7,23 @@ const server = await useTestServer();
 
 const LogIn = graphql(`
   mutation LogIn($input: LogInInput!) {
-    logIn(input: $input) { token user { handle email } }
+    logIn(input: $input) {
+      token
+      user {
+        handle
+        email
+      }
+    }
   }
 `);
 
 const Viewer = graphql(`
-  query Viewer { viewer { handle email } }
+  query Viewer {
+    viewer {
+      handle
+      email
+    }
+  }
 `);
 
 const input = (overrides: Partial<{ email: string; handle: string; name: string; password: string }> = {}) => ({

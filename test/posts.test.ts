@@ -10,33 +10,73 @@ const bob = await signUpUser(server, "bob");
 
 const PostById = graphql(`
   query PostById($id: ID!) {
-    post(id: $id) { id title body author { handle } tags { slug name } commentCount likeCount viewerHasLiked }
+    post(id: $id) {
+      id
+      title
+      body
+      author {
+        handle
+      }
+      tags {
+        slug
+        name
+      }
+      commentCount
+      likeCount
+      viewerHasLiked
+    }
   }
 `);
 
 const UpdatePost = graphql(`
   mutation UpdatePost($input: UpdatePostInput!) {
-    updatePost(input: $input) { id title body tags { slug } updatedAt }
+    updatePost(input: $input) {
+      id
+      title
+      body
+      tags {
+        slug
+      }
+      updatedAt
+    }
   }
 `);
 
 const DeletePost = graphql(`
   mutation DeletePost($input: DeletePostInput!) {
-    deletePost(input: $input) { deletedPostId }
+    deletePost(input: $input) {
+      deletedPostId
+    }
   }
 `);
 
 const PostsPage = graphql(`
   query PostsPage($first: Int, $after: String, $tag: String) {
     posts(first: $first, after: $after, tag: $tag) {
-      edges { cursor node { title } }
-      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges {
+        cursor
+        node {
+          title
+        }
+      }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
     }
   }
 `);
 
 const Tags = graphql(`
-  query Tags { tags { slug name postCount } }
+  query Tags {
+    tags {
+      slug
+      name
+      postCount
+    }
+  }
 `);
 
 describe("posts", () => {

@@ -9,20 +9,52 @@ const bob = await signUpUser(server, "bob");
 const carol = await signUpUser(server, "carol");
 
 const LikePost = graphql(`
-  mutation LikePost($input: LikePostInput!) { likePost(input: $input) { id likeCount viewerHasLiked } }
+  mutation LikePost($input: LikePostInput!) {
+    likePost(input: $input) {
+      id
+      likeCount
+      viewerHasLiked
+    }
+  }
 `);
 const UnlikePost = graphql(`
-  mutation UnlikePost($input: UnlikePostInput!) { unlikePost(input: $input) { id likeCount viewerHasLiked } }
+  mutation UnlikePost($input: UnlikePostInput!) {
+    unlikePost(input: $input) {
+      id
+      likeCount
+      viewerHasLiked
+    }
+  }
 `);
 const FollowUser = graphql(`
-  mutation FollowUser($input: FollowUserInput!) { followUser(input: $input) { handle followerCount } }
+  mutation FollowUser($input: FollowUserInput!) {
+    followUser(input: $input) {
+      handle
+      followerCount
+    }
+  }
 `);
 const UnfollowUser = graphql(`
-  mutation UnfollowUser($input: UnfollowUserInput!) { unfollowUser(input: $input) { handle followerCount } }
+  mutation UnfollowUser($input: UnfollowUserInput!) {
+    unfollowUser(input: $input) {
+      handle
+      followerCount
+    }
+  }
 `);
 const AddComment = graphql(`
   mutation AddComment($input: AddCommentInput!) {
-    addComment(input: $input) { id body author { handle } post { id commentCount } }
+    addComment(input: $input) {
+      id
+      body
+      author {
+        handle
+      }
+      post {
+        id
+        commentCount
+      }
+    }
   }
 `);
 const PostComments = graphql(`
@@ -30,15 +62,30 @@ const PostComments = graphql(`
     post(id: $id) {
       commentCount
       comments(first: $first, after: $after) {
-        edges { node { body author { handle } } }
-        pageInfo { hasNextPage endCursor }
+        edges {
+          node {
+            body
+            author {
+              handle
+            }
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
       }
     }
   }
 `);
 const Profile = graphql(`
   query Profile($handle: String!) {
-    user(handle: $handle) { handle followerCount followingCount postCount }
+    user(handle: $handle) {
+      handle
+      followerCount
+      followingCount
+      postCount
+    }
   }
 `);
 

@@ -21,7 +21,14 @@ afterAll(async () => {
 });
 
 function start(): Promise<void> {
-  const env = { ...process.env, NODE_ENV: "development", LOG_LEVEL: "info", PORT: String(port), HOST: "127.0.0.1", EMBEDDED_PG_DIR: path.join(dataRoot, "postgres") };
+  const env = {
+    ...process.env,
+    NODE_ENV: "development",
+    LOG_LEVEL: "info",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    EMBEDDED_PG_DIR: path.join(dataRoot, "postgres"),
+  };
   delete env.DATABASE_URL;
   delete env.AUTH_SECRET;
   env.EMBEDDED_PG_PORT = String(pgPort);
@@ -61,11 +68,15 @@ describe("npm start with no DATABASE_URL", () => {
     expect(output).toMatch(/seeded 50 users, 300 posts, 1200 comments/);
     expect(output).toContain(`GraphiQL at http://127.0.0.1:${port}/graphql`);
 
-    const posts = await query(JSON.stringify({ query: "{ posts(first: 3) { edges { node { title author { handle } } } } }" }));
+    const posts = await query(
+      JSON.stringify({ query: "{ posts(first: 3) { edges { node { title author { handle } } } } }" }),
+    );
     expect(posts.data.posts.edges).toHaveLength(3);
 
     const login = await query(
-      JSON.stringify({ query: 'mutation { logIn(input: {email: "user1@example.com", password: "password"}) { token } }' }),
+      JSON.stringify({
+        query: 'mutation { logIn(input: {email: "user1@example.com", password: "password"}) { token } }',
+      }),
     );
     const viewer = await query(JSON.stringify({ query: "{ viewer { handle } }" }), login.data.logIn.token);
     expect(viewer.data.viewer.handle).toBe("user1");

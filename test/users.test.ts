@@ -12,23 +12,64 @@ await createPost(server, bob.token, { title: "bob-1" });
 const UserByHandle = graphql(`
   query UserByHandle($handle: String!) {
     user(handle: $handle) {
-      id handle name bio email createdAt postCount
-      posts(first: 2) { edges { node { title author { handle } } } pageInfo { hasNextPage } }
+      id
+      handle
+      name
+      bio
+      email
+      createdAt
+      postCount
+      posts(first: 2) {
+        edges {
+          node {
+            title
+            author {
+              handle
+            }
+          }
+        }
+        pageInfo {
+          hasNextPage
+        }
+      }
     }
   }
 `);
 const UsersPage = graphql(`
   query UsersPage($first: Int, $after: String) {
     users(first: $first, after: $after) {
-      edges { node { handle } }
-      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          handle
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
     }
   }
 `);
 const NodeLookup = graphql(`
   query NodeLookup($id: ID!, $ids: [ID!]!) {
-    node(id: $id) { id ... on User { handle } ... on Post { title } }
-    nodes(ids: $ids) { id ... on User { handle } ... on Post { title } }
+    node(id: $id) {
+      id
+      ... on User {
+        handle
+      }
+      ... on Post {
+        title
+      }
+    }
+    nodes(ids: $ids) {
+      id
+      ... on User {
+        handle
+      }
+      ... on Post {
+        title
+      }
+    }
   }
 `);
 

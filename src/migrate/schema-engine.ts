@@ -52,7 +52,7 @@ const PG_TEXT = 25;
  * Its values arrive as one-character strings, so reporting the column as text is exact.
  */
 class CharAsTextClient extends pg.Client {
-  // biome-ignore lint/suspicious/noExplicitAny: mirrors pg.Client#query's overloads
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- mirrors pg.Client#query's overloads
   override query(...args: any[]): any {
     const query = super.query as (...a: unknown[]) => unknown;
     const last = args.at(-1);

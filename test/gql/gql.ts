@@ -14,46 +14,46 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { token user { handle email } }\n  }\n": typeof types.LogInDocument,
-    "\n  query Viewer { viewer { handle email } }\n": typeof types.ViewerDocument,
-    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user { id handle email }\n    }\n  }\n": typeof types.SignUpDocument,
-    "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags { slug name }\n      author { handle }\n    }\n  }\n": typeof types.CreatePostDocument,
-    "\n  query PostById($id: ID!) {\n    post(id: $id) { id title body author { handle } tags { slug name } commentCount likeCount viewerHasLiked }\n  }\n": typeof types.PostByIdDocument,
-    "\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) { id title body tags { slug } updatedAt }\n  }\n": typeof types.UpdatePostDocument,
-    "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) { deletedPostId }\n  }\n": typeof types.DeletePostDocument,
-    "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges { cursor node { title } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": typeof types.PostsPageDocument,
-    "\n  query Tags { tags { slug name postCount } }\n": typeof types.TagsDocument,
-    "\n  mutation LikePost($input: LikePostInput!) { likePost(input: $input) { id likeCount viewerHasLiked } }\n": typeof types.LikePostDocument,
-    "\n  mutation UnlikePost($input: UnlikePostInput!) { unlikePost(input: $input) { id likeCount viewerHasLiked } }\n": typeof types.UnlikePostDocument,
-    "\n  mutation FollowUser($input: FollowUserInput!) { followUser(input: $input) { handle followerCount } }\n": typeof types.FollowUserDocument,
-    "\n  mutation UnfollowUser($input: UnfollowUserInput!) { unfollowUser(input: $input) { handle followerCount } }\n": typeof types.UnfollowUserDocument,
-    "\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) { id body author { handle } post { id commentCount } }\n  }\n": typeof types.AddCommentDocument,
-    "\n  query PostComments($id: ID!, $first: Int, $after: String) {\n    post(id: $id) {\n      commentCount\n      comments(first: $first, after: $after) {\n        edges { node { body author { handle } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n": typeof types.PostCommentsDocument,
-    "\n  query Profile($handle: String!) {\n    user(handle: $handle) { handle followerCount followingCount postCount }\n  }\n": typeof types.ProfileDocument,
-    "\n  query UserByHandle($handle: String!) {\n    user(handle: $handle) {\n      id handle name bio email createdAt postCount\n      posts(first: 2) { edges { node { title author { handle } } } pageInfo { hasNextPage } }\n    }\n  }\n": typeof types.UserByHandleDocument,
-    "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges { node { handle } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.UsersPageDocument,
-    "\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) { id ... on User { handle } ... on Post { title } }\n    nodes(ids: $ids) { id ... on User { handle } ... on Post { title } }\n  }\n": typeof types.NodeLookupDocument,
+    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        handle\n        email\n      }\n    }\n  }\n": typeof types.LogInDocument,
+    "\n  query Viewer {\n    viewer {\n      handle\n      email\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        id\n        handle\n        email\n      }\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n        name\n      }\n      author {\n        handle\n      }\n    }\n  }\n": typeof types.CreatePostDocument,
+    "\n  query PostById($id: ID!) {\n    post(id: $id) {\n      id\n      title\n      body\n      author {\n        handle\n      }\n      tags {\n        slug\n        name\n      }\n      commentCount\n      likeCount\n      viewerHasLiked\n    }\n  }\n": typeof types.PostByIdDocument,
+    "\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n      }\n      updatedAt\n    }\n  }\n": typeof types.UpdatePostDocument,
+    "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) {\n      deletedPostId\n    }\n  }\n": typeof types.DeletePostDocument,
+    "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges {\n        cursor\n        node {\n          title\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": typeof types.PostsPageDocument,
+    "\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n": typeof types.TagsDocument,
+    "\n  mutation LikePost($input: LikePostInput!) {\n    likePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n": typeof types.LikePostDocument,
+    "\n  mutation UnlikePost($input: UnlikePostInput!) {\n    unlikePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n": typeof types.UnlikePostDocument,
+    "\n  mutation FollowUser($input: FollowUserInput!) {\n    followUser(input: $input) {\n      handle\n      followerCount\n    }\n  }\n": typeof types.FollowUserDocument,
+    "\n  mutation UnfollowUser($input: UnfollowUserInput!) {\n    unfollowUser(input: $input) {\n      handle\n      followerCount\n    }\n  }\n": typeof types.UnfollowUserDocument,
+    "\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) {\n      id\n      body\n      author {\n        handle\n      }\n      post {\n        id\n        commentCount\n      }\n    }\n  }\n": typeof types.AddCommentDocument,
+    "\n  query PostComments($id: ID!, $first: Int, $after: String) {\n    post(id: $id) {\n      commentCount\n      comments(first: $first, after: $after) {\n        edges {\n          node {\n            body\n            author {\n              handle\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.PostCommentsDocument,
+    "\n  query Profile($handle: String!) {\n    user(handle: $handle) {\n      handle\n      followerCount\n      followingCount\n      postCount\n    }\n  }\n": typeof types.ProfileDocument,
+    "\n  query UserByHandle($handle: String!) {\n    user(handle: $handle) {\n      id\n      handle\n      name\n      bio\n      email\n      createdAt\n      postCount\n      posts(first: 2) {\n        edges {\n          node {\n            title\n            author {\n              handle\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n": typeof types.UserByHandleDocument,
+    "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges {\n        node {\n          handle\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.UsersPageDocument,
+    "\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n    nodes(ids: $ids) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n  }\n": typeof types.NodeLookupDocument,
 };
 const documents: Documents = {
-    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { token user { handle email } }\n  }\n": types.LogInDocument,
-    "\n  query Viewer { viewer { handle email } }\n": types.ViewerDocument,
-    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user { id handle email }\n    }\n  }\n": types.SignUpDocument,
-    "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags { slug name }\n      author { handle }\n    }\n  }\n": types.CreatePostDocument,
-    "\n  query PostById($id: ID!) {\n    post(id: $id) { id title body author { handle } tags { slug name } commentCount likeCount viewerHasLiked }\n  }\n": types.PostByIdDocument,
-    "\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) { id title body tags { slug } updatedAt }\n  }\n": types.UpdatePostDocument,
-    "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) { deletedPostId }\n  }\n": types.DeletePostDocument,
-    "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges { cursor node { title } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n": types.PostsPageDocument,
-    "\n  query Tags { tags { slug name postCount } }\n": types.TagsDocument,
-    "\n  mutation LikePost($input: LikePostInput!) { likePost(input: $input) { id likeCount viewerHasLiked } }\n": types.LikePostDocument,
-    "\n  mutation UnlikePost($input: UnlikePostInput!) { unlikePost(input: $input) { id likeCount viewerHasLiked } }\n": types.UnlikePostDocument,
-    "\n  mutation FollowUser($input: FollowUserInput!) { followUser(input: $input) { handle followerCount } }\n": types.FollowUserDocument,
-    "\n  mutation UnfollowUser($input: UnfollowUserInput!) { unfollowUser(input: $input) { handle followerCount } }\n": types.UnfollowUserDocument,
-    "\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) { id body author { handle } post { id commentCount } }\n  }\n": types.AddCommentDocument,
-    "\n  query PostComments($id: ID!, $first: Int, $after: String) {\n    post(id: $id) {\n      commentCount\n      comments(first: $first, after: $after) {\n        edges { node { body author { handle } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n": types.PostCommentsDocument,
-    "\n  query Profile($handle: String!) {\n    user(handle: $handle) { handle followerCount followingCount postCount }\n  }\n": types.ProfileDocument,
-    "\n  query UserByHandle($handle: String!) {\n    user(handle: $handle) {\n      id handle name bio email createdAt postCount\n      posts(first: 2) { edges { node { title author { handle } } } pageInfo { hasNextPage } }\n    }\n  }\n": types.UserByHandleDocument,
-    "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges { node { handle } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.UsersPageDocument,
-    "\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) { id ... on User { handle } ... on Post { title } }\n    nodes(ids: $ids) { id ... on User { handle } ... on Post { title } }\n  }\n": types.NodeLookupDocument,
+    "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        handle\n        email\n      }\n    }\n  }\n": types.LogInDocument,
+    "\n  query Viewer {\n    viewer {\n      handle\n      email\n    }\n  }\n": types.ViewerDocument,
+    "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        id\n        handle\n        email\n      }\n    }\n  }\n": types.SignUpDocument,
+    "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n        name\n      }\n      author {\n        handle\n      }\n    }\n  }\n": types.CreatePostDocument,
+    "\n  query PostById($id: ID!) {\n    post(id: $id) {\n      id\n      title\n      body\n      author {\n        handle\n      }\n      tags {\n        slug\n        name\n      }\n      commentCount\n      likeCount\n      viewerHasLiked\n    }\n  }\n": types.PostByIdDocument,
+    "\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n      }\n      updatedAt\n    }\n  }\n": types.UpdatePostDocument,
+    "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) {\n      deletedPostId\n    }\n  }\n": types.DeletePostDocument,
+    "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges {\n        cursor\n        node {\n          title\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": types.PostsPageDocument,
+    "\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n": types.TagsDocument,
+    "\n  mutation LikePost($input: LikePostInput!) {\n    likePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n": types.LikePostDocument,
+    "\n  mutation UnlikePost($input: UnlikePostInput!) {\n    unlikePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n": types.UnlikePostDocument,
+    "\n  mutation FollowUser($input: FollowUserInput!) {\n    followUser(input: $input) {\n      handle\n      followerCount\n    }\n  }\n": types.FollowUserDocument,
+    "\n  mutation UnfollowUser($input: UnfollowUserInput!) {\n    unfollowUser(input: $input) {\n      handle\n      followerCount\n    }\n  }\n": types.UnfollowUserDocument,
+    "\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) {\n      id\n      body\n      author {\n        handle\n      }\n      post {\n        id\n        commentCount\n      }\n    }\n  }\n": types.AddCommentDocument,
+    "\n  query PostComments($id: ID!, $first: Int, $after: String) {\n    post(id: $id) {\n      commentCount\n      comments(first: $first, after: $after) {\n        edges {\n          node {\n            body\n            author {\n              handle\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.PostCommentsDocument,
+    "\n  query Profile($handle: String!) {\n    user(handle: $handle) {\n      handle\n      followerCount\n      followingCount\n      postCount\n    }\n  }\n": types.ProfileDocument,
+    "\n  query UserByHandle($handle: String!) {\n    user(handle: $handle) {\n      id\n      handle\n      name\n      bio\n      email\n      createdAt\n      postCount\n      posts(first: 2) {\n        edges {\n          node {\n            title\n            author {\n              handle\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n": types.UserByHandleDocument,
+    "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges {\n        node {\n          handle\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.UsersPageDocument,
+    "\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n    nodes(ids: $ids) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n  }\n": types.NodeLookupDocument,
 };
 
 /**
@@ -73,79 +73,79 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { token user { handle email } }\n  }\n"): (typeof documents)["\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) { token user { handle email } }\n  }\n"];
+export function graphql(source: "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        handle\n        email\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        handle\n        email\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Viewer { viewer { handle email } }\n"): (typeof documents)["\n  query Viewer { viewer { handle email } }\n"];
+export function graphql(source: "\n  query Viewer {\n    viewer {\n      handle\n      email\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      handle\n      email\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user { id handle email }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user { id handle email }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        id\n        handle\n        email\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        id\n        handle\n        email\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags { slug name }\n      author { handle }\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags { slug name }\n      author { handle }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n        name\n      }\n      author {\n        handle\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n        name\n      }\n      author {\n        handle\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PostById($id: ID!) {\n    post(id: $id) { id title body author { handle } tags { slug name } commentCount likeCount viewerHasLiked }\n  }\n"): (typeof documents)["\n  query PostById($id: ID!) {\n    post(id: $id) { id title body author { handle } tags { slug name } commentCount likeCount viewerHasLiked }\n  }\n"];
+export function graphql(source: "\n  query PostById($id: ID!) {\n    post(id: $id) {\n      id\n      title\n      body\n      author {\n        handle\n      }\n      tags {\n        slug\n        name\n      }\n      commentCount\n      likeCount\n      viewerHasLiked\n    }\n  }\n"): (typeof documents)["\n  query PostById($id: ID!) {\n    post(id: $id) {\n      id\n      title\n      body\n      author {\n        handle\n      }\n      tags {\n        slug\n        name\n      }\n      commentCount\n      likeCount\n      viewerHasLiked\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) { id title body tags { slug } updatedAt }\n  }\n"): (typeof documents)["\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) { id title body tags { slug } updatedAt }\n  }\n"];
+export function graphql(source: "\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n      }\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n      }\n      updatedAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) { deletedPostId }\n  }\n"): (typeof documents)["\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) { deletedPostId }\n  }\n"];
+export function graphql(source: "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) {\n      deletedPostId\n    }\n  }\n"): (typeof documents)["\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) {\n      deletedPostId\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges { cursor node { title } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"): (typeof documents)["\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges { cursor node { title } }\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n    }\n  }\n"];
+export function graphql(source: "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges {\n        cursor\n        node {\n          title\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges {\n        cursor\n        node {\n          title\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Tags { tags { slug name postCount } }\n"): (typeof documents)["\n  query Tags { tags { slug name postCount } }\n"];
+export function graphql(source: "\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n"): (typeof documents)["\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation LikePost($input: LikePostInput!) { likePost(input: $input) { id likeCount viewerHasLiked } }\n"): (typeof documents)["\n  mutation LikePost($input: LikePostInput!) { likePost(input: $input) { id likeCount viewerHasLiked } }\n"];
+export function graphql(source: "\n  mutation LikePost($input: LikePostInput!) {\n    likePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n"): (typeof documents)["\n  mutation LikePost($input: LikePostInput!) {\n    likePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UnlikePost($input: UnlikePostInput!) { unlikePost(input: $input) { id likeCount viewerHasLiked } }\n"): (typeof documents)["\n  mutation UnlikePost($input: UnlikePostInput!) { unlikePost(input: $input) { id likeCount viewerHasLiked } }\n"];
+export function graphql(source: "\n  mutation UnlikePost($input: UnlikePostInput!) {\n    unlikePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n"): (typeof documents)["\n  mutation UnlikePost($input: UnlikePostInput!) {\n    unlikePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation FollowUser($input: FollowUserInput!) { followUser(input: $input) { handle followerCount } }\n"): (typeof documents)["\n  mutation FollowUser($input: FollowUserInput!) { followUser(input: $input) { handle followerCount } }\n"];
+export function graphql(source: "\n  mutation FollowUser($input: FollowUserInput!) {\n    followUser(input: $input) {\n      handle\n      followerCount\n    }\n  }\n"): (typeof documents)["\n  mutation FollowUser($input: FollowUserInput!) {\n    followUser(input: $input) {\n      handle\n      followerCount\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UnfollowUser($input: UnfollowUserInput!) { unfollowUser(input: $input) { handle followerCount } }\n"): (typeof documents)["\n  mutation UnfollowUser($input: UnfollowUserInput!) { unfollowUser(input: $input) { handle followerCount } }\n"];
+export function graphql(source: "\n  mutation UnfollowUser($input: UnfollowUserInput!) {\n    unfollowUser(input: $input) {\n      handle\n      followerCount\n    }\n  }\n"): (typeof documents)["\n  mutation UnfollowUser($input: UnfollowUserInput!) {\n    unfollowUser(input: $input) {\n      handle\n      followerCount\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) { id body author { handle } post { id commentCount } }\n  }\n"): (typeof documents)["\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) { id body author { handle } post { id commentCount } }\n  }\n"];
+export function graphql(source: "\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) {\n      id\n      body\n      author {\n        handle\n      }\n      post {\n        id\n        commentCount\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AddComment($input: AddCommentInput!) {\n    addComment(input: $input) {\n      id\n      body\n      author {\n        handle\n      }\n      post {\n        id\n        commentCount\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PostComments($id: ID!, $first: Int, $after: String) {\n    post(id: $id) {\n      commentCount\n      comments(first: $first, after: $after) {\n        edges { node { body author { handle } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PostComments($id: ID!, $first: Int, $after: String) {\n    post(id: $id) {\n      commentCount\n      comments(first: $first, after: $after) {\n        edges { node { body author { handle } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query PostComments($id: ID!, $first: Int, $after: String) {\n    post(id: $id) {\n      commentCount\n      comments(first: $first, after: $after) {\n        edges {\n          node {\n            body\n            author {\n              handle\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PostComments($id: ID!, $first: Int, $after: String) {\n    post(id: $id) {\n      commentCount\n      comments(first: $first, after: $after) {\n        edges {\n          node {\n            body\n            author {\n              handle\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Profile($handle: String!) {\n    user(handle: $handle) { handle followerCount followingCount postCount }\n  }\n"): (typeof documents)["\n  query Profile($handle: String!) {\n    user(handle: $handle) { handle followerCount followingCount postCount }\n  }\n"];
+export function graphql(source: "\n  query Profile($handle: String!) {\n    user(handle: $handle) {\n      handle\n      followerCount\n      followingCount\n      postCount\n    }\n  }\n"): (typeof documents)["\n  query Profile($handle: String!) {\n    user(handle: $handle) {\n      handle\n      followerCount\n      followingCount\n      postCount\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query UserByHandle($handle: String!) {\n    user(handle: $handle) {\n      id handle name bio email createdAt postCount\n      posts(first: 2) { edges { node { title author { handle } } } pageInfo { hasNextPage } }\n    }\n  }\n"): (typeof documents)["\n  query UserByHandle($handle: String!) {\n    user(handle: $handle) {\n      id handle name bio email createdAt postCount\n      posts(first: 2) { edges { node { title author { handle } } } pageInfo { hasNextPage } }\n    }\n  }\n"];
+export function graphql(source: "\n  query UserByHandle($handle: String!) {\n    user(handle: $handle) {\n      id\n      handle\n      name\n      bio\n      email\n      createdAt\n      postCount\n      posts(first: 2) {\n        edges {\n          node {\n            title\n            author {\n              handle\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query UserByHandle($handle: String!) {\n    user(handle: $handle) {\n      id\n      handle\n      name\n      bio\n      email\n      createdAt\n      postCount\n      posts(first: 2) {\n        edges {\n          node {\n            title\n            author {\n              handle\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges { node { handle } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges { node { handle } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+export function graphql(source: "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges {\n        node {\n          handle\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges {\n        node {\n          handle\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) { id ... on User { handle } ... on Post { title } }\n    nodes(ids: $ids) { id ... on User { handle } ... on Post { title } }\n  }\n"): (typeof documents)["\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) { id ... on User { handle } ... on Post { title } }\n    nodes(ids: $ids) { id ... on User { handle } ... on Post { title } }\n  }\n"];
+export function graphql(source: "\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n    nodes(ids: $ids) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n  }\n"): (typeof documents)["\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n    nodes(ids: $ids) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

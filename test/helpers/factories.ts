@@ -5,7 +5,11 @@ export const SignUp = graphql(`
   mutation SignUp($input: SignUpInput!) {
     signUp(input: $input) {
       token
-      user { id handle email }
+      user {
+        id
+        handle
+        email
+      }
     }
   }
 `);
@@ -16,8 +20,13 @@ export const CreatePost = graphql(`
       id
       title
       body
-      tags { slug name }
-      author { handle }
+      tags {
+        slug
+        name
+      }
+      author {
+        handle
+      }
     }
   }
 `);
