@@ -21,17 +21,16 @@ afterAll(async () => {
 });
 
 function start(): Promise<void> {
+  const { DATABASE_URL: _url, AUTH_SECRET: _secret, ...inherited } = process.env;
   const env = {
-    ...process.env,
+    ...inherited,
     NODE_ENV: "development",
     LOG_LEVEL: "info",
     PORT: String(port),
     HOST: "127.0.0.1",
     EMBEDDED_PG_DIR: path.join(dataRoot, "postgres"),
+    EMBEDDED_PG_PORT: String(pgPort),
   };
-  delete env.DATABASE_URL;
-  delete env.AUTH_SECRET;
-  env.EMBEDDED_PG_PORT = String(pgPort);
   child = spawn(process.execPath, ["src/main.ts", "start"], { env, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
