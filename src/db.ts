@@ -28,7 +28,10 @@ export function createPool(url: string, pool: Config["pool"], logger?: Logger): 
     statement_timeout: pool.statementTimeoutMs,
     application_name: "sokudo",
   });
-  instance.on("error", (error) => logger?.warn({ err: error }, "idle PostgreSQL connection failed"));
+  // pg-pool's end() resolves before its idle clients have disconnected: errors after it are expected.
+  instance.on("error", (error) => {
+    if (!instance.ending) logger?.warn({ err: error }, "idle PostgreSQL connection failed");
+  });
   return instance;
 }
 
@@ -47,7 +50,7 @@ export function createDatabase(url: string, poolConfig: Config["pool"], logger?:
       if (closed) return;
       closed = true;
       await prisma.$disconnect();
-      await pool.end();
+      if (!pool.ending) await pool.end();
     },
   };
 }

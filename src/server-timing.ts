@@ -1,5 +1,5 @@
 import type { Plugin } from "graphql-yoga";
-import { runWithSqlStats, SqlStats } from "./sql-stats.ts";
+import { currentSqlStats, runWithSqlStats, SqlStats } from "./sql-stats.ts";
 
 const statsByRequest = new WeakMap<Request, SqlStats>();
 
@@ -12,7 +12,8 @@ export function useServerTiming(): Plugin {
   return {
     instrumentation: {
       request({ request }, wrapped) {
-        const stats = new SqlStats();
+        // A caller that already measures (a test or benchmark recording statement texts) keeps its scope.
+        const stats = currentSqlStats() ?? new SqlStats();
         statsByRequest.set(request, stats);
         return runWithSqlStats(stats, wrapped);
       },
