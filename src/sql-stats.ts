@@ -11,7 +11,9 @@ import pg from "pg";
 export class SqlStats {
   statements = 0;
   durationMs = 0;
+  /** With recordTexts: each statement's text and its time in ms, in the order they were sent. */
   readonly texts: string[] = [];
+  readonly timings: number[] = [];
   readonly recordTexts: boolean;
   constructor(recordTexts = false) {
     this.recordTexts = recordTexts;
@@ -36,10 +38,12 @@ export class CountingClient extends pg.Client {
     const stats = storage.getStore();
     if (!stats) return query.apply(this, args);
     stats.statements += 1;
-    if (stats.recordTexts) stats.texts.push(statementText(args[0]));
+    const index = stats.recordTexts ? stats.texts.push(statementText(args[0])) - 1 : -1;
     const started = performance.now();
     const finish = () => {
-      stats.durationMs += performance.now() - started;
+      const elapsed = performance.now() - started;
+      stats.durationMs += elapsed;
+      if (index >= 0) stats.timings[index] = elapsed;
     };
     const callback = args.at(-1);
     if (typeof callback === "function") {

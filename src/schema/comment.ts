@@ -4,13 +4,11 @@ import { withPrismaErrors } from "../errors.ts";
 import { PostRef } from "./post.ts";
 import { fields, parseInput } from "./validation.ts";
 
-builder.prismaNode("Comment", {
+export const CommentRef = builder.prismaNode("Comment", {
   id: { field: "id" },
   fields: (t) => ({
     body: t.exposeString("body"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
-    author: t.relation("author"),
-    post: t.relation("post"),
   }),
 });
 

@@ -6,5 +6,6 @@ import "./comment.ts";
 import "./tag.ts";
 import "./social.ts";
 import "./auth.ts";
+import "./relations.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

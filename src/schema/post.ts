@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
+import { COUNTS } from "../loaders.ts";
 import { forbidden, notFound, withPrismaErrors } from "../errors.ts";
 import { fields, parseInput } from "./validation.ts";
 
@@ -11,11 +12,10 @@ export const PostRef = builder.prismaNode("Post", {
     body: t.exposeString("body"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
-    author: t.relation("author"),
-    tags: t.relation("tags", { query: { orderBy: { slug: "asc" } } }),
-    comments: t.relatedConnection("comments", { cursor: "id", query: { orderBy: { id: "asc" } } }),
-    commentCount: t.relationCount("comments"),
-    likeCount: t.relationCount("likes"),
+    commentCount: t.int({
+      resolve: (post, _args, context) => context.loaders.count(COUNTS.commentsByPost).load(post.id),
+    }),
+    likeCount: t.int({ resolve: (post, _args, context) => context.loaders.count(COUNTS.likesByPost).load(post.id) }),
     viewerHasLiked: t.boolean({
       description: "Whether the logged-in user likes this post; false when logged out.",
       resolve: (post, _args, context) => context.loaders.viewerLikes.load(post.id),

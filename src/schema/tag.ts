@@ -1,11 +1,12 @@
 import { builder } from "../builder.ts";
+import { COUNTS } from "../loaders.ts";
 
-builder.prismaNode("Tag", {
+export const TagRef = builder.prismaNode("Tag", {
   id: { field: "id" },
   fields: (t) => ({
     slug: t.exposeString("slug"),
     name: t.exposeString("name"),
-    postCount: t.relationCount("posts"),
+    postCount: t.int({ resolve: (tag, _args, context) => context.loaders.count(COUNTS.postsByTag).load(tag.id) }),
   }),
 });
 

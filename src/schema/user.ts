@@ -1,6 +1,7 @@
 import { builder } from "../builder.ts";
 import type { PrismaClient } from "../db.ts";
 import { notFound } from "../errors.ts";
+import { COUNTS } from "../loaders.ts";
 
 // Users that logIn/signUp just authenticated in this request: their payload shows their own email.
 const authenticatedUsers = new WeakSet<object>();
@@ -23,10 +24,13 @@ export const UserRef = builder.prismaNode("User", {
         context.viewerId === user.id || authenticatedUsers.has(user) ? user.email : null,
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
-    posts: t.relatedConnection("posts", { cursor: "id", query: { orderBy: { id: "desc" } } }),
-    postCount: t.relationCount("posts"),
-    followerCount: t.relationCount("followers"),
-    followingCount: t.relationCount("following"),
+    postCount: t.int({ resolve: (user, _args, context) => context.loaders.count(COUNTS.postsByAuthor).load(user.id) }),
+    followerCount: t.int({
+      resolve: (user, _args, context) => context.loaders.count(COUNTS.followersByUser).load(user.id),
+    }),
+    followingCount: t.int({
+      resolve: (user, _args, context) => context.loaders.count(COUNTS.followingByUser).load(user.id),
+    }),
   }),
 });
 

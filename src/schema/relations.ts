@@ -1,0 +1,61 @@
+import { builder } from "../builder.ts";
+import type { Context } from "../context.ts";
+import type { User } from "../generated/prisma/client.ts";
+import { PAGES } from "../loaders.ts";
+import { resolveChildConnection } from "./child-connection.ts";
+import { CommentRef } from "./comment.ts";
+import { PostRef } from "./post.ts";
+import { TagRef } from "./tag.ts";
+import { UserRef } from "./user.ts";
+
+// Fields that lead from one type to another, kept here so the type files never import each
+// other. Each resolves through a per-request DataLoader (loaders.ts): one statement per field
+// per request, whatever the number of parents; nested pages read `first` rows per parent.
+
+async function loadAuthor(context: Context, authorId: number): Promise<User> {
+  const author = await context.loaders.userById.load(authorId);
+  if (!author) throw new Error(`User ${authorId} is missing`);
+  return author;
+}
+
+builder.prismaObjectFields(UserRef, (t) => ({
+  posts: t.connection(
+    {
+      type: PostRef,
+      description: "Newest first.",
+      resolve: (user, args, context) => resolveChildConnection(PAGES.postsByAuthor, user.id, args, context),
+    },
+    { name: "UserPostsConnection" },
+    { name: "UserPostsConnectionEdge" },
+  ),
+}));
+
+builder.prismaObjectFields(PostRef, (t) => ({
+  author: t.field({ type: UserRef, resolve: (post, _args, context) => loadAuthor(context, post.authorId) }),
+  tags: t.field({
+    type: [TagRef],
+    description: "By slug.",
+    resolve: (post, _args, context) => context.loaders.tagsByPost.load(post.id),
+  }),
+  comments: t.connection(
+    {
+      type: CommentRef,
+      description: "Oldest first.",
+      resolve: (post, args, context) => resolveChildConnection(PAGES.commentsByPost, post.id, args, context),
+    },
+    { name: "PostCommentsConnection" },
+    { name: "PostCommentsConnectionEdge" },
+  ),
+}));
+
+builder.prismaObjectFields(CommentRef, (t) => ({
+  author: t.field({ type: UserRef, resolve: (comment, _args, context) => loadAuthor(context, comment.authorId) }),
+  post: t.field({
+    type: PostRef,
+    resolve: async (comment, _args, context) => {
+      const post = await context.loaders.postById.load(comment.postId);
+      if (!post) throw new Error(`Post ${comment.postId} of comment ${comment.id} is missing`);
+      return post;
+    },
+  }),
+}));
