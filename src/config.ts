@@ -27,6 +27,11 @@ const schema = z.object({
   DB_POOL_IDLE_TIMEOUT_MS: positiveInt.default(30_000),
   DB_POOL_MAX_LIFETIME_SECONDS: positiveInt.default(3_600),
   DB_STATEMENT_TIMEOUT_MS: positiveInt.default(15_000),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")
+    .optional(),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(250),
   GRAPHQL_MAX_DEPTH: positiveInt.default(12),
   GRAPHQL_MAX_TOKENS: positiveInt.default(2_000),
   GRAPHQL_MAX_ALIASES: positiveInt.default(30),
@@ -52,6 +57,8 @@ export interface Config {
     maxLifetimeSeconds: number;
     statementTimeoutMs: number;
   };
+  /** Unset url means: cache in process memory. */
+  redis: { url: string | undefined; commandTimeoutMs: number };
   limits: {
     maxDepth: number;
     maxTokens: number;
@@ -98,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxLifetimeSeconds: e.DB_POOL_MAX_LIFETIME_SECONDS,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     },
+    redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
     limits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxTokens: e.GRAPHQL_MAX_TOKENS,

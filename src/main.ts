@@ -4,6 +4,7 @@ import { DEMO_SIZES, isEmpty, type SeedSizes, seedDatabase } from "../prisma/see
 import { loadOrCreateSecret } from "./auth/secret.ts";
 import { createTokenService } from "./auth/token.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
+import { createCacheStore } from "./cache/index.ts";
 import { createDatabase } from "./db.ts";
 import { startEmbeddedPostgres } from "./embedded/postgres.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -26,6 +27,8 @@ if ((major ?? 0) < 22) {
   process.exit(1);
 }
 
+const redactUrl = (url: string) => url.replace(/:[^:@/]+@/, ":***@");
+
 /** The database to use: DATABASE_URL, or the embedded PostgreSQL started (and stopped on shutdown) here. */
 async function resolveDatabaseUrl(config: Config, logger: Logger): Promise<string> {
   if (config.databaseUrl) return config.databaseUrl;
@@ -38,7 +41,7 @@ async function resolveDatabaseUrl(config: Config, logger: Logger): Promise<strin
     onLog: (line) => logger.debug({ postgres: line }),
   });
   onShutdown("embedded PostgreSQL", () => embedded.stop());
-  logger.info(`embedded PostgreSQL ready at ${embedded.url.replace(/:[^:@/]+@/, ":***@")}`);
+  logger.info(`embedded PostgreSQL ready at ${redactUrl(embedded.url)}`);
   return embedded.url;
 }
 
@@ -93,12 +96,13 @@ async function serveApi(config: Config, url: string, secret: string, logger: Log
   const db = createDatabase(url, config.pool, logger);
   onShutdown("database pool", () => db.close());
   await db.warm();
-  const yoga = createYogaServer({
-    config,
-    db,
-    tokens: createTokenService(secret, config.auth.tokenTtlSeconds),
-    logger,
-  });
+  const cache = createCacheStore(config, logger);
+  onShutdown(`${cache.store.kind} cache`, cache.close);
+  logger.info(
+    config.redis.url ? `cache: Redis at ${redactUrl(config.redis.url)}` : "cache: in memory (REDIS_URL not set)",
+  );
+  const tokens = createTokenService(secret, config.auth.tokenTtlSeconds);
+  const yoga = createYogaServer({ config, db, cache: cache.store, tokens, logger });
   const http = await listen(yoga, config.host, config.port);
   onShutdown("HTTP server", () => http.close());
   return http;

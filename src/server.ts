@@ -4,6 +4,7 @@ import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { createYoga, type Plugin, type YogaServerInstance, maskError as yogaMaskError } from "graphql-yoga";
 import type { TokenService } from "./auth/token.ts";
+import type { CacheStore } from "./cache/store.ts";
 import type { Config } from "./config.ts";
 import { type Context, createContextFactory } from "./context.ts";
 import type { Database } from "./db.ts";
@@ -17,6 +18,8 @@ import { useServerTiming } from "./server-timing.ts";
 export interface ServerDependencies {
   config: Config;
   db: Database;
+  /** Redis or memory (cache/index.ts): the response cache and cache-aside helpers live on it. */
+  cache: CacheStore;
   tokens: TokenService;
   logger: Logger;
 }

@@ -3,6 +3,7 @@ import { type ExecutionResult, print } from "graphql";
 import { afterAll } from "vitest";
 import { createTokenService } from "../../src/auth/token.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
+import { createCacheStore } from "../../src/cache/index.ts";
 import { createDatabase, type Database } from "../../src/db.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createYogaServer, type SokudoYoga } from "../../src/server.ts";
@@ -36,7 +37,15 @@ export async function useTestServer(env: Record<string, string> = {}): Promise<T
   const logger = createLogger(config);
   const db = createDatabase(url, config.pool, logger);
   afterAll(() => db.close());
-  const yoga = createYogaServer({ config, db, tokens: createTokenService(TEST_SECRET, 3600), logger });
+  const cache = createCacheStore(config, logger);
+  afterAll(() => cache.close());
+  const yoga = createYogaServer({
+    config,
+    db,
+    cache: cache.store,
+    tokens: createTokenService(TEST_SECRET, 3600),
+    logger,
+  });
   return {
     config,
     db,
