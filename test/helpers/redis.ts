@@ -11,7 +11,7 @@ export async function useTestRedis(): Promise<{ redis: Redis; prefix: string }> 
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`The tests need Redis at ${TEST_REDIS_URL} (set REDIS_URL): ${String(error)}`);
+    throw new Error(`The tests need Redis at ${TEST_REDIS_URL} (set REDIS_URL): ${String(error)}`, { cause: error });
   }
   afterAll(() => redis.quit());
   return { redis, prefix: `test:${randomBytes(4).toString("hex")}` };
