@@ -32,6 +32,12 @@ const schema = z.object({
     .regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")
     .optional(),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(250),
+  RESPONSE_CACHE: z.enum(["on", "off"]).default("on"),
+  CACHE_TTL_TAG_SECONDS: positiveInt.default(24 * 3600),
+  CACHE_TTL_USER_SECONDS: positiveInt.default(3600),
+  CACHE_TTL_POST_SECONDS: positiveInt.default(3600),
+  CACHE_TTL_VIEWER_SECONDS: positiveInt.default(15 * 60),
+  CACHE_WARM_OPERATIONS_FILE: z.string().min(1).optional(),
   GRAPHQL_MAX_DEPTH: positiveInt.default(12),
   GRAPHQL_MAX_TOKENS: positiveInt.default(2_000),
   GRAPHQL_MAX_ALIASES: positiveInt.default(30),
@@ -59,6 +65,12 @@ export interface Config {
   };
   /** Unset url means: cache in process memory. */
   redis: { url: string | undefined; commandTimeoutMs: number };
+  responseCache: {
+    enabled: boolean;
+    ttl: { tagSeconds: number; userSeconds: number; postSeconds: number; viewerSeconds: number };
+    /** A .graphql file of operations run at start so the first request after a deploy is a hit. */
+    warmOperationsFile: string | undefined;
+  };
   limits: {
     maxDepth: number;
     maxTokens: number;
@@ -106,6 +118,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     },
     redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
+    responseCache: {
+      enabled: e.RESPONSE_CACHE === "on",
+      ttl: {
+        tagSeconds: e.CACHE_TTL_TAG_SECONDS,
+        userSeconds: e.CACHE_TTL_USER_SECONDS,
+        postSeconds: e.CACHE_TTL_POST_SECONDS,
+        viewerSeconds: e.CACHE_TTL_VIEWER_SECONDS,
+      },
+      warmOperationsFile: e.CACHE_WARM_OPERATIONS_FILE,
+    },
     limits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxTokens: e.GRAPHQL_MAX_TOKENS,

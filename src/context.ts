@@ -1,5 +1,6 @@
 import type { YogaInitialContext } from "graphql-yoga";
 import type { TokenService } from "./auth/token.ts";
+import type { Invalidation } from "./cache/response-cache.ts";
 import type { PrismaClient } from "./db.ts";
 import { clientError } from "./errors.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
@@ -11,17 +12,29 @@ export interface Context {
   /** The logged-in user's id, or null for an anonymous request. */
   viewerId: number | null;
   loaders: Loaders;
+  /**
+   * Removes cached responses that contain these entities (or, with no id, any of the type),
+   * across every server instance sharing the cache. Mutations await it before answering.
+   */
+  invalidate(changes: Invalidation[]): Promise<void>;
 }
 
 export interface ContextDependencies {
   prisma: PrismaClient;
   tokens: TokenService;
+  invalidate: Context["invalidate"];
 }
 
 export function createContextFactory(deps: ContextDependencies) {
   return async ({ request }: YogaInitialContext): Promise<Context> => {
     const viewerId = await viewerIdFrom(request.headers.get("authorization"), deps.tokens);
-    return { prisma: deps.prisma, tokens: deps.tokens, viewerId, loaders: createLoaders(deps.prisma, viewerId) };
+    return {
+      prisma: deps.prisma,
+      tokens: deps.tokens,
+      viewerId,
+      loaders: createLoaders(deps.prisma, viewerId),
+      invalidate: deps.invalidate,
+    };
   };
 }
 

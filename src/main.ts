@@ -4,7 +4,7 @@ import { DEMO_SIZES, isEmpty, type SeedSizes, seedDatabase } from "../prisma/see
 import { loadOrCreateSecret } from "./auth/secret.ts";
 import { createTokenService } from "./auth/token.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
-import { createCacheStore } from "./cache/index.ts";
+import { createCaches } from "./cache/index.ts";
 import { createDatabase } from "./db.ts";
 import { startEmbeddedPostgres } from "./embedded/postgres.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -96,13 +96,13 @@ async function serveApi(config: Config, url: string, secret: string, logger: Log
   const db = createDatabase(url, config.pool, logger);
   onShutdown("database pool", () => db.close());
   await db.warm();
-  const cache = createCacheStore(config, logger);
-  onShutdown(`${cache.store.kind} cache`, cache.close);
+  const caches = createCaches(config, logger);
+  onShutdown(`${caches.store.kind} cache`, caches.close);
   logger.info(
     config.redis.url ? `cache: Redis at ${redactUrl(config.redis.url)}` : "cache: in memory (REDIS_URL not set)",
   );
   const tokens = createTokenService(secret, config.auth.tokenTtlSeconds);
-  const yoga = createYogaServer({ config, db, cache: cache.store, tokens, logger });
+  const yoga = createYogaServer({ config, db, cache: caches.store, responses: caches.responses, tokens, logger });
   const http = await listen(yoga, config.host, config.port);
   onShutdown("HTTP server", () => http.close());
   return http;

@@ -1,4 +1,5 @@
 import type { Plugin } from "graphql-yoga";
+import type { CacheStatus } from "./cache/response-cache.ts";
 import { currentSqlStats, runWithSqlStats, SqlStats } from "./sql-stats.ts";
 
 const statsByRequest = new WeakMap<Request, SqlStats>();
@@ -8,7 +9,7 @@ const statsByRequest = new WeakMap<Request, SqlStats>();
  * `Server-Timing` header (visible in browser devtools):
  *   Server-Timing: sql;dur=3.21;desc="4 statements"
  */
-export function useServerTiming(): Plugin {
+export function useServerTiming(options: { cacheStatus?: (request: Request) => CacheStatus | undefined } = {}): Plugin {
   return {
     instrumentation: {
       request({ request }, wrapped) {
@@ -19,6 +20,8 @@ export function useServerTiming(): Plugin {
       },
     },
     onResponse({ request, response }) {
+      const cache = options.cacheStatus?.(request);
+      if (cache) response.headers.append("Server-Timing", `cache;desc="${cache}"`);
       const stats = statsByRequest.get(request);
       if (!stats) return;
       response.headers.append(

@@ -4,7 +4,8 @@ import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { createYoga, type Plugin, type YogaServerInstance, maskError as yogaMaskError } from "graphql-yoga";
 import type { TokenService } from "./auth/token.ts";
-import type { CacheStore } from "./cache/store.ts";
+import type { CacheStore, ResponseCacheBackend } from "./cache/index.ts";
+import { createResponseCache } from "./cache/response-cache.ts";
 import type { Config } from "./config.ts";
 import { type Context, createContextFactory } from "./context.ts";
 import type { Database } from "./db.ts";
@@ -18,19 +19,30 @@ import { useServerTiming } from "./server-timing.ts";
 export interface ServerDependencies {
   config: Config;
   db: Database;
-  /** Redis or memory (cache/index.ts): the response cache and cache-aside helpers live on it. */
+  /** Redis or memory (cache/index.ts): cache-aside data. */
   cache: CacheStore;
+  /** Redis or memory (cache/index.ts): whole responses, when RESPONSE_CACHE is on. */
+  responses: ResponseCacheBackend;
   tokens: TokenService;
   logger: Logger;
 }
 
 export type SokudoYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
-export function createYogaServer({ config, db, tokens, logger }: ServerDependencies): SokudoYoga {
+export function createYogaServer({ config, db, responses, tokens, logger }: ServerDependencies): SokudoYoga {
   const development = config.env !== "production";
+  const responseCache = config.responseCache.enabled
+    ? createResponseCache({ backend: responses, schema, tokens, ttl: config.responseCache.ttl })
+    : undefined;
   return createYoga<Record<string, unknown>, Context>({
     schema,
-    context: createContextFactory({ prisma: db.prisma, tokens }),
+    context: createContextFactory({
+      prisma: db.prisma,
+      tokens,
+      invalidate: async (changes) => {
+        await responseCache?.invalidate(changes);
+      },
+    }),
     graphqlEndpoint: "/graphql",
     landingPage: false,
     graphiql: development,
@@ -51,7 +63,8 @@ export function createYogaServer({ config, db, tokens, logger }: ServerDependenc
         blockFieldSuggestion: { enabled: !development },
       }),
       useErrorCodes(),
-      useServerTiming(),
+      useServerTiming({ cacheStatus: responseCache?.statusOf }),
+      ...(responseCache ? [responseCache.plugin] : []),
       useHealthChecks(db),
     ],
   });

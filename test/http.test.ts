@@ -31,11 +31,13 @@ describe("over HTTP", () => {
     expect(await ready.json()).toEqual({ status: "ok", database: "ok", pendingMigrations: [] });
   });
 
-  it("reports the request's SQL in a Server-Timing header", async () => {
+  it("reports the request's SQL and cache status in a Server-Timing header", async () => {
     const result = await post({ query: "{ users(first: 2) { edges { node { handle } } } }" });
     expect(result.status).toBe(200);
-    expect(result.headers.get("server-timing")).toMatch(/^sql;dur=\d+\.\d{2};desc="1 statement"$/);
+    expect(result.headers.get("server-timing")).toMatch(/^cache;desc="miss", sql;dur=\d+\.\d{2};desc="1 statement"$/);
     expect(statementsFrom(result.headers)).toBe(1);
+    const again = await post({ query: "{ users(first: 2) { edges { node { handle } } } }" });
+    expect(again.headers.get("server-timing")).toMatch(/^cache;desc="hit", sql;dur=0\.00;desc="0 statements"$/);
   });
 
   it("serves GraphiQL with the example operations to a browser", async () => {

@@ -1,16 +1,32 @@
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import { createRedisClient } from "../redis.ts";
+import {
+  createMemoryResponseCacheBackend,
+  createRedisResponseCacheBackend,
+  type ResponseCacheBackend,
+} from "./response-cache-backend.ts";
 import { type CacheStore, createMemoryStore, createRedisStore } from "./store.ts";
 
-export type { CacheStore };
+export type { CacheStore, ResponseCacheBackend };
 
-/** The process's cache store: Redis at REDIS_URL, or memory. `close` ends the Redis connection. */
-export function createCacheStore(config: Config, logger?: Logger): { store: CacheStore; close: () => Promise<void> } {
-  if (!config.redis.url) return { store: createMemoryStore(), close: async () => {} };
+export interface Caches {
+  /** Key-value store for cache-aside data (upstream responses, ...). */
+  store: CacheStore;
+  /** Whole GraphQL responses with their invalidation indexes. */
+  responses: ResponseCacheBackend;
+  close(): Promise<void>;
+}
+
+/** Redis at REDIS_URL (one connection shared by both caches), or process memory. */
+export function createCaches(config: Config, logger?: Logger): Caches {
+  if (!config.redis.url) {
+    return { store: createMemoryStore(), responses: createMemoryResponseCacheBackend(), close: async () => {} };
+  }
   const redis = createRedisClient(config.redis.url, { commandTimeoutMs: config.redis.commandTimeoutMs, logger });
   return {
     store: createRedisStore(redis, { logger }),
+    responses: createRedisResponseCacheBackend(redis, { logger }),
     close: async () => {
       redis.disconnect();
     },

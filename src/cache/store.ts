@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import { CircuitBreaker } from "../circuit-breaker.ts";
 import type { Logger } from "../logger.ts";
+import { createRedisGuard } from "./redis-guard.ts";
 
 /**
  * Where cached values live: Redis when REDIS_URL is set, process memory otherwise. A store
@@ -49,40 +49,19 @@ export function createMemoryStore(options: { maxEntries?: number; now?: () => nu
 }
 
 export function createRedisStore(redis: Redis, options: { logger?: Logger; breakerOpenMs?: number } = {}): CacheStore {
-  const breaker = new CircuitBreaker({
-    failureThreshold: 3,
-    openMs: options.breakerOpenMs ?? 5_000,
-    onStateChange: (state) => options.logger?.info({ state }, "Redis cache circuit breaker"),
-  });
-  let outages = 0;
-  const guarded = async <T>(fallback: T, run: () => Promise<T>): Promise<T> => {
-    if (redis.status !== "ready" || !breaker.allow()) {
-      outages += 1;
-      return fallback;
-    }
-    try {
-      const result = await run();
-      breaker.success();
-      return result;
-    } catch (error) {
-      breaker.failure();
-      outages += 1;
-      options.logger?.debug({ err: error }, "Redis cache operation failed");
-      return fallback;
-    }
-  };
+  const guard = createRedisGuard(redis, { logger: options.logger, openMs: options.breakerOpenMs });
   return {
     kind: "redis",
     get outages() {
-      return outages;
+      return guard.outages;
     },
-    get: (key) => guarded(null, () => redis.get(key)),
+    get: (key) => guard.run(null, () => redis.get(key)),
     set: (key, value, ttlSeconds) =>
-      guarded(undefined, async () => {
+      guard.run(undefined, async () => {
         await redis.set(key, value, "EX", Math.max(1, Math.round(ttlSeconds)));
       }),
     delete: (keys) =>
-      guarded(undefined, async () => {
+      guard.run(undefined, async () => {
         if (keys.length > 0) await redis.unlink(...keys);
       }),
   };

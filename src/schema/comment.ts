@@ -26,9 +26,9 @@ builder.mutationFields((t) => ({
     type: "Comment",
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: AddCommentInput, required: true }) },
-    resolve: (query, _root, args, context) => {
+    resolve: async (query, _root, args, context) => {
       const { body } = parseInput(commentInput, { body: args.input.body });
-      return withPrismaErrors("Post", () =>
+      const comment = await withPrismaErrors("Post", () =>
         context.prisma.comment.create({
           ...query,
           data: {
@@ -38,6 +38,9 @@ builder.mutationFields((t) => ({
           },
         }),
       );
+      // The post's comment list and count changed.
+      await context.invalidate([{ typename: "Post", id: comment.postId }, { typename: "Comment" }]);
+      return comment;
     },
   }),
 }));

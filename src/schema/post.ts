@@ -87,9 +87,9 @@ builder.mutationFields((t) => ({
     type: "Post",
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: CreatePostInput, required: true }) },
-    resolve: (query, _root, args, context) => {
+    resolve: async (query, _root, args, context) => {
       const input = parseInput(postInput, { ...args.input, tags: args.input.tags ?? [] });
-      return withPrismaErrors("Post", () =>
+      const post = await withPrismaErrors("Post", () =>
         context.prisma.post.create({
           ...query,
           data: {
@@ -100,6 +100,13 @@ builder.mutationFields((t) => ({
           },
         }),
       );
+      // Every list of posts may now include it; its author's and tags' counts changed.
+      await context.invalidate([
+        { typename: "Post" },
+        { typename: "User", id: post.authorId },
+        ...(input.tags.length > 0 ? [{ typename: "Tag" as const }] : []),
+      ]);
+      return post;
     },
   }),
   updatePost: t.prismaField({
@@ -114,7 +121,7 @@ builder.mutationFields((t) => ({
         tags: args.input.tags ?? undefined,
       });
       await assertAuthor(context, id);
-      return withPrismaErrors("Post", () =>
+      const post = await withPrismaErrors("Post", () =>
         context.prisma.post.update({
           ...query,
           where: { id },
@@ -125,6 +132,9 @@ builder.mutationFields((t) => ({
           },
         }),
       );
+      // New tags change which `posts(tag:)` lists hold it and the tags' counts.
+      await context.invalidate(input.tags ? [{ typename: "Post" }, { typename: "Tag" }] : [{ typename: "Post", id }]);
+      return post;
     },
   }),
   deletePost: t.field({
@@ -134,7 +144,16 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, context) => {
       const id = Number(args.input.id.id);
       await assertAuthor(context, id);
-      await withPrismaErrors("Post", () => context.prisma.post.delete({ where: { id }, select: { id: true } }));
+      const deleted = await withPrismaErrors("Post", () =>
+        context.prisma.post.delete({ where: { id }, select: { authorId: true } }),
+      );
+      // Its comments and likes went with it (cascade); its tags' counts changed.
+      await context.invalidate([
+        { typename: "Post", id },
+        { typename: "User", id: deleted.authorId },
+        { typename: "Comment" },
+        { typename: "Tag" },
+      ]);
       return { deletedPostId: { type: "Post", id } };
     },
   }),

@@ -25,6 +25,7 @@ builder.mutationFields((t) => ({
       await withPrismaErrors("Post", () =>
         context.prisma.like.createMany({ data: [{ userId, postId }], skipDuplicates: true }),
       );
+      await context.invalidate([{ typename: "Post", id: postId }]);
       return context.prisma.post.findUniqueOrThrow({ ...query, where: { id: postId } });
     },
   }),
@@ -35,6 +36,7 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, args, context) => {
       const postId = Number(args.input.postId.id);
       await context.prisma.like.deleteMany({ where: { userId: context.viewerId as number, postId } });
+      await context.invalidate([{ typename: "Post", id: postId }]);
       return withPrismaErrors("Post", () => context.prisma.post.findUniqueOrThrow({ ...query, where: { id: postId } }));
     },
   }),
@@ -48,6 +50,10 @@ builder.mutationFields((t) => ({
       const followerId = context.viewerId as number;
       if (followeeId === followerId) throw badInput("You cannot follow yourself", "handle");
       await context.prisma.follow.createMany({ data: [{ followerId, followeeId }], skipDuplicates: true });
+      await context.invalidate([
+        { typename: "User", id: followeeId },
+        { typename: "User", id: followerId },
+      ]);
       return context.prisma.user.findUniqueOrThrow({ ...query, where: { id: followeeId } });
     },
   }),
@@ -59,6 +65,10 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, args, context) => {
       const followeeId = await userIdByHandle(context.prisma, args.input.handle);
       await context.prisma.follow.deleteMany({ where: { followerId: context.viewerId as number, followeeId } });
+      await context.invalidate([
+        { typename: "User", id: followeeId },
+        { typename: "User", id: context.viewerId as number },
+      ]);
       return context.prisma.user.findUniqueOrThrow({ ...query, where: { id: followeeId } });
     },
   }),

@@ -3,7 +3,7 @@ import { type ExecutionResult, print } from "graphql";
 import { afterAll } from "vitest";
 import { createTokenService } from "../../src/auth/token.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
-import { createCacheStore } from "../../src/cache/index.ts";
+import { createCaches } from "../../src/cache/index.ts";
 import { createDatabase, type Database } from "../../src/db.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createYogaServer, type SokudoYoga } from "../../src/server.ts";
@@ -37,12 +37,13 @@ export async function useTestServer(env: Record<string, string> = {}): Promise<T
   const logger = createLogger(config);
   const db = createDatabase(url, config.pool, logger);
   afterAll(() => db.close());
-  const cache = createCacheStore(config, logger);
-  afterAll(() => cache.close());
+  const caches = createCaches(config, logger);
+  afterAll(() => caches.close());
   const yoga = createYogaServer({
     config,
     db,
-    cache: cache.store,
+    cache: caches.store,
+    responses: caches.responses,
     tokens: createTokenService(TEST_SECRET, 3600),
     logger,
   });

@@ -1,0 +1,167 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "../logger.ts";
+import { createRedisGuard } from "./redis-guard.ts";
+
+/**
+ * Storage for whole GraphQL responses with index sets for invalidation, never `KEYS`.
+ *
+ * - A response is stored under its key with a TTL, and its key is added to one index set per
+ *   entity it contains (`e:Post:<id>`) and per type (`t:Post`). Index sets expire with the
+ *   longest TTL of their members, so they never grow without bound.
+ * - `invalidate(indexes)` deletes every response in those sets and records, per index, the
+ *   generation at which it was invalidated.
+ * - `get` returns the current generation with the value; `set` stores only if none of the
+ *   response's indexes was invalidated after that generation. So a response computed from data
+ *   a concurrent mutation has since changed is never stored (no stale entry from the race).
+ */
+export interface ResponseCacheBackend {
+  readonly kind: "redis" | "memory";
+  get(key: string): Promise<{ value: string | null; generation: number }>;
+  /** False when the response was not stored (raced by an invalidation, or the store is away). */
+  set(key: string, value: string, indexes: string[], ttlSeconds: number, generation: number): Promise<boolean>;
+  /** Removes every response indexed under `indexes`; returns how many. */
+  invalidate(indexes: string[]): Promise<number>;
+  readonly outages: number;
+}
+
+// How long an index remembers its last invalidation: longer than any request takes.
+const VERSION_TTL_SECONDS = 3_600;
+
+const SET_SCRIPT = `
+local n = tonumber(ARGV[4])
+for i = 1, n do
+  local v = redis.call('GET', KEYS[1 + n + i])
+  if v and tonumber(v) > tonumber(ARGV[3]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+for i = 1, n do
+  redis.call('SADD', KEYS[1 + i], KEYS[1])
+  redis.call('EXPIRE', KEYS[1 + i], ARGV[2], 'NX')
+  redis.call('EXPIRE', KEYS[1 + i], ARGV[2], 'GT')
+end
+return 1`;
+
+const INVALIDATE_SCRIPT = `
+local generation = redis.call('INCR', KEYS[1])
+local n = tonumber(ARGV[1])
+local removed = 0
+for i = 1, n do
+  redis.call('SET', KEYS[1 + n + i], generation, 'EX', ARGV[2])
+  local members = redis.call('SMEMBERS', KEYS[1 + i])
+  for _, member in ipairs(members) do removed = removed + redis.call('UNLINK', member) end
+  redis.call('UNLINK', KEYS[1 + i])
+end
+return removed`;
+
+export function createRedisResponseCacheBackend(
+  redis: Redis,
+  options: { prefix?: string; logger?: Logger } = {},
+): ResponseCacheBackend {
+  const prefix = options.prefix ?? "sokudo:rc";
+  const guard = createRedisGuard(redis, { logger: options.logger });
+  const generationKey = `${prefix}:generation`;
+  const responseKey = (key: string) => `${prefix}:r:${key}`;
+  const indexKey = (index: string) => `${prefix}:i:${index}`;
+  const versionKey = (index: string) => `${prefix}:v:${index}`;
+  return {
+    kind: "redis",
+    get outages() {
+      return guard.outages;
+    },
+    get: (key) =>
+      guard.run({ value: null, generation: -1 }, async () => {
+        const [value, generation] = await redis.mget(responseKey(key), generationKey);
+        return { value: value ?? null, generation: Number(generation ?? 0) };
+      }),
+    set: (key, value, indexes, ttlSeconds, generation) =>
+      guard.run(false, async () => {
+        if (generation < 0) return false;
+        const stored = await redis.eval(
+          SET_SCRIPT,
+          1 + indexes.length * 2,
+          responseKey(key),
+          ...indexes.map(indexKey),
+          ...indexes.map(versionKey),
+          value,
+          Math.max(1, Math.ceil(ttlSeconds)),
+          generation,
+          indexes.length,
+        );
+        return stored === 1;
+      }),
+    invalidate: (indexes) =>
+      guard.run(0, async () => {
+        if (indexes.length === 0) return 0;
+        const removed = await redis.eval(
+          INVALIDATE_SCRIPT,
+          1 + indexes.length * 2,
+          generationKey,
+          ...indexes.map(indexKey),
+          ...indexes.map(versionKey),
+          indexes.length,
+          VERSION_TTL_SECONDS,
+        );
+        return Number(removed);
+      }),
+  };
+}
+
+export function createMemoryResponseCacheBackend(options: { maxEntries?: number; now?: () => number } = {}) {
+  const maxEntries = options.maxEntries ?? 5_000;
+  const now = options.now ?? Date.now;
+  const responses = new Map<string, { value: string; expiresAt: number; indexes: string[] }>();
+  const indexMembers = new Map<string, Set<string>>();
+  const versions = new Map<string, number>();
+  let generation = 0;
+
+  const remove = (key: string) => {
+    const entry = responses.get(key);
+    if (!entry) return false;
+    responses.delete(key);
+    for (const index of entry.indexes) {
+      const members = indexMembers.get(index);
+      members?.delete(key);
+      if (members?.size === 0) indexMembers.delete(index);
+    }
+    return true;
+  };
+
+  const backend: ResponseCacheBackend = {
+    kind: "memory",
+    outages: 0,
+    async get(key) {
+      const entry = responses.get(key);
+      if (entry && entry.expiresAt <= now()) remove(key);
+      return { value: responses.get(key)?.value ?? null, generation };
+    },
+    async set(key, value, indexes, ttlSeconds, seenGeneration) {
+      if (indexes.some((index) => (versions.get(index) ?? -1) > seenGeneration)) return false;
+      remove(key);
+      responses.set(key, { value, expiresAt: now() + ttlSeconds * 1000, indexes });
+      for (const index of indexes) {
+        let members = indexMembers.get(index);
+        if (!members) indexMembers.set(index, (members = new Set()));
+        members.add(key);
+      }
+      while (responses.size > maxEntries) {
+        const oldest = responses.keys().next().value;
+        if (oldest === undefined) break;
+        remove(oldest);
+      }
+      return true;
+    },
+    async invalidate(indexes) {
+      generation += 1;
+      let removed = 0;
+      for (const index of indexes) {
+        versions.delete(index);
+        versions.set(index, generation);
+        // Only requests in flight need old versions: keep the most recent ones.
+        if (versions.size > maxEntries * 10) versions.delete(versions.keys().next().value as string);
+        for (const key of [...(indexMembers.get(index) ?? [])]) if (remove(key)) removed++;
+      }
+      return removed;
+    },
+  };
+  return backend;
+}

@@ -1,0 +1,201 @@
+import { hashSHA256, useResponseCache } from "@graphql-yoga/plugin-response-cache";
+import { encodeGlobalID } from "@pothos/plugin-relay";
+import {
+  type DocumentNode,
+  type GraphQLSchema,
+  getNamedType,
+  isObjectType,
+  Kind,
+  parse,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+} from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { TokenService } from "../auth/token.ts";
+import type { ResponseCacheBackend } from "./response-cache-backend.ts";
+
+/**
+ * Whole-operation response cache (Yoga's response-cache plugin) on our own backend:
+ * - public responses are shared by everyone; an operation that selects a private field
+ *   (PRIVATE_FIELDS) is cached per viewer, and not at all for anonymous requests;
+ * - mutations invalidate explicitly and await it (`invalidate`), before their response is sent;
+ * - TTL per type; per-viewer responses live at most `viewerSeconds`.
+ */
+
+export const PRIVATE_FIELDS = ["User.email", "Post.viewerHasLiked", "Query.viewer"] as const;
+
+export interface ResponseCacheTtl {
+  tagSeconds: number;
+  userSeconds: number;
+  postSeconds: number;
+  viewerSeconds: number;
+}
+
+/** An entity a mutation changed (`id`: database id), or a whole type whose lists changed. */
+export type Invalidation = { typename: "User" | "Post" | "Comment" | "Tag"; id?: number };
+
+export type CacheStatus = "hit" | "miss";
+
+export interface ResponseCache {
+  plugin: Plugin;
+  invalidate(changes: Invalidation[]): Promise<number>;
+  /** Hit or miss for a query answered through the cache; undefined for anything else. */
+  statusOf(request: Request): CacheStatus | undefined;
+}
+
+interface DocumentFacts {
+  isQuery: boolean;
+  isPrivate: boolean;
+  /** Object types the operation selects fields of: a type-level invalidation reaches it even when a list came back empty. */
+  types: string[];
+}
+
+export function createResponseCache(options: {
+  backend: ResponseCacheBackend;
+  schema: GraphQLSchema;
+  tokens: TokenService;
+  ttl: ResponseCacheTtl;
+}): ResponseCache {
+  const { backend, ttl } = options;
+  const generations = new Map<string, number>();
+  const typesByKey = new Map<string, string[]>();
+  const statuses = new WeakMap<Request, CacheStatus>();
+  const factsByDocument = new Map<string, DocumentFacts>();
+  const privateCoordinates = new Set<string>(PRIVATE_FIELDS);
+
+  const documentFacts = (documentString: string): DocumentFacts => {
+    let facts = factsByDocument.get(documentString);
+    if (!facts) {
+      facts = analyse(documentString, options.schema, privateCoordinates);
+      if (factsByDocument.size > 1_000) factsByDocument.clear();
+      factsByDocument.set(documentString, facts);
+    }
+    return facts;
+  };
+
+  const toIndexes = (entities: Iterable<{ typename: string; id?: number | string }>) => {
+    const indexes = new Set<string>();
+    for (const entity of entities) {
+      indexes.add(`t:${entity.typename}`);
+      if (entity.id != null) indexes.add(`e:${entity.typename}:${entity.id}`);
+    }
+    return [...indexes];
+  };
+
+  const plugin = useResponseCache({
+    invalidateViaMutation: false,
+    // Responses holding no entity with a TTL of its own (an empty list, a count) live this long.
+    ttl: Math.min(ttl.userSeconds, ttl.postSeconds) * 1000,
+    ttlPerSchemaCoordinate: {
+      Tag: ttl.tagSeconds * 1000,
+      User: ttl.userSeconds * 1000,
+      Post: ttl.postSeconds * 1000,
+      Comment: ttl.postSeconds * 1000,
+    },
+    scopePerSchemaCoordinate: Object.fromEntries(PRIVATE_FIELDS.map((coordinate) => [coordinate, "PRIVATE"])),
+    onTtl: ({ ttl: computed, context }) => {
+      const request = (context as { request?: Request }).request;
+      const query = (context as { params?: { query?: string } }).params?.query;
+      return query && request && documentFacts(query).isPrivate
+        ? Math.min(computed, ttl.viewerSeconds * 1000)
+        : computed;
+    },
+    session: async (request) => {
+      const header = request.headers.get("authorization");
+      if (!header) return null;
+      const token = header.match(/^Bearer\s+(\S+)$/i)?.[1];
+      const viewerId = token ? await options.tokens.verify(token) : null;
+      // A bad token must reach the context (UNAUTHENTICATED), never a cached answer.
+      return viewerId === null ? `invalid:${crypto.randomUUID()}` : String(viewerId);
+    },
+    buildResponseCacheKey: async ({ documentString, variableValues, operationName, sessionId, request }) => {
+      const facts = documentFacts(documentString);
+      if (sessionId?.startsWith("invalid:")) return sessionId;
+      if (facts.isQuery) statuses.set(request, "miss");
+      const scope = facts.isPrivate ? (sessionId ?? "anonymous") : "public";
+      const key = await hashSHA256(
+        JSON.stringify([scope, operationName ?? null, documentString, variableValues ?? {}]),
+      );
+      if (facts.isQuery) typesByKey.set(key, facts.types);
+      return key;
+    },
+    cache: {
+      async get(key) {
+        const { value, generation } = await backend.get(key);
+        if (value === null) {
+          // Misses that end in an error are never set; do not let their entries pile up.
+          if (generations.size > 10_000) {
+            generations.clear();
+            typesByKey.clear();
+          }
+          const seen = generations.get(key);
+          generations.set(key, seen === undefined ? generation : Math.min(seen, generation));
+          return undefined;
+        }
+        return JSON.parse(value);
+      },
+      async set(key, result, entities, ttlMs) {
+        const generation = generations.get(key);
+        const types = typesByKey.get(key) ?? [];
+        generations.delete(key);
+        typesByKey.delete(key);
+        if (generation === undefined) return;
+        const indexes = toIndexes([...entities, ...types.map((typename) => ({ typename }))]);
+        await backend.set(key, JSON.stringify(result), indexes, ttlMs / 1000, generation);
+      },
+      async invalidate(entities) {
+        await backend.invalidate(toIndexes(entities));
+      },
+    },
+  });
+
+  return {
+    plugin: {
+      onPluginInit({ addPlugin }) {
+        addPlugin(plugin);
+      },
+      onResultProcess({ request, result }) {
+        if ((result as Record<symbol, unknown>)[Symbol.for("servedFromResponseCache")]) statuses.set(request, "hit");
+      },
+    },
+    async invalidate(changes) {
+      const indexes = changes.map((change) =>
+        change.id === undefined
+          ? `t:${change.typename}`
+          : `e:${change.typename}:${encodeGlobalID(change.typename, change.id)}`,
+      );
+      return backend.invalidate([...new Set(indexes)]);
+    },
+    statusOf: (request) => statuses.get(request),
+  };
+}
+
+function analyse(documentString: string, schema: GraphQLSchema, privateCoordinates: Set<string>): DocumentFacts {
+  let document: DocumentNode;
+  try {
+    document = parse(documentString);
+  } catch {
+    return { isQuery: false, isPrivate: true, types: [] };
+  }
+  const isQuery = document.definitions.some(
+    (definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === "query",
+  );
+  let isPrivate = false;
+  const types = new Set<string>();
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        if (parent) {
+          const parentName = getNamedType(parent).name;
+          if (isObjectType(parent) && "id" in parent.getFields()) types.add(parentName);
+          if (privateCoordinates.has(`${parentName}.${node.name.value}`)) isPrivate = true;
+        }
+      },
+    }),
+  );
+  return { isQuery, isPrivate, types: [...types] };
+}
