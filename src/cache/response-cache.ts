@@ -84,6 +84,12 @@ export function createResponseCache(options: {
   };
 
   const plugin = useResponseCache({
+    // Only queries are cached: with invalidateViaMutation off, the plugin would cache mutations too.
+    // (Before params are parsed this is asked too; buildResponseCacheKey keeps non-queries apart.)
+    enabled: (_request, context) => {
+      const query = (context as { params?: { query?: string } }).params?.query;
+      return typeof query !== "string" || documentFacts(query).isQuery;
+    },
     invalidateViaMutation: false,
     // Responses holding no entity with a TTL of its own (an empty list, a count) live this long.
     ttl: Math.min(ttl.userSeconds, ttl.postSeconds) * 1000,
@@ -112,12 +118,13 @@ export function createResponseCache(options: {
     buildResponseCacheKey: async ({ documentString, variableValues, operationName, sessionId, request }) => {
       const facts = documentFacts(documentString);
       if (sessionId?.startsWith("invalid:")) return sessionId;
-      if (facts.isQuery) statuses.set(request, "miss");
+      if (!facts.isQuery) return `uncached:${crypto.randomUUID()}`;
+      statuses.set(request, "miss");
       const scope = facts.isPrivate ? (sessionId ?? "anonymous") : "public";
       const key = await hashSHA256(
         JSON.stringify([scope, operationName ?? null, documentString, variableValues ?? {}]),
       );
-      if (facts.isQuery) typesByKey.set(key, facts.types);
+      typesByKey.set(key, facts.types);
       return key;
     },
     cache: {
