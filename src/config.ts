@@ -33,6 +33,10 @@ const schema = z.object({
     .optional(),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(250),
   RESPONSE_CACHE: z.enum(["on", "off"]).default("on"),
+  CACHE_KEY_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{1,64}$/, "1 to 64 letters, digits, _ : . -")
+    .default("sokudo"),
   CACHE_TTL_TAG_SECONDS: positiveInt.default(24 * 3600),
   CACHE_TTL_USER_SECONDS: positiveInt.default(3600),
   CACHE_TTL_POST_SECONDS: positiveInt.default(3600),
@@ -64,7 +68,7 @@ export interface Config {
     statementTimeoutMs: number;
   };
   /** Unset url means: cache in process memory. */
-  redis: { url: string | undefined; commandTimeoutMs: number };
+  redis: { url: string | undefined; commandTimeoutMs: number; keyPrefix: string };
   responseCache: {
     enabled: boolean;
     ttl: { tagSeconds: number; userSeconds: number; postSeconds: number; viewerSeconds: number };
@@ -117,7 +121,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxLifetimeSeconds: e.DB_POOL_MAX_LIFETIME_SECONDS,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     },
-    redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS },
+    redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS, keyPrefix: e.CACHE_KEY_PREFIX },
     responseCache: {
       enabled: e.RESPONSE_CACHE === "on",
       ttl: {

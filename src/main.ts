@@ -5,6 +5,7 @@ import { loadOrCreateSecret } from "./auth/secret.ts";
 import { createTokenService } from "./auth/token.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { createCaches } from "./cache/index.ts";
+import { DEFAULT_WARM_OPERATIONS_FILE, warmResponseCache } from "./cache/warm.ts";
 import { createDatabase } from "./db.ts";
 import { startEmbeddedPostgres } from "./embedded/postgres.ts";
 import { createLogger, type Logger } from "./logger.ts";
@@ -103,6 +104,11 @@ async function serveApi(config: Config, url: string, secret: string, logger: Log
   );
   const tokens = createTokenService(secret, config.auth.tokenTtlSeconds);
   const yoga = createYogaServer({ config, db, cache: caches.store, responses: caches.responses, tokens, logger });
+  if (config.responseCache.enabled) {
+    const file = config.responseCache.warmOperationsFile ?? DEFAULT_WARM_OPERATIONS_FILE;
+    const warmed = await warmResponseCache(yoga, file, logger);
+    logger.info(`response cache warmed: ${warmed.join(", ") || "nothing"} (${file})`);
+  }
   const http = await listen(yoga, config.host, config.port);
   onShutdown("HTTP server", () => http.close());
   return http;

@@ -25,8 +25,8 @@ export function createCaches(config: Config, logger?: Logger): Caches {
   }
   const redis = createRedisClient(config.redis.url, { commandTimeoutMs: config.redis.commandTimeoutMs, logger });
   return {
-    store: createRedisStore(redis, { logger }),
-    responses: createRedisResponseCacheBackend(redis, { logger }),
+    store: createRedisStore(redis, { logger, prefix: `${config.redis.keyPrefix}:kv` }),
+    responses: createRedisResponseCacheBackend(redis, { logger, prefix: `${config.redis.keyPrefix}:rc` }),
     close: async () => {
       redis.disconnect();
     },

@@ -7,6 +7,7 @@ import {
   isObjectType,
   Kind,
   parse,
+  print,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -49,6 +50,10 @@ interface DocumentFacts {
   isPrivate: boolean;
   /** Object types the operation selects fields of: a type-level invalidation reaches it even when a list came back empty. */
   types: string[];
+  /** The document printed canonically, so formatting does not split the cache. */
+  normalized: string;
+  /** The name of its only operation, so sending operationName or not does not split the cache. */
+  onlyOperationName: string | undefined;
 }
 
 export function createResponseCache(options: {
@@ -121,9 +126,8 @@ export function createResponseCache(options: {
       if (!facts.isQuery) return `uncached:${crypto.randomUUID()}`;
       statuses.set(request, "miss");
       const scope = facts.isPrivate ? (sessionId ?? "anonymous") : "public";
-      const key = await hashSHA256(
-        JSON.stringify([scope, operationName ?? null, documentString, variableValues ?? {}]),
-      );
+      const name = facts.onlyOperationName ?? operationName ?? null;
+      const key = await hashSHA256(JSON.stringify([scope, name, facts.normalized, variableValues ?? {}]));
       typesByKey.set(key, facts.types);
       return key;
     },
@@ -183,11 +187,11 @@ function analyse(documentString: string, schema: GraphQLSchema, privateCoordinat
   try {
     document = parse(documentString);
   } catch {
-    return { isQuery: false, isPrivate: true, types: [] };
+    return { isQuery: false, isPrivate: true, types: [], normalized: documentString, onlyOperationName: undefined };
   }
-  const isQuery = document.definitions.some(
-    (definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === "query",
-  );
+  const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  const isQuery = operations.some((operation) => operation.operation === "query");
+  const onlyOperationName = operations.length === 1 ? operations[0]?.name?.value : undefined;
   let isPrivate = false;
   const types = new Set<string>();
   const typeInfo = new TypeInfo(schema);
@@ -204,5 +208,5 @@ function analyse(documentString: string, schema: GraphQLSchema, privateCoordinat
       },
     }),
   );
-  return { isQuery, isPrivate, types: [...types] };
+  return { isQuery, isPrivate, types: [...types], normalized: print(document), onlyOperationName };
 }

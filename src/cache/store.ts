@@ -48,21 +48,25 @@ export function createMemoryStore(options: { maxEntries?: number; now?: () => nu
   };
 }
 
-export function createRedisStore(redis: Redis, options: { logger?: Logger; breakerOpenMs?: number } = {}): CacheStore {
+export function createRedisStore(
+  redis: Redis,
+  options: { logger?: Logger; breakerOpenMs?: number; prefix?: string } = {},
+): CacheStore {
   const guard = createRedisGuard(redis, { logger: options.logger, openMs: options.breakerOpenMs });
+  const prefixed = (key: string) => (options.prefix ? `${options.prefix}:${key}` : key);
   return {
     kind: "redis",
     get outages() {
       return guard.outages;
     },
-    get: (key) => guard.run(null, () => redis.get(key)),
+    get: (key) => guard.run(null, () => redis.get(prefixed(key))),
     set: (key, value, ttlSeconds) =>
       guard.run(undefined, async () => {
-        await redis.set(key, value, "EX", Math.max(1, Math.round(ttlSeconds)));
+        await redis.set(prefixed(key), value, "EX", Math.max(1, Math.round(ttlSeconds)));
       }),
     delete: (keys) =>
       guard.run(undefined, async () => {
-        if (keys.length > 0) await redis.unlink(...keys);
+        if (keys.length > 0) await redis.unlink(...keys.map(prefixed));
       }),
   };
 }

@@ -33,7 +33,14 @@ export interface TestServer {
 /** A Sokudo server on this test file's own fresh database. */
 export async function useTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const url = await useTestDatabase();
-  const config = loadConfig({ NODE_ENV: "test", DATABASE_URL: url, DB_POOL_MIN: "0", ...env });
+  // Test files share one Redis: each server gets its own key prefix unless the test chooses one.
+  const config = loadConfig({
+    NODE_ENV: "test",
+    DATABASE_URL: url,
+    DB_POOL_MIN: "0",
+    CACHE_KEY_PREFIX: `test:${url.split("/").pop()}`,
+    ...env,
+  });
   const logger = createLogger(config);
   const db = createDatabase(url, config.pool, logger);
   afterAll(() => db.close());
