@@ -23,6 +23,17 @@ type Documents = {
     "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) {\n      deletedPostId\n    }\n  }\n": typeof types.DeletePostDocument,
     "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges {\n        cursor\n        node {\n          title\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": typeof types.PostsPageDocument,
     "\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n": typeof types.TagsDocument,
+    "\n  query Feed {\n    posts(first: 5) {\n      edges {\n        node {\n          id\n          title\n          likeCount\n          commentCount\n          author {\n            handle\n            postCount\n            followerCount\n          }\n          tags {\n            slug\n            postCount\n          }\n        }\n      }\n    }\n  }\n": typeof types.FeedDocument,
+    "\n  query PostPage($id: ID!) {\n    post(id: $id) {\n      title\n      likeCount\n      commentCount\n      comments(first: 10) {\n        edges {\n          node {\n            body\n          }\n        }\n      }\n    }\n  }\n": typeof types.PostPageDocument,
+    "\n  query CachedProfile($handle: String!) {\n    user(handle: $handle) {\n      handle\n      followerCount\n      followingCount\n      postCount\n      posts(first: 5) {\n        edges {\n          node {\n            title\n          }\n        }\n      }\n    }\n  }\n": typeof types.CachedProfileDocument,
+    "\n  query Everyone {\n    users(first: 100) {\n      edges {\n        node {\n          handle\n        }\n      }\n    }\n  }\n": typeof types.EveryoneDocument,
+    "\n  query Private($id: ID!) {\n    viewer {\n      handle\n      email\n    }\n    post(id: $id) {\n      title\n      viewerHasLiked\n    }\n  }\n": typeof types.PrivateDocument,
+    "\n        mutation Rename($input: UpdatePostInput!) {\n          updatePost(input: $input) {\n            id\n          }\n        }\n      ": typeof types.RenameDocument,
+    "\n        mutation Remove($input: DeletePostInput!) {\n          deletePost(input: $input) {\n            deletedPostId\n          }\n        }\n      ": typeof types.RemoveDocument,
+    "\n        mutation Like($input: LikePostInput!) {\n          likePost(input: $input) {\n            id\n          }\n        }\n      ": typeof types.LikeDocument,
+    "\n        mutation Comment($input: AddCommentInput!) {\n          addComment(input: $input) {\n            id\n          }\n        }\n      ": typeof types.CommentDocument,
+    "\n        mutation Follow($input: FollowUserInput!) {\n          followUser(input: $input) {\n            handle\n          }\n        }\n      ": typeof types.FollowDocument,
+    "\n        mutation LikeIt($input: LikePostInput!) {\n          likePost(input: $input) {\n            id\n          }\n        }\n      ": typeof types.LikeItDocument,
     "\n  mutation LikePost($input: LikePostInput!) {\n    likePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n": typeof types.LikePostDocument,
     "\n  mutation UnlikePost($input: UnlikePostInput!) {\n    unlikePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n": typeof types.UnlikePostDocument,
     "\n  mutation FollowUser($input: FollowUserInput!) {\n    followUser(input: $input) {\n      handle\n      followerCount\n    }\n  }\n": typeof types.FollowUserDocument,
@@ -50,6 +61,17 @@ const documents: Documents = {
     "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) {\n      deletedPostId\n    }\n  }\n": types.DeletePostDocument,
     "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges {\n        cursor\n        node {\n          title\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": types.PostsPageDocument,
     "\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n": types.TagsDocument,
+    "\n  query Feed {\n    posts(first: 5) {\n      edges {\n        node {\n          id\n          title\n          likeCount\n          commentCount\n          author {\n            handle\n            postCount\n            followerCount\n          }\n          tags {\n            slug\n            postCount\n          }\n        }\n      }\n    }\n  }\n": types.FeedDocument,
+    "\n  query PostPage($id: ID!) {\n    post(id: $id) {\n      title\n      likeCount\n      commentCount\n      comments(first: 10) {\n        edges {\n          node {\n            body\n          }\n        }\n      }\n    }\n  }\n": types.PostPageDocument,
+    "\n  query CachedProfile($handle: String!) {\n    user(handle: $handle) {\n      handle\n      followerCount\n      followingCount\n      postCount\n      posts(first: 5) {\n        edges {\n          node {\n            title\n          }\n        }\n      }\n    }\n  }\n": types.CachedProfileDocument,
+    "\n  query Everyone {\n    users(first: 100) {\n      edges {\n        node {\n          handle\n        }\n      }\n    }\n  }\n": types.EveryoneDocument,
+    "\n  query Private($id: ID!) {\n    viewer {\n      handle\n      email\n    }\n    post(id: $id) {\n      title\n      viewerHasLiked\n    }\n  }\n": types.PrivateDocument,
+    "\n        mutation Rename($input: UpdatePostInput!) {\n          updatePost(input: $input) {\n            id\n          }\n        }\n      ": types.RenameDocument,
+    "\n        mutation Remove($input: DeletePostInput!) {\n          deletePost(input: $input) {\n            deletedPostId\n          }\n        }\n      ": types.RemoveDocument,
+    "\n        mutation Like($input: LikePostInput!) {\n          likePost(input: $input) {\n            id\n          }\n        }\n      ": types.LikeDocument,
+    "\n        mutation Comment($input: AddCommentInput!) {\n          addComment(input: $input) {\n            id\n          }\n        }\n      ": types.CommentDocument,
+    "\n        mutation Follow($input: FollowUserInput!) {\n          followUser(input: $input) {\n            handle\n          }\n        }\n      ": types.FollowDocument,
+    "\n        mutation LikeIt($input: LikePostInput!) {\n          likePost(input: $input) {\n            id\n          }\n        }\n      ": types.LikeItDocument,
     "\n  mutation LikePost($input: LikePostInput!) {\n    likePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n": types.LikePostDocument,
     "\n  mutation UnlikePost($input: UnlikePostInput!) {\n    unlikePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n": types.UnlikePostDocument,
     "\n  mutation FollowUser($input: FollowUserInput!) {\n    followUser(input: $input) {\n      handle\n      followerCount\n    }\n  }\n": types.FollowUserDocument,
@@ -118,6 +140,50 @@ export function graphql(source: "\n  query PostsPage($first: Int, $after: String
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n"): (typeof documents)["\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Feed {\n    posts(first: 5) {\n      edges {\n        node {\n          id\n          title\n          likeCount\n          commentCount\n          author {\n            handle\n            postCount\n            followerCount\n          }\n          tags {\n            slug\n            postCount\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Feed {\n    posts(first: 5) {\n      edges {\n        node {\n          id\n          title\n          likeCount\n          commentCount\n          author {\n            handle\n            postCount\n            followerCount\n          }\n          tags {\n            slug\n            postCount\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PostPage($id: ID!) {\n    post(id: $id) {\n      title\n      likeCount\n      commentCount\n      comments(first: 10) {\n        edges {\n          node {\n            body\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query PostPage($id: ID!) {\n    post(id: $id) {\n      title\n      likeCount\n      commentCount\n      comments(first: 10) {\n        edges {\n          node {\n            body\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CachedProfile($handle: String!) {\n    user(handle: $handle) {\n      handle\n      followerCount\n      followingCount\n      postCount\n      posts(first: 5) {\n        edges {\n          node {\n            title\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query CachedProfile($handle: String!) {\n    user(handle: $handle) {\n      handle\n      followerCount\n      followingCount\n      postCount\n      posts(first: 5) {\n        edges {\n          node {\n            title\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Everyone {\n    users(first: 100) {\n      edges {\n        node {\n          handle\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Everyone {\n    users(first: 100) {\n      edges {\n        node {\n          handle\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Private($id: ID!) {\n    viewer {\n      handle\n      email\n    }\n    post(id: $id) {\n      title\n      viewerHasLiked\n    }\n  }\n"): (typeof documents)["\n  query Private($id: ID!) {\n    viewer {\n      handle\n      email\n    }\n    post(id: $id) {\n      title\n      viewerHasLiked\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n        mutation Rename($input: UpdatePostInput!) {\n          updatePost(input: $input) {\n            id\n          }\n        }\n      "): (typeof documents)["\n        mutation Rename($input: UpdatePostInput!) {\n          updatePost(input: $input) {\n            id\n          }\n        }\n      "];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n        mutation Remove($input: DeletePostInput!) {\n          deletePost(input: $input) {\n            deletedPostId\n          }\n        }\n      "): (typeof documents)["\n        mutation Remove($input: DeletePostInput!) {\n          deletePost(input: $input) {\n            deletedPostId\n          }\n        }\n      "];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n        mutation Like($input: LikePostInput!) {\n          likePost(input: $input) {\n            id\n          }\n        }\n      "): (typeof documents)["\n        mutation Like($input: LikePostInput!) {\n          likePost(input: $input) {\n            id\n          }\n        }\n      "];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n        mutation Comment($input: AddCommentInput!) {\n          addComment(input: $input) {\n            id\n          }\n        }\n      "): (typeof documents)["\n        mutation Comment($input: AddCommentInput!) {\n          addComment(input: $input) {\n            id\n          }\n        }\n      "];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n        mutation Follow($input: FollowUserInput!) {\n          followUser(input: $input) {\n            handle\n          }\n        }\n      "): (typeof documents)["\n        mutation Follow($input: FollowUserInput!) {\n          followUser(input: $input) {\n            handle\n          }\n        }\n      "];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n        mutation LikeIt($input: LikePostInput!) {\n          likePost(input: $input) {\n            id\n          }\n        }\n      "): (typeof documents)["\n        mutation LikeIt($input: LikePostInput!) {\n          likePost(input: $input) {\n            id\n          }\n        }\n      "];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

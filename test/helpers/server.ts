@@ -30,9 +30,12 @@ export interface TestServer {
   ): Promise<GraphQLResponse<T>>;
 }
 
-/** A Sokudo server on this test file's own fresh database. */
-export async function useTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const url = await useTestDatabase();
+/**
+ * A Sokudo server on this test file's own fresh database, or on `databaseUrl` (a second
+ * instance beside another server: pass the same REDIS_URL and CACHE_KEY_PREFIX too).
+ */
+export async function useTestServer(env: Record<string, string> = {}, databaseUrl?: string): Promise<TestServer> {
+  const url = databaseUrl ?? (await useTestDatabase());
   // Test files share one Redis: each server gets its own key prefix unless the test chooses one.
   const config = loadConfig({
     NODE_ENV: "test",
