@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { warmResponseCache } from "../src/cache/warm.ts";
 import { graphql } from "./gql/index.ts";
