@@ -2,12 +2,12 @@
 // accounting: POSTs one GraphQL operation for a fixed time and prints autocannon's result as JSON.
 import autocannon from "autocannon";
 
-const [url, body, seconds, connections] = process.argv.slice(2);
+const [url, body, seconds, connections, headers] = process.argv.slice(2);
 if (!url || !body) throw new Error("usage: load.ts <url> <json body> [seconds] [connections]");
 const result = await autocannon({
   url,
   method: "POST",
-  headers: { "content-type": "application/json" },
+  headers: { "content-type": "application/json", ...(headers ? (JSON.parse(headers) as Record<string, string>) : {}) },
   body,
   duration: Number(seconds ?? 10),
   connections: Number(connections ?? 4),

@@ -34,7 +34,13 @@ export interface ResponseCacheTtl {
 }
 
 /** An entity a mutation changed (`id`: database id), or a whole type whose lists changed. */
-export type Invalidation = { typename: "User" | "Post" | "Comment" | "Tag"; id?: number };
+/**
+ * What a mutation changed: an entity (`id`: database id), every response holding any entity of
+ * a type (no id), or every response that selects a root list field (`rootField`: a new row may
+ * now belong to `posts`, say, whose cached pages do not hold it yet).
+ */
+export type Invalidation =
+  { typename: "User" | "Post" | "Comment" | "Tag"; id?: number } | { rootField: "posts" | "users" | "tags" };
 
 export type CacheStatus = "hit" | "miss";
 
@@ -48,8 +54,12 @@ export interface ResponseCache {
 interface DocumentFacts {
   isQuery: boolean;
   isPrivate: boolean;
-  /** Object types the operation selects fields of: a type-level invalidation reaches it even when a list came back empty. */
-  types: string[];
+  /**
+   * Indexes known from the document alone: `t:<Type>` for each entity type it selects fields of
+   * (a type-level invalidation reaches it even when a list came back empty) and `q:<field>` for
+   * each root field it selects.
+   */
+  indexes: string[];
   /** The document printed canonically, so formatting does not split the cache. */
   normalized: string;
   /** The name of its only operation, so sending operationName or not does not split the cache. */
@@ -64,7 +74,7 @@ export function createResponseCache(options: {
 }): ResponseCache {
   const { backend, ttl } = options;
   const generations = new Map<string, number>();
-  const typesByKey = new Map<string, string[]>();
+  const documentIndexesByKey = new Map<string, string[]>();
   const statuses = new WeakMap<Request, CacheStatus>();
   const factsByDocument = new Map<string, DocumentFacts>();
   const privateCoordinates = new Set<string>(PRIVATE_FIELDS);
@@ -128,7 +138,7 @@ export function createResponseCache(options: {
       const scope = facts.isPrivate ? (sessionId ?? "anonymous") : "public";
       const name = facts.onlyOperationName ?? operationName ?? null;
       const key = await hashSHA256(JSON.stringify([scope, name, facts.normalized, variableValues ?? {}]));
-      typesByKey.set(key, facts.types);
+      documentIndexesByKey.set(key, facts.indexes);
       return key;
     },
     cache: {
@@ -138,7 +148,7 @@ export function createResponseCache(options: {
           // Misses that end in an error are never set; do not let their entries pile up.
           if (generations.size > 10_000) {
             generations.clear();
-            typesByKey.clear();
+            documentIndexesByKey.clear();
           }
           const seen = generations.get(key);
           generations.set(key, seen === undefined ? generation : Math.min(seen, generation));
@@ -148,11 +158,11 @@ export function createResponseCache(options: {
       },
       async set(key, result, entities, ttlMs) {
         const generation = generations.get(key);
-        const types = typesByKey.get(key) ?? [];
+        const documentIndexes = documentIndexesByKey.get(key) ?? [];
         generations.delete(key);
-        typesByKey.delete(key);
+        documentIndexesByKey.delete(key);
         if (generation === undefined) return;
-        const indexes = toIndexes([...entities, ...types.map((typename) => ({ typename }))]);
+        const indexes = [...new Set([...toIndexes(entities), ...documentIndexes])];
         await backend.set(key, JSON.stringify(result), indexes, ttlMs / 1000, generation);
       },
       async invalidate(entities) {
@@ -171,11 +181,11 @@ export function createResponseCache(options: {
       },
     },
     async invalidate(changes) {
-      const indexes = changes.map((change) =>
-        change.id === undefined
-          ? `t:${change.typename}`
-          : `e:${change.typename}:${encodeGlobalID(change.typename, change.id)}`,
-      );
+      const indexes = changes.map((change) => {
+        if ("rootField" in change) return `q:${change.rootField}`;
+        if (change.id === undefined) return `t:${change.typename}`;
+        return `e:${change.typename}:${encodeGlobalID(change.typename, change.id)}`;
+      });
       return backend.invalidate([...new Set(indexes)]);
     },
     statusOf: (request) => statuses.get(request),
@@ -187,13 +197,13 @@ function analyse(documentString: string, schema: GraphQLSchema, privateCoordinat
   try {
     document = parse(documentString);
   } catch {
-    return { isQuery: false, isPrivate: true, types: [], normalized: documentString, onlyOperationName: undefined };
+    return { isQuery: false, isPrivate: true, indexes: [], normalized: documentString, onlyOperationName: undefined };
   }
   const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
   const isQuery = operations.some((operation) => operation.operation === "query");
   const onlyOperationName = operations.length === 1 ? operations[0]?.name?.value : undefined;
   let isPrivate = false;
-  const types = new Set<string>();
+  const indexes = new Set<string>();
   const typeInfo = new TypeInfo(schema);
   visit(
     document,
@@ -202,11 +212,12 @@ function analyse(documentString: string, schema: GraphQLSchema, privateCoordinat
         const parent = typeInfo.getParentType();
         if (parent) {
           const parentName = getNamedType(parent).name;
-          if (isObjectType(parent) && "id" in parent.getFields()) types.add(parentName);
+          if (isObjectType(parent) && "id" in parent.getFields()) indexes.add(`t:${parentName}`);
+          if (parent === schema.getQueryType()) indexes.add(`q:${node.name.value}`);
           if (privateCoordinates.has(`${parentName}.${node.name.value}`)) isPrivate = true;
         }
       },
     }),
   );
-  return { isQuery, isPrivate, types: [...types], normalized: print(document), onlyOperationName };
+  return { isQuery, isPrivate, indexes: [...indexes], normalized: print(document), onlyOperationName };
 }

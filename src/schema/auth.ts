@@ -52,7 +52,7 @@ builder.mutationFields((t) => ({
           data: { email: input.email, handle: input.handle, name: input.name, passwordHash },
         }),
       );
-      await context.invalidate([{ typename: "User" }]);
+      await context.invalidate([{ rootField: "users" }]);
       return { token: await context.tokens.sign(user.id), user: asAuthenticatedUser(user) };
     },
   }),

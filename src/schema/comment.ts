@@ -38,8 +38,8 @@ builder.mutationFields((t) => ({
           },
         }),
       );
-      // The post's comment list and count changed.
-      await context.invalidate([{ typename: "Post", id: comment.postId }, { typename: "Comment" }]);
+      // The post's comment list and count changed: every response holding them holds the post.
+      await context.invalidate([{ typename: "Post", id: comment.postId }]);
       return comment;
     },
   }),

@@ -100,11 +100,20 @@ builder.mutationFields((t) => ({
           },
         }),
       );
-      // Every list of posts may now include it; its author's and tags' counts changed.
+      // Root `posts` lists may now include it; its author's list and count and its tags' counts changed,
+      // and `tags` may list a tag it created.
+      const tags =
+        input.tags.length > 0
+          ? await context.prisma.tag.findMany({
+              where: { slug: { in: input.tags.map((tag) => tag.slug) } },
+              select: { id: true },
+            })
+          : [];
       await context.invalidate([
-        { typename: "Post" },
+        { rootField: "posts" },
         { typename: "User", id: post.authorId },
-        ...(input.tags.length > 0 ? [{ typename: "Tag" as const }] : []),
+        ...(tags.length > 0 ? [{ rootField: "tags" as const }] : []),
+        ...tags.map((tag) => ({ typename: "Tag" as const, id: tag.id })),
       ]);
       return post;
     },
@@ -133,7 +142,10 @@ builder.mutationFields((t) => ({
         }),
       );
       // New tags change which `posts(tag:)` lists hold it and the tags' counts.
-      await context.invalidate(input.tags ? [{ typename: "Post" }, { typename: "Tag" }] : [{ typename: "Post", id }]);
+      await context.invalidate([
+        { typename: "Post", id },
+        ...(input.tags ? [{ rootField: "posts" as const }, { typename: "Tag" as const }] : []),
+      ]);
       return post;
     },
   }),

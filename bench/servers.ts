@@ -1,0 +1,92 @@
+// Servers and load for the benchmarks: each server and the load generator is its own process.
+import { type ChildProcess, spawn } from "node:child_process";
+
+export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
+
+export interface Server {
+  name: string;
+  url: string;
+  process: ChildProcess;
+}
+
+export function startServer(
+  name: string,
+  script: string[],
+  port: number,
+  databaseUrl: string,
+  extraEnv: Record<string, string> = {},
+): Promise<Server> {
+  const child = spawn(process.execPath, script, {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      LOG_LEVEL: "warn",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATABASE_URL: databaseUrl,
+      AUTH_SECRET: "bench-secret-bench-secret-bench-secret",
+      DB_POOL_MIN: "10",
+      DB_POOL_MAX: "10",
+      ...extraEnv,
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 30_000;
+    const poll = async () => {
+      try {
+        const response = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query: "{ __typename }" }),
+        });
+        if (response.ok) return resolve({ name, url, process: child });
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) return reject(new Error(`${name} did not start`));
+      setTimeout(poll, 200);
+    };
+    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)));
+    void poll();
+  });
+}
+
+export async function probe(server: Server, query: string) {
+  const started = performance.now();
+  const response = await fetch(server.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await response.json()) as { errors?: unknown };
+  if (body.errors) throw new Error(`${server.name}: ${JSON.stringify(body.errors)}`);
+  const statements = Number(response.headers.get("server-timing")?.match(/desc="(\d+) statement/)?.[1]);
+  return { statements, latencyMs: performance.now() - started, bytes: JSON.stringify(body).length };
+}
+
+export function load(
+  server: Server,
+  query: string,
+  headers: Record<string, string> = {},
+): Promise<{ rps: number; p50: number; p99: number; requests: number; errors: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        "bench/load.ts",
+        server.url,
+        JSON.stringify({ query }),
+        String(SECONDS),
+        String(CONNECTIONS),
+        JSON.stringify(headers),
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`load exited ${code}`))));
+  });
+}
