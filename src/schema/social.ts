@@ -13,7 +13,8 @@ const UnlikePostInput = PostIdInput("UnlikePostInput");
 const FollowUserInput = HandleInput("FollowUserInput");
 const UnfollowUserInput = HandleInput("UnfollowUserInput");
 
-// Likes and follows are idempotent: liking twice leaves one like, unliking what was never liked is no error.
+// Likes and follows are idempotent: liking twice leaves one like, unliking what was never liked is no
+// error. Only a change invalidates cached responses.
 builder.mutationFields((t) => ({
   likePost: t.prismaField({
     type: "Post",
@@ -22,10 +23,10 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, args, context) => {
       const postId = Number(args.input.postId.id);
       const userId = context.viewerId as number;
-      await withPrismaErrors("Post", () =>
+      const { count } = await withPrismaErrors("Post", () =>
         context.prisma.like.createMany({ data: [{ userId, postId }], skipDuplicates: true }),
       );
-      await context.invalidate([{ typename: "Post", id: postId }]);
+      if (count > 0) await context.invalidate([{ typename: "Post", id: postId }]);
       return context.prisma.post.findUniqueOrThrow({ ...query, where: { id: postId } });
     },
   }),
@@ -35,8 +36,8 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UnlikePostInput, required: true }) },
     resolve: async (query, _root, args, context) => {
       const postId = Number(args.input.postId.id);
-      await context.prisma.like.deleteMany({ where: { userId: context.viewerId as number, postId } });
-      await context.invalidate([{ typename: "Post", id: postId }]);
+      const { count } = await context.prisma.like.deleteMany({ where: { userId: context.viewerId as number, postId } });
+      if (count > 0) await context.invalidate([{ typename: "Post", id: postId }]);
       return withPrismaErrors("Post", () => context.prisma.post.findUniqueOrThrow({ ...query, where: { id: postId } }));
     },
   }),
@@ -49,11 +50,16 @@ builder.mutationFields((t) => ({
       const followeeId = await userIdByHandle(context.prisma, args.input.handle);
       const followerId = context.viewerId as number;
       if (followeeId === followerId) throw badInput("You cannot follow yourself", "handle");
-      await context.prisma.follow.createMany({ data: [{ followerId, followeeId }], skipDuplicates: true });
-      await context.invalidate([
-        { typename: "User", id: followeeId },
-        { typename: "User", id: followerId },
-      ]);
+      const { count } = await context.prisma.follow.createMany({
+        data: [{ followerId, followeeId }],
+        skipDuplicates: true,
+      });
+      if (count > 0) {
+        await context.invalidate([
+          { typename: "User", id: followeeId },
+          { typename: "User", id: followerId },
+        ]);
+      }
       return context.prisma.user.findUniqueOrThrow({ ...query, where: { id: followeeId } });
     },
   }),
@@ -64,11 +70,15 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UnfollowUserInput, required: true }) },
     resolve: async (query, _root, args, context) => {
       const followeeId = await userIdByHandle(context.prisma, args.input.handle);
-      await context.prisma.follow.deleteMany({ where: { followerId: context.viewerId as number, followeeId } });
-      await context.invalidate([
-        { typename: "User", id: followeeId },
-        { typename: "User", id: context.viewerId as number },
-      ]);
+      const { count } = await context.prisma.follow.deleteMany({
+        where: { followerId: context.viewerId as number, followeeId },
+      });
+      if (count > 0) {
+        await context.invalidate([
+          { typename: "User", id: followeeId },
+          { typename: "User", id: context.viewerId as number },
+        ]);
+      }
       return context.prisma.user.findUniqueOrThrow({ ...query, where: { id: followeeId } });
     },
   }),
