@@ -11,7 +11,23 @@ const nonNegativeInt = z.coerce.number().int().min(0);
 
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// URL");
 
+const httpUrl = z.string().regex(/^https?:\/\/\S+$/, "an http:// or https:// URL");
+const UPSTREAMS = ["REPUTATION", "GEO", "BADGES", "ACTIVITY", "RECOMMENDER"] as const;
+const upstreamVariables = Object.fromEntries(
+  UPSTREAMS.flatMap((name) => [
+    [`UPSTREAM_${name}_URL`, httpUrl.optional()],
+    [`UPSTREAM_${name}_CACHE_TTL_SECONDS`, nonNegativeInt.optional()],
+  ]),
+) as Record<`UPSTREAM_${(typeof UPSTREAMS)[number]}_${"URL" | "CACHE_TTL_SECONDS"}`, z.ZodOptional<z.ZodType>>;
+
 const schema = z.object({
+  ...upstreamVariables,
+  UPSTREAM_TIMEOUT_MS: positiveInt.default(3_000),
+  UPSTREAM_RETRIES: z.coerce.number().int().min(0).max(3).default(3),
+  UPSTREAM_CONCURRENCY: positiveInt.default(16),
+  UPSTREAM_CACHE_TTL_SECONDS: nonNegativeInt.default(3_600),
+  DEMO_UPSTREAMS: z.enum(["auto", "on", "off"]).default("auto"),
+  DEMO_UPSTREAM_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0),
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("0.0.0.0"),
   PORT: port.default(4000),
@@ -75,6 +91,17 @@ export interface Config {
     /** A .graphql file of operations run at start so the first request after a deploy is a hit. */
     warmOperationsFile: string | undefined;
   };
+  upstream: {
+    /** Base URL per service; a missing one is served by a demo upstream where allowed. */
+    urls: Partial<Record<UpstreamName, string>>;
+    timeoutMs: number;
+    retries: number;
+    concurrency: number;
+    cacheTtlSeconds: Record<UpstreamName, number>;
+    /** auto: `start` serves missing services with built-in demos, `serve` refuses to start. */
+    demo: "auto" | "on" | "off";
+    demoFailureRate: number;
+  };
   limits: {
     maxDepth: number;
     maxTokens: number;
@@ -82,6 +109,8 @@ export interface Config {
     maxBodyBytes: number;
   };
 }
+
+export type UpstreamName = "reputation" | "geo" | "badges" | "activity" | "recommender";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -131,6 +160,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         viewerSeconds: e.CACHE_TTL_VIEWER_SECONDS,
       },
       warmOperationsFile: e.CACHE_WARM_OPERATIONS_FILE,
+    },
+    upstream: {
+      urls: Object.fromEntries(
+        UPSTREAMS.flatMap((name) => {
+          const url = e[`UPSTREAM_${name}_URL`] as string | undefined;
+          return url ? [[name.toLowerCase(), url]] : [];
+        }),
+      ),
+      timeoutMs: e.UPSTREAM_TIMEOUT_MS,
+      retries: e.UPSTREAM_RETRIES,
+      concurrency: e.UPSTREAM_CONCURRENCY,
+      cacheTtlSeconds: Object.fromEntries(
+        UPSTREAMS.map((name) => [
+          name.toLowerCase(),
+          (e[`UPSTREAM_${name}_CACHE_TTL_SECONDS`] as number | undefined) ?? e.UPSTREAM_CACHE_TTL_SECONDS,
+        ]),
+      ) as Record<UpstreamName, number>,
+      demo: e.DEMO_UPSTREAMS,
+      demoFailureRate: e.DEMO_UPSTREAM_FAILURE_RATE,
     },
     limits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,

@@ -1,9 +1,11 @@
 import type { YogaInitialContext } from "graphql-yoga";
+import type DataLoader from "dataloader";
 import type { TokenService } from "./auth/token.ts";
 import type { Invalidation } from "./cache/response-cache.ts";
 import type { PrismaClient } from "./db.ts";
 import { clientError } from "./errors.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
+import type { Reputation, Upstreams } from "./upstream/services.ts";
 
 /** What every request shares with the resolvers; built once per request. */
 export interface Context {
@@ -17,12 +19,18 @@ export interface Context {
    * across every server instance sharing the cache. Mutations await it before answering.
    */
   invalidate(changes: Invalidation[]): Promise<void>;
+  upstreams: Upstreams;
+  /** Per-request loaders for upstream data batched across parents. */
+  upstreamLoaders: { reputation: DataLoader<string, Reputation | null> };
+  /** Aborts when the client goes away: upstream calls stop with it. */
+  signal: AbortSignal;
 }
 
 export interface ContextDependencies {
   prisma: PrismaClient;
   tokens: TokenService;
   invalidate: Context["invalidate"];
+  upstreams: Upstreams;
 }
 
 export function createContextFactory(deps: ContextDependencies) {
@@ -34,6 +42,9 @@ export function createContextFactory(deps: ContextDependencies) {
       viewerId,
       loaders: createLoaders(deps.prisma, viewerId),
       invalidate: deps.invalidate,
+      upstreams: deps.upstreams,
+      upstreamLoaders: { reputation: deps.upstreams.createReputationLoader(request.signal) },
+      signal: request.signal,
     };
   };
 }

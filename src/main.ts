@@ -11,6 +11,7 @@ import { startEmbeddedPostgres } from "./embedded/postgres.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { applyMigrations, pendingMigrations } from "./migrate/apply.ts";
 import { createYogaServer, listen } from "./server.ts";
+import { setUpUpstreams } from "./upstream/index.ts";
 import { onShutdown, shutdown, shutdownOnSignals } from "./shutdown.ts";
 
 const USAGE = `Usage: node src/main.ts <command>
@@ -93,7 +94,7 @@ function seedSizes(args: string[]): SeedSizes {
   return sizes;
 }
 
-async function serveApi(config: Config, url: string, secret: string, logger: Logger) {
+async function serveApi(command: "start" | "serve", config: Config, url: string, secret: string, logger: Logger) {
   const db = createDatabase(url, config.pool, logger);
   onShutdown("database pool", () => db.close());
   await db.warm();
@@ -103,7 +104,16 @@ async function serveApi(config: Config, url: string, secret: string, logger: Log
     config.redis.url ? `cache: Redis at ${redactUrl(config.redis.url)}` : "cache: in memory (REDIS_URL not set)",
   );
   const tokens = createTokenService(secret, config.auth.tokenTtlSeconds);
-  const yoga = createYogaServer({ config, db, cache: caches.store, responses: caches.responses, tokens, logger });
+  const upstreams = await setUpUpstreams(config, command, caches.store, logger);
+  const yoga = createYogaServer({
+    config,
+    db,
+    cache: caches.store,
+    responses: caches.responses,
+    upstreams,
+    tokens,
+    logger,
+  });
   if (config.responseCache.enabled) {
     const file = config.responseCache.warmOperationsFile ?? DEFAULT_WARM_OPERATIONS_FILE;
     const warmed = await warmResponseCache(yoga, file, logger);
@@ -133,7 +143,7 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
         secret = loaded.secret;
         logger.info(`AUTH_SECRET not set: ${loaded.created ? "generated one" : "using the generated one"} in ${file}`);
       }
-      const http = await serveApi(config, url, secret, logger);
+      const http = await serveApi("start", config, url, secret, logger);
       logger.info(
         `Sokudo ready: GraphiQL at ${http.url}/graphql, health at ${http.url}/healthz and ${http.url}/readyz`,
       );
@@ -146,7 +156,7 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
       await client.connect();
       const pending = await pendingMigrations(client).finally(() => client.end());
       if (pending.length > 0) logger.warn(`pending migrations (run npm run migrate): ${pending.join(", ")}`);
-      const http = await serveApi(config, config.databaseUrl, config.auth.secret, logger);
+      const http = await serveApi("serve", config, config.databaseUrl, config.auth.secret, logger);
       logger.info(`Sokudo API listening at ${http.url}/graphql`);
       return;
     }

@@ -15,6 +15,7 @@ import type { Logger } from "./logger.ts";
 import { pendingMigrations } from "./migrate/apply.ts";
 import { schema } from "./schema/index.ts";
 import { useServerTiming } from "./server-timing.ts";
+import type { Upstreams } from "./upstream/services.ts";
 
 export interface ServerDependencies {
   config: Config;
@@ -23,13 +24,14 @@ export interface ServerDependencies {
   cache: CacheStore;
   /** Redis or memory (cache/index.ts): whole responses, when RESPONSE_CACHE is on. */
   responses: ResponseCacheBackend;
+  upstreams: Upstreams;
   tokens: TokenService;
   logger: Logger;
 }
 
 export type SokudoYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
-export function createYogaServer({ config, db, responses, tokens, logger }: ServerDependencies): SokudoYoga {
+export function createYogaServer({ config, db, responses, upstreams, tokens, logger }: ServerDependencies): SokudoYoga {
   const development = config.env !== "production";
   const responseCache = config.responseCache.enabled
     ? createResponseCache({ backend: responses, schema, tokens, ttl: config.responseCache.ttl })
@@ -42,6 +44,7 @@ export function createYogaServer({ config, db, responses, tokens, logger }: Serv
       invalidate: async (changes) => {
         await responseCache?.invalidate(changes);
       },
+      upstreams,
     }),
     graphqlEndpoint: "/graphql",
     landingPage: false,

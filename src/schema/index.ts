@@ -7,5 +7,6 @@ import "./tag.ts";
 import "./social.ts";
 import "./auth.ts";
 import "./relations.ts";
+import "./insights.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

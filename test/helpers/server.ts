@@ -7,6 +7,8 @@ import { createCaches } from "../../src/cache/index.ts";
 import { createDatabase, type Database } from "../../src/db.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createYogaServer, type SokudoYoga } from "../../src/server.ts";
+import type { UpstreamCallEvent } from "../../src/upstream/client.ts";
+import { createUpstreams, UPSTREAM_SERVICES, type UpstreamServiceName } from "../../src/upstream/services.ts";
 import { useTestDatabase } from "./database.ts";
 
 export const TEST_SECRET = "test-secret-that-is-long-enough-for-hs256";
@@ -34,7 +36,11 @@ export interface TestServer {
  * A Sokudo server on this test file's own fresh database, or on `databaseUrl` (a second
  * instance beside another server: pass the same REDIS_URL and CACHE_KEY_PREFIX too).
  */
-export async function useTestServer(env: Record<string, string> = {}, databaseUrl?: string): Promise<TestServer> {
+export async function useTestServer(
+  env: Record<string, string> = {},
+  databaseUrl?: string,
+  options: { onUpstreamCall?: (event: UpstreamCallEvent) => void } = {},
+): Promise<TestServer> {
   const url = databaseUrl ?? (await useTestDatabase());
   // Test files share one Redis: each server gets its own key prefix unless the test chooses one.
   const config = loadConfig({
@@ -54,6 +60,18 @@ export async function useTestServer(env: Record<string, string> = {}, databaseUr
     db,
     cache: caches.store,
     responses: caches.responses,
+    upstreams: createUpstreams(
+      {
+        ...config.upstream,
+        // Services a test does not set are unreachable (the discard port refuses at once).
+        urls: Object.fromEntries(
+          UPSTREAM_SERVICES.map((name) => [name, config.upstream.urls[name] ?? "http://127.0.0.1:9"]),
+        ) as Record<UpstreamServiceName, string>,
+        backoffMs: 10,
+      },
+      caches.store,
+      options.onUpstreamCall,
+    ),
     tokens: createTokenService(TEST_SECRET, 3600),
     logger,
   });
