@@ -107,7 +107,7 @@ export function createUpstreamClient(config: UpstreamServiceConfig, options: Ups
     let body: unknown;
     try {
       body = await response.json();
-    } catch (error) {
+    } catch {
       if (signal.aborted) throw signal.reason;
       breaker.failure();
       report({ path, attempt, outcome: "bad_response", status, durationMs: elapsed() });

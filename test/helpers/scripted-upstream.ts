@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { afterAll } from "vitest";
 
 /**
@@ -64,7 +64,7 @@ export class ScriptedUpstream {
     });
   }
 
-  #handle(request: IncomingMessage, response: import("node:http").ServerResponse) {
+  #handle(request: IncomingMessage, response: ServerResponse) {
     const path = request.url ?? "/";
     const record: RecordedRequest = { path, aborted: false };
     this.requests.push(record);
