@@ -6,12 +6,14 @@ import { runCacheBench } from "./cache.ts";
 import { prepareBenchDatabase } from "./database.ts";
 import { runNPlusOneBench } from "./n-plus-one.ts";
 import { CONNECTIONS, SECONDS } from "./servers.ts";
+import { runUpstreamBench } from "./upstream.ts";
 
 const log = (line: string) => console.log(line);
 
 const SCENARIOS: Record<string, (databaseUrl: string, log: (line: string) => void) => Promise<unknown>> = {
   nplus1: runNPlusOneBench,
   cache: runCacheBench,
+  upstream: runUpstreamBench,
 };
 
 const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());

@@ -66,7 +66,7 @@ export interface DemoUpstreams {
 
 export async function startDemoUpstreams(
   services: UpstreamName[],
-  options: { failureRate: number; latencyMs?: Partial<Record<UpstreamName, number>> },
+  options: { failureRate: number; latencyMs?: Partial<Record<UpstreamName, number>>; jitter?: boolean },
 ): Promise<DemoUpstreams> {
   const servers: Server[] = [];
   const urls = {} as Record<UpstreamName, string>;
@@ -74,7 +74,7 @@ export async function startDemoUpstreams(
     const base = options.latencyMs?.[service] ?? BASE_LATENCY_MS[service];
     const server = createServer((request, response) => {
       const url = new URL(request.url ?? "/", "http://demo");
-      const latency = base * (0.75 + Math.random() * 0.5);
+      const latency = options.jitter === false ? base : base * (0.75 + Math.random() * 0.5);
       setTimeout(() => {
         if (Math.random() < options.failureRate) {
           response.writeHead(503).end();
