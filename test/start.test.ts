@@ -80,6 +80,17 @@ describe("npm start with no DATABASE_URL", () => {
     const viewer = await query(JSON.stringify({ query: "{ viewer { handle } }" }), login.data.logIn.token);
     expect(viewer.data.viewer.handle).toBe("user1");
 
+    expect(output).toContain("demo upstreams");
+    const insights = await query(
+      JSON.stringify({
+        query:
+          '{ user(handle: "user2") { insights { reputation { rank } location { country } recommendedPosts { id } } } }',
+      }),
+    );
+    expect(insights.errors).toBeUndefined();
+    expect(insights.data.user.insights.reputation.rank).toBeGreaterThan(0);
+    expect(insights.data.user.insights.recommendedPosts.length).toBeGreaterThan(0);
+
     expect(await stop()).toBe(0);
     expect(output).toContain("closed embedded PostgreSQL");
   }, 120_000);
