@@ -1,6 +1,7 @@
-import DataLoader from "dataloader";
+import type DataLoader from "dataloader";
 import type { PrismaClient } from "./db.ts";
 import type { Comment, Post, Tag, User } from "./generated/prisma/client.ts";
+import { createTracedLoader } from "./observability/tracing.ts";
 
 /**
  * Per-request DataLoaders for what Prisma cannot fold into one bounded statement:
@@ -90,17 +91,26 @@ export function createLoaders(prisma: PrismaClient, viewerId: number | null): Lo
   };
 
   return {
-    userById: new DataLoader(async (ids) => byId(ids, await prisma.user.findMany({ where: { id: { in: [...ids] } } }))),
-    postById: new DataLoader(async (ids) => byId(ids, await prisma.post.findMany({ where: { id: { in: [...ids] } } }))),
-    tagsByPost: new DataLoader((ids) => loadTagsByPost(prisma, ids)),
+    userById: createTracedLoader("userById", async (ids: readonly number[]) =>
+      byId(ids, await prisma.user.findMany({ where: { id: { in: [...ids] } } })),
+    ),
+    postById: createTracedLoader("postById", async (ids: readonly number[]) =>
+      byId(ids, await prisma.post.findMany({ where: { id: { in: [...ids] } } })),
+    ),
+    tagsByPost: createTracedLoader("tagsByPost", (ids: readonly number[]) => loadTagsByPost(prisma, ids)),
     count: (spec) =>
-      memoized(`count:${spec.table}.${spec.foreignKey}`, () => new DataLoader((ids) => loadCounts(prisma, spec, ids))),
-    page: (spec, window) =>
-      memoized(
-        `page:${spec.table}.${spec.foreignKey}:${JSON.stringify(window)}`,
-        () => new DataLoader((ids) => loadPages(prisma, spec, window, ids)),
+      memoized(`count:${spec.table}.${spec.foreignKey}`, () =>
+        createTracedLoader(`count ${spec.table}.${spec.foreignKey}`, (ids: readonly number[]) =>
+          loadCounts(prisma, spec, ids),
+        ),
       ),
-    viewerLikes: new DataLoader(async (postIds) => {
+    page: (spec, window) =>
+      memoized(`page:${spec.table}.${spec.foreignKey}:${JSON.stringify(window)}`, () =>
+        createTracedLoader(`page ${spec.table}.${spec.foreignKey}`, (ids: readonly number[]) =>
+          loadPages(prisma, spec, window, ids),
+        ),
+      ),
+    viewerLikes: createTracedLoader("viewerLikes", async (postIds: readonly number[]) => {
       if (viewerId === null) return postIds.map(() => false);
       const likes = await prisma.like.findMany({
         where: { userId: viewerId, postId: { in: [...postIds] } },

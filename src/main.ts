@@ -10,7 +10,7 @@ import { createDatabase } from "./db.ts";
 import { startEmbeddedPostgres } from "./embedded/postgres.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { applyMigrations, pendingMigrations } from "./migrate/apply.ts";
-import { createYogaServer, listen } from "./server.ts";
+import { createServerMetrics, createYogaServer, listen, watchUpstreamBreakers } from "./server.ts";
 import { setUpUpstreams } from "./upstream/index.ts";
 import { onShutdown, shutdown, shutdownOnSignals } from "./shutdown.ts";
 
@@ -104,13 +104,16 @@ async function serveApi(command: "start" | "serve", config: Config, url: string,
     config.redis.url ? `cache: Redis at ${redactUrl(config.redis.url)}` : "cache: in memory (REDIS_URL not set)",
   );
   const tokens = createTokenService(secret, config.auth.tokenTtlSeconds);
-  const upstreams = await setUpUpstreams(config, command, caches.store, logger);
+  const metrics = createServerMetrics(db, caches.store, caches.responses);
+  const upstreams = await setUpUpstreams(config, command, caches.store, logger, metrics.recordUpstreamCall);
+  watchUpstreamBreakers(metrics, upstreams);
   const yoga = createYogaServer({
     config,
     db,
     cache: caches.store,
     responses: caches.responses,
     upstreams,
+    metrics,
     tokens,
     logger,
   });

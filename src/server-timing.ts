@@ -4,6 +4,11 @@ import { currentSqlStats, runWithSqlStats, SqlStats } from "./sql-stats.ts";
 
 const statsByRequest = new WeakMap<Request, SqlStats>();
 
+/** The SQL a request has sent so far (for metrics). */
+export function sqlStatsOf(request: Request): SqlStats | undefined {
+  return statsByRequest.get(request);
+}
+
 /**
  * Runs each request inside its own SqlStats scope and reports the SQL it cost in a
  * `Server-Timing` header (visible in browser devtools):

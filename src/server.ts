@@ -14,7 +14,9 @@ import { renderSokudoGraphiQL } from "./graphiql.ts";
 import type { Logger } from "./logger.ts";
 import { pendingMigrations } from "./migrate/apply.ts";
 import { schema } from "./schema/index.ts";
-import { useServerTiming } from "./server-timing.ts";
+import { createMetrics, type Metrics, useMetrics } from "./observability/metrics.ts";
+import { useTracing } from "./observability/tracing.ts";
+import { sqlStatsOf, useServerTiming } from "./server-timing.ts";
 import type { Upstreams } from "./upstream/services.ts";
 
 export interface ServerDependencies {
@@ -25,13 +27,23 @@ export interface ServerDependencies {
   /** Redis or memory (cache/index.ts): whole responses, when RESPONSE_CACHE is on. */
   responses: ResponseCacheBackend;
   upstreams: Upstreams;
+  /** Prometheus metrics (served at /metrics); the upstream hook should feed the same object. */
+  metrics: Metrics;
   tokens: TokenService;
   logger: Logger;
 }
 
 export type SokudoYoga = YogaServerInstance<Record<string, unknown>, Context>;
 
-export function createYogaServer({ config, db, responses, upstreams, tokens, logger }: ServerDependencies): SokudoYoga {
+export function createYogaServer({
+  config,
+  db,
+  responses,
+  upstreams,
+  metrics,
+  tokens,
+  logger,
+}: ServerDependencies): SokudoYoga {
   const development = config.env !== "production";
   const responseCache = config.responseCache.enabled
     ? createResponseCache({ backend: responses, schema, tokens, ttl: config.responseCache.ttl })
@@ -66,6 +78,8 @@ export function createYogaServer({ config, db, responses, upstreams, tokens, log
         blockFieldSuggestion: { enabled: !development },
       }),
       useErrorCodes(),
+      useTracing({ cacheStatus: responseCache?.statusOf }),
+      useMetrics(metrics, { cacheStatus: responseCache?.statusOf, sqlOf: sqlStatsOf }),
       useServerTiming({ cacheStatus: responseCache?.statusOf }),
       ...(responseCache ? [responseCache.plugin] : []),
       useHealthChecks(db),
@@ -150,4 +164,19 @@ export async function listen(yoga: SokudoYoga, host: string, port: number): Prom
         server.closeIdleConnections();
       }),
   };
+}
+
+/** Metrics fed by the server's own resources: pool and cache outages (upstream breakers: watchBreakers). */
+export function createServerMetrics(db: Database, cache: CacheStore, responses: ResponseCacheBackend) {
+  return createMetrics({
+    pool: () => ({ total: db.pool.totalCount, idle: db.pool.idleCount, waiting: db.pool.waitingCount }),
+    cacheOutages: () => cache.outages + responses.outages,
+  });
+}
+
+/** Lets the metrics read each upstream client's breaker state. */
+export function watchUpstreamBreakers(metrics: Metrics, upstreams: Upstreams): void {
+  metrics.watchBreakers(() =>
+    Object.fromEntries(Object.entries(upstreams.clients).map(([name, client]) => [name, client.breaker.state])),
+  );
 }

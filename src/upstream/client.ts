@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { CacheAside } from "../cache/cache-aside.ts";
 import { CircuitBreaker } from "../circuit-breaker.ts";
+import { traced } from "../observability/tracing.ts";
 import { isUpstreamError, upstreamError } from "./errors.ts";
 import { createLimiter } from "./limiter.ts";
 
@@ -190,7 +191,11 @@ export function createUpstreamClient(config: UpstreamServiceConfig, options: Ups
     name: config.name,
     breaker,
     async get(path, schema, { signal, cache = true } = {}) {
-      const load = (sharedSignal: AbortSignal) => fetchWithRetries(path, schema, sharedSignal);
+      // One span per call (with its attempts as child HTTP spans from the undici instrumentation).
+      const load = (sharedSignal: AbortSignal) =>
+        traced(`upstream ${config.name}`, { "sokudo.upstream.service": config.name, "url.path": path }, () =>
+          fetchWithRetries(path, schema, sharedSignal),
+        );
       const ttl = cache ? config.cacheTtlSeconds : 0;
       try {
         const { value } = await options.cache.getOrLoad(`${ttl > 0 ? "" : "uncached:"}${path}`, ttl, load, { signal });

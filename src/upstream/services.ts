@@ -1,7 +1,8 @@
-import DataLoader from "dataloader";
+import type DataLoader from "dataloader";
 import { z } from "zod";
 import type { CacheStore } from "../cache/store.ts";
 import { createCacheAside } from "../cache/cache-aside.ts";
+import { createTracedLoader } from "../observability/tracing.ts";
 import { createUpstreamClient, type UpstreamCallEvent, type UpstreamClient } from "./client.ts";
 
 /** The external services behind `User.insights`, their contracts and their clients. */
@@ -71,7 +72,7 @@ export function createUpstreams(
   return {
     clients,
     createReputationLoader(signal) {
-      return new DataLoader<string, Reputation | null>(async (handles) => {
+      return createTracedLoader<string, Reputation | null>("reputation", async (handles) => {
         const cached = await Promise.all(handles.map((handle) => store.get(reputationKey(handle))));
         const missing = handles.filter((_, i) => cached[i] === null);
         const fetched = new Map<string, Reputation>();

@@ -6,7 +6,7 @@ import { type Config, loadConfig } from "../../src/config.ts";
 import { createCaches } from "../../src/cache/index.ts";
 import { createDatabase, type Database } from "../../src/db.ts";
 import { createLogger } from "../../src/logger.ts";
-import { createYogaServer, type SokudoYoga } from "../../src/server.ts";
+import { createServerMetrics, createYogaServer, type SokudoYoga, watchUpstreamBreakers } from "../../src/server.ts";
 import type { UpstreamCallEvent } from "../../src/upstream/client.ts";
 import { createUpstreams, UPSTREAM_SERVICES, type UpstreamServiceName } from "../../src/upstream/services.ts";
 import { useTestDatabase } from "./database.ts";
@@ -55,23 +55,30 @@ export async function useTestServer(
   afterAll(() => db.close());
   const caches = createCaches(config, logger);
   afterAll(() => caches.close());
+  const metrics = createServerMetrics(db, caches.store, caches.responses);
+  const upstreams = createUpstreams(
+    {
+      ...config.upstream,
+      // Services a test does not set are unreachable (the discard port refuses at once).
+      urls: Object.fromEntries(
+        UPSTREAM_SERVICES.map((name) => [name, config.upstream.urls[name] ?? "http://127.0.0.1:9"]),
+      ) as Record<UpstreamServiceName, string>,
+      backoffMs: 10,
+    },
+    caches.store,
+    (event) => {
+      metrics.recordUpstreamCall(event);
+      options.onUpstreamCall?.(event);
+    },
+  );
+  watchUpstreamBreakers(metrics, upstreams);
   const yoga = createYogaServer({
     config,
     db,
     cache: caches.store,
     responses: caches.responses,
-    upstreams: createUpstreams(
-      {
-        ...config.upstream,
-        // Services a test does not set are unreachable (the discard port refuses at once).
-        urls: Object.fromEntries(
-          UPSTREAM_SERVICES.map((name) => [name, config.upstream.urls[name] ?? "http://127.0.0.1:9"]),
-        ) as Record<UpstreamServiceName, string>,
-        backoffMs: 10,
-      },
-      caches.store,
-      options.onUpstreamCall,
-    ),
+    upstreams,
+    metrics,
     tokens: createTokenService(TEST_SECRET, 3600),
     logger,
   });

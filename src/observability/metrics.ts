@@ -1,0 +1,210 @@
+import type { GraphQLError } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { UpstreamCallEvent } from "../upstream/client.ts";
+
+/**
+ * Prometheus metrics, served at GET /metrics. Labels are bounded: operation names (at most
+ * MAX_OPERATION_NAMES distinct, then "other"), error codes, services, outcomes; never raw
+ * documents or ids.
+ */
+const MAX_OPERATION_NAMES = 200;
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface Metrics {
+  registry: Registry;
+  requests: Counter<"operation_name" | "operation_type">;
+  requestDuration: Histogram<"operation_name" | "operation_type">;
+  errors: Counter<"code">;
+  sqlStatements: Counter<"operation_name">;
+  sqlDuration: Histogram<"operation_name">;
+  responseCache: Counter<"result">;
+  upstreamCalls: Counter<"service" | "outcome">;
+  upstreamDuration: Histogram<"service">;
+  upstreamRetries: Counter<"service">;
+  operationName(name: string | undefined): string;
+  /** Where the breaker-state gauge reads from (set once the upstream clients exist). */
+  watchBreakers(states: () => Record<string, "closed" | "open" | "half-open">): void;
+  recordUpstreamCall(event: UpstreamCallEvent): void;
+}
+
+export interface MetricSources {
+  pool?: () => { total: number; idle: number; waiting: number };
+  cacheOutages?: () => number;
+}
+
+export function createMetrics(sources: MetricSources = {}): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "sokudo_process_" });
+  // prom-client names these gauges *_total, which Prometheus reserves for counters (promtool flags them).
+  for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
+    registry.removeSingleMetric(`sokudo_process_${name}`);
+  }
+  const knownNames = new Set<string>();
+  let breakerStates: (() => Record<string, "closed" | "open" | "half-open">) | undefined;
+
+  const metrics: Metrics = {
+    registry,
+    requests: new Counter({
+      name: "sokudo_graphql_requests_total",
+      help: "GraphQL requests by operation",
+      labelNames: ["operation_name", "operation_type"],
+      registers: [registry],
+    }),
+    requestDuration: new Histogram({
+      name: "sokudo_graphql_request_duration_seconds",
+      help: "GraphQL request latency by operation",
+      labelNames: ["operation_name", "operation_type"],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    errors: new Counter({
+      name: "sokudo_graphql_errors_total",
+      help: "GraphQL errors returned to clients, by extensions.code",
+      labelNames: ["code"],
+      registers: [registry],
+    }),
+    sqlStatements: new Counter({
+      name: "sokudo_sql_statements_total",
+      help: "SQL statements sent, by GraphQL operation",
+      labelNames: ["operation_name"],
+      registers: [registry],
+    }),
+    sqlDuration: new Histogram({
+      name: "sokudo_sql_duration_seconds",
+      help: "Time spent in SQL per GraphQL request, by operation",
+      labelNames: ["operation_name"],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    responseCache: new Counter({
+      name: "sokudo_response_cache_requests_total",
+      help: "Queries answered through the response cache, by result (hit, miss)",
+      labelNames: ["result"],
+      registers: [registry],
+    }),
+    upstreamCalls: new Counter({
+      name: "sokudo_upstream_calls_total",
+      help: "Upstream HTTP attempts by service and outcome",
+      labelNames: ["service", "outcome"],
+      registers: [registry],
+    }),
+    upstreamDuration: new Histogram({
+      name: "sokudo_upstream_call_duration_seconds",
+      help: "Upstream HTTP attempt latency by service",
+      labelNames: ["service"],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    upstreamRetries: new Counter({
+      name: "sokudo_upstream_retries_total",
+      help: "Upstream attempts that were retries, by service",
+      labelNames: ["service"],
+      registers: [registry],
+    }),
+    operationName(name) {
+      if (!name) return "anonymous";
+      if (!/^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(name)) return "other";
+      if (knownNames.has(name)) return name;
+      if (knownNames.size >= MAX_OPERATION_NAMES) return "other";
+      knownNames.add(name);
+      return name;
+    },
+    watchBreakers(states) {
+      breakerStates = states;
+    },
+    recordUpstreamCall(event) {
+      metrics.upstreamCalls.inc({ service: event.service, outcome: event.outcome });
+      if (event.outcome !== "breaker_open")
+        metrics.upstreamDuration.observe({ service: event.service }, event.durationMs / 1000);
+      if (event.attempt > 0) metrics.upstreamRetries.inc({ service: event.service });
+    },
+  };
+
+  if (sources.pool) {
+    const pool = sources.pool;
+    new Gauge({
+      name: "sokudo_db_pool_connections",
+      help: "PostgreSQL pool connections by state (in_use, idle, waiting requests)",
+      labelNames: ["state"],
+      registers: [registry],
+      collect() {
+        const { total, idle, waiting } = pool();
+        this.set({ state: "in_use" }, total - idle);
+        this.set({ state: "idle" }, idle);
+        this.set({ state: "waiting" }, waiting);
+      },
+    });
+  }
+  if (sources.cacheOutages) {
+    const outages = sources.cacheOutages;
+    new Gauge({
+      name: "sokudo_cache_outages",
+      help: "Cache operations skipped or failed because Redis was unavailable, since start",
+      registers: [registry],
+      collect() {
+        this.set(outages());
+      },
+    });
+  }
+  new Gauge({
+    name: "sokudo_upstream_breaker_state",
+    help: "Upstream circuit breaker per service: 0 closed, 1 half-open, 2 open",
+    labelNames: ["service"],
+    registers: [registry],
+    collect() {
+      for (const [service, state] of Object.entries(breakerStates?.() ?? {})) {
+        this.set({ service }, state === "closed" ? 0 : state === "half-open" ? 1 : 2);
+      }
+    },
+  });
+  return metrics;
+}
+
+/** Request metrics per GraphQL operation, and GET /metrics. */
+export function useMetrics(
+  metrics: Metrics,
+  options: {
+    cacheStatus?: (request: Request) => "hit" | "miss" | undefined;
+    sqlOf?: (request: Request) => { statements: number; durationMs: number } | undefined;
+  },
+): Plugin {
+  const started = new WeakMap<Request, { at: number; name: string; type: string }>();
+  return {
+    async onRequest({ url, request, endResponse, fetchAPI }) {
+      if (url.pathname === "/metrics" && request.method === "GET") {
+        endResponse(
+          new fetchAPI.Response(await metrics.registry.metrics(), {
+            headers: { "content-type": metrics.registry.contentType },
+          }),
+        );
+      }
+    },
+    onParams({ params, request }) {
+      const match = (params.query ?? "").match(/^\s*(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/);
+      started.set(request, {
+        at: performance.now(),
+        name: metrics.operationName(params.operationName ?? match?.[2]),
+        type: match?.[1] ?? "query",
+      });
+    },
+    onResultProcess({ result }) {
+      const errors = Array.isArray(result) ? [] : ((result as { errors?: readonly GraphQLError[] }).errors ?? []);
+      for (const error of errors) metrics.errors.inc({ code: String(error.extensions?.code ?? "UNKNOWN") });
+    },
+    onResponse({ request }) {
+      const operation = started.get(request);
+      if (!operation) return;
+      const labels = { operation_name: operation.name, operation_type: operation.type };
+      metrics.requests.inc(labels);
+      metrics.requestDuration.observe(labels, (performance.now() - operation.at) / 1000);
+      const sql = options.sqlOf?.(request);
+      if (sql) {
+        metrics.sqlStatements.inc({ operation_name: operation.name }, sql.statements);
+        metrics.sqlDuration.observe({ operation_name: operation.name }, sql.durationMs / 1000);
+      }
+      const cache = options.cacheStatus?.(request);
+      if (cache) metrics.responseCache.inc({ result: cache });
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { type Attributes, context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import DataLoader from "dataloader";
+import type { Plugin } from "graphql-yoga";
+
+/**
+ * Spans for Sokudo's own work, on the global tracer (a no-op unless src/telemetry.ts started
+ * the SDK). One span per GraphQL operation, per DataLoader batch and per upstream call; SQL,
+ * Redis and HTTP spans come from the instrumentations. Never a span per field resolver.
+ */
+export const tracer = trace.getTracer("sokudo");
+
+/** Runs `work` inside a child span of the active one; records failures. */
+export async function traced<T>(name: string, attributes: Attributes, work: (span: Span) => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await work(span);
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+const operationSpans = new WeakMap<Request, Span>();
+
+/**
+ * The GraphQL operation span (OpenTelemetry semantic conventions: `graphql.operation.type`,
+ * `graphql.operation.name`, `graphql.document`), the cache outcome on it, and the trace id
+ * returned to the client (`traceparent`, `x-trace-id`).
+ */
+export function useTracing(options: { cacheStatus?: (request: Request) => string | undefined } = {}): Plugin {
+  return {
+    instrumentation: {
+      request({ request }, wrapped) {
+        const span = tracer.startSpan("graphql.request", { kind: SpanKind.INTERNAL });
+        operationSpans.set(request, span);
+        return context.with(trace.setSpan(context.active(), span), wrapped);
+      },
+    },
+    onParams({ params, request }) {
+      const span = operationSpans.get(request);
+      if (!span) return;
+      const document = params.query ?? "";
+      const match = document.match(/^\s*(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/);
+      const type = match?.[1] ?? (document.trim().startsWith("{") ? "query" : undefined);
+      const name = params.operationName ?? match?.[2];
+      if (type) span.setAttribute("graphql.operation.type", type);
+      if (name) span.setAttribute("graphql.operation.name", name);
+      span.updateName([type ?? "graphql", name].filter(Boolean).join(" "));
+      span.setAttribute("graphql.document", document.length > 2_000 ? `${document.slice(0, 2_000)}…` : document);
+    },
+    onResponse({ request, response }) {
+      const span = operationSpans.get(request);
+      if (!span) return;
+      const cache = options.cacheStatus?.(request);
+      if (cache) span.setAttribute("sokudo.response_cache", cache);
+      span.setAttribute("http.response.status_code", response.status);
+      const { traceId, spanId, traceFlags } = span.spanContext();
+      if (trace.isSpanContextValid(span.spanContext())) {
+        response.headers.set("x-trace-id", traceId);
+        response.headers.set("traceparent", `00-${traceId}-${spanId}-0${traceFlags.toString(16)}`);
+      }
+      if (response.status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end();
+    },
+  };
+}
+
+/** A DataLoader whose every batch is a span named after it, with the batch size. */
+export function createTracedLoader<K, V>(
+  name: string,
+  batch: (keys: readonly K[]) => Promise<readonly (V | Error)[]>,
+): DataLoader<K, V> {
+  return new DataLoader<K, V>((keys) =>
+    traced(`dataloader.batch ${name}`, { "dataloader.name": name, "dataloader.batch.size": keys.length }, () =>
+      batch(keys),
+    ),
+  );
+}

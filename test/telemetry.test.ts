@@ -1,0 +1,141 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "./helpers/database.ts";
+import { OtlpReceiver, type ReceivedSpan } from "./helpers/otlp-receiver.ts";
+import { TEST_REDIS_URL } from "./helpers/redis.ts";
+
+// The real server process, started the way `npm run serve` starts it (telemetry loaded with
+// --import), exporting OTLP/JSON to a real receiver on loopback.
+
+const receiver = await new OtlpReceiver().start();
+const databaseUrl = await useTestDatabase();
+const port = 41_000 + (process.pid % 8_000);
+let child: ChildProcess | undefined;
+afterAll(async () => {
+  child?.kill("SIGTERM");
+  await receiver.close();
+});
+
+child = spawn(process.execPath, ["--import", "./src/telemetry.ts", "src/main.ts", "serve"], {
+  env: {
+    ...process.env,
+    NODE_ENV: "production",
+    LOG_LEVEL: "warn",
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: "telemetry-test-secret-telemetry-test-secret",
+    DEMO_UPSTREAMS: "on",
+    REDIS_URL: TEST_REDIS_URL,
+    CACHE_KEY_PREFIX: `test:telemetry:${process.pid}`,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+    OTEL_BSP_SCHEDULE_DELAY: "100",
+    OTEL_SERVICE_NAME: "sokudo-test",
+  },
+  stdio: ["ignore", "inherit", "inherit"],
+});
+const base = `http://127.0.0.1:${port}`;
+for (let attempt = 0; ; attempt++) {
+  try {
+    if ((await fetch(`${base}/healthz`)).ok) break;
+  } catch {
+    if (attempt > 150) throw new Error("server did not start");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function graphql(query: string, token?: string) {
+  const response = await fetch(`${base}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query }),
+  });
+  return { response, body: (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] } };
+}
+
+const ancestors = (span: ReceivedSpan, spans: ReceivedSpan[]) => {
+  const chain: ReceivedSpan[] = [];
+  let current: ReceivedSpan | undefined = span;
+  while (current?.parentSpanId) {
+    current = spans.find((candidate) => candidate.spanId === current?.parentSpanId);
+    if (current) chain.push(current);
+  }
+  return chain;
+};
+
+describe("tracing", () => {
+  it("gives one trace per request: HTTP > GraphQL operation > DataLoader batches, SQL, Redis and upstream calls", async () => {
+    const signUp = await graphql(
+      'mutation SignUp { signUp(input: { email: "t@example.test", handle: "traced", name: "T", password: "long enough" }) { token } }',
+    );
+    expect(signUp.body.errors).toBeUndefined();
+    const { response, body } = await graphql(
+      "query Traced { users(first: 5) { edges { node { handle postCount insights { reputation { rank } location { country } } } } } }",
+    );
+    expect(body.errors).toBeUndefined();
+    const traceId = response.headers.get("x-trace-id");
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(response.headers.get("traceparent")).toContain(traceId);
+
+    const spans = await receiver.waitFor(
+      (all) =>
+        all.some((span) => span.traceId === traceId && span.name === "query Traced") &&
+        all.some((span) => span.traceId === traceId && span.scope.includes("undici")),
+    );
+    const trace = spans.filter((span) => span.traceId === traceId);
+    const http = trace.find((span) => span.scope.includes("instrumentation-http") && span.name === "POST");
+    const operation = trace.find((span) => span.name === "query Traced");
+    expect(http?.parentSpanId).toBeUndefined();
+    expect(operation?.parentSpanId).toBe(http?.spanId);
+    expect(operation?.attributes).toMatchObject({
+      "graphql.operation.type": "query",
+      "graphql.operation.name": "Traced",
+    });
+
+    const sql = trace.filter((span) => span.name.startsWith("pg.query"));
+    expect(sql.length).toBeGreaterThan(0);
+    for (const statement of sql) {
+      expect(statement.attributes["db.system.name"]).toBe("postgresql");
+      expect(ancestors(statement, trace)).toContain(operation);
+    }
+    const batch = trace.find((span) => span.name === "dataloader.batch count posts.author_id");
+    expect(batch?.attributes["dataloader.batch.size"]).toBe(1);
+    expect(trace.some((span) => span.scope.includes("ioredis") && span.attributes["db.system.name"] === "redis")).toBe(
+      true,
+    );
+    const upstream = trace.find((span) => span.name === "upstream geo");
+    const call = trace.find((span) => span.scope.includes("undici") && span.parentSpanId === upstream?.spanId);
+    expect(call?.attributes["url.path"]).toBe("/users/traced");
+    // No span per field resolver: the trace holds infrastructure spans, not one per field.
+    expect(
+      trace.filter((span) => span.scope === "sokudo").every((span) => /^(query|dataloader|upstream)/.test(span.name)),
+    ).toBe(true);
+  });
+});
+
+describe("/metrics", () => {
+  it("exposes request, error, SQL, pool, cache and upstream metrics with bounded labels, valid for promtool", async () => {
+    await graphql("query Metered { tags { slug } }");
+    await graphql("query Metered { tags { slug } }");
+    await graphql("{ nope }");
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/sokudo_graphql_requests_total\{operation_name="Metered",operation_type="query"\} 2/);
+    expect(text).toMatch(/sokudo_graphql_request_duration_seconds_bucket\{le="0\.005",operation_name="Metered"/);
+    expect(text).toMatch(/sokudo_graphql_errors_total\{code="GRAPHQL_VALIDATION_FAILED"\} 1/);
+    expect(text).toMatch(/sokudo_sql_statements_total\{operation_name="Metered"\} \d+/);
+    expect(text).toMatch(/sokudo_db_pool_connections\{state="idle"\} \d+/);
+    expect(text).toMatch(/sokudo_response_cache_requests_total\{result="hit"\} \d+/);
+    expect(text).toMatch(/sokudo_upstream_calls_total\{service="geo",outcome="ok"\} \d+/);
+    expect(text).toMatch(/sokudo_upstream_breaker_state\{service="geo"\} 0/);
+    expect(text).not.toMatch(/tags \{ slug \}/);
+
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "sokudo-metrics-")), "metrics.txt");
+    writeFileSync(file, text);
+    const lint = execFileSync("sh", ["-c", `promtool check metrics < ${file} 2>&1 || true`]).toString();
+    expect(lint.trim()).toBe("");
+  });
+});
