@@ -13,13 +13,7 @@ import { TEST_REDIS_URL } from "./helpers/redis.ts";
 const receiver = await new OtlpReceiver().start();
 const databaseUrl = await useTestDatabase();
 const port = 41_000 + (process.pid % 8_000);
-let child: ChildProcess | undefined;
-afterAll(async () => {
-  child?.kill("SIGTERM");
-  await receiver.close();
-});
-
-child = spawn(process.execPath, ["--import", "./src/telemetry.ts", "src/main.ts", "serve"], {
+const child: ChildProcess = spawn(process.execPath, ["--import", "./src/telemetry.ts", "src/main.ts", "serve"], {
   env: {
     ...process.env,
     NODE_ENV: "production",
@@ -37,6 +31,10 @@ child = spawn(process.execPath, ["--import", "./src/telemetry.ts", "src/main.ts"
     OTEL_SERVICE_NAME: "sokudo-test",
   },
   stdio: ["ignore", "inherit", "inherit"],
+});
+afterAll(async () => {
+  child.kill("SIGTERM");
+  await receiver.close();
 });
 const base = `http://127.0.0.1:${port}`;
 for (let attempt = 0; ; attempt++) {
