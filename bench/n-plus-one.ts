@@ -6,7 +6,7 @@ import { CONNECTIONS, load, probe, SECONDS, type Server, startServer } from "./s
 const SOKUDO_PORT = 4610;
 const BASELINE_PORT = 4611;
 
-const NESTED_LIST = `query NestedList { users(first: 50) { edges { node { handle posts(first: 10) { edges { node { title tags { name } commentCount likeCount comments(first: 10) { edges { node { body author { handle } } } } } } } followerCount } } } }`;
+export const NESTED_LIST = `query NestedList { users(first: 50) { edges { node { handle posts(first: 10) { edges { node { title tags { name } commentCount likeCount comments(first: 10) { edges { node { body author { handle } } } } } } } followerCount } } } }`;
 
 const pad = (value: string | number, width: number) => String(value).padStart(width);
 

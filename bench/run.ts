@@ -6,6 +6,7 @@ import { runCacheBench } from "./cache.ts";
 import { prepareBenchDatabase } from "./database.ts";
 import { runNPlusOneBench } from "./n-plus-one.ts";
 import { CONNECTIONS, SECONDS } from "./servers.ts";
+import { runTracingBench } from "./tracing.ts";
 import { runUpstreamBench } from "./upstream.ts";
 
 const log = (line: string) => console.log(line);
@@ -14,6 +15,7 @@ const SCENARIOS: Record<string, (databaseUrl: string, log: (line: string) => voi
   nplus1: runNPlusOneBench,
   cache: runCacheBench,
   upstream: runUpstreamBench,
+  tracing: runTracingBench,
 };
 
 const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());

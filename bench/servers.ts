@@ -28,6 +28,8 @@ export function startServer(
       AUTH_SECRET: "bench-secret-bench-secret-bench-secret",
       DB_POOL_MIN: "10",
       DB_POOL_MAX: "10",
+      // Benchmarks that call no upstream still need the services configured to start.
+      DEMO_UPSTREAMS: "on",
       ...extraEnv,
     },
     stdio: ["ignore", "inherit", "inherit"],
