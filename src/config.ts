@@ -58,6 +58,12 @@ const schema = z.object({
   CACHE_TTL_POST_SECONDS: positiveInt.default(3600),
   CACHE_TTL_VIEWER_SECONDS: positiveInt.default(15 * 60),
   CACHE_WARM_OPERATIONS_FILE: z.string().min(1).optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL")
+    .optional(),
+  OUTBOX_DIR: z.string().min(1).default(".data/outbox"),
+  WORKER_CONCURRENCY: positiveInt.default(4),
   GRAPHQL_MAX_DEPTH: positiveInt.default(12),
   GRAPHQL_MAX_TOKENS: positiveInt.default(2_000),
   GRAPHQL_MAX_ALIASES: positiveInt.default(30),
@@ -101,6 +107,12 @@ export interface Config {
     /** auto: `start` serves missing services with built-in demos, `serve` refuses to start. */
     demo: "auto" | "on" | "off";
     demoFailureRate: number;
+  };
+  jobs: {
+    /** Unset: mail is written as .eml files to `outboxDir`. */
+    smtpUrl: string | undefined;
+    outboxDir: string;
+    concurrency: number;
   };
   limits: {
     maxDepth: number;
@@ -180,6 +192,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       demo: e.DEMO_UPSTREAMS,
       demoFailureRate: e.DEMO_UPSTREAM_FAILURE_RATE,
     },
+    jobs: { smtpUrl: e.SMTP_URL, outboxDir: e.OUTBOX_DIR, concurrency: e.WORKER_CONCURRENCY },
     limits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxTokens: e.GRAPHQL_MAX_TOKENS,

@@ -11,6 +11,7 @@ import { startEmbeddedPostgres } from "./embedded/postgres.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { applyMigrations, pendingMigrations } from "./migrate/apply.ts";
 import { createServerMetrics, createYogaServer, listen, watchUpstreamBreakers } from "./server.ts";
+import { migrateJobQueue, startWorker } from "./jobs/worker.ts";
 import { setUpUpstreams } from "./upstream/index.ts";
 import { onShutdown, shutdown, shutdownOnSignals } from "./shutdown.ts";
 
@@ -19,6 +20,7 @@ const USAGE = `Usage: node src/main.ts <command>
             migrations, demo data when empty, API with GraphiQL
   serve     API only, for production: DATABASE_URL and AUTH_SECRET required
   migrate   apply pending migrations (DATABASE_URL, or the embedded PostgreSQL)
+  worker    background jobs only (several may run at once): DATABASE_URL required
   seed      insert demo data: --users N --posts N --comments N (DATABASE_URL, or embedded)`;
 
 const [major] = process.versions.node.split(".").map(Number);
@@ -50,6 +52,13 @@ async function resolveDatabaseUrl(config: Config, logger: Logger): Promise<strin
 async function migrate(url: string, logger: Logger): Promise<void> {
   const applied = await applyMigrations(url);
   logger.info(applied.length > 0 ? `applied migrations: ${applied.join(", ")}` : "migrations: up to date");
+  await migrateJobQueue(url);
+}
+
+async function runWorker(config: Config, url: string, logger: Logger): Promise<void> {
+  const runner = await startWorker({ connectionString: url, ...config.jobs }, logger);
+  // Stopping lets running jobs finish; the next worker picks up the rest.
+  onShutdown("job worker", () => runner.stop());
 }
 
 async function seed(url: string, sizes: SeedSizes, options: { onlyIfEmpty: boolean; logger: Logger }) {
@@ -147,6 +156,7 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
         logger.info(`AUTH_SECRET not set: ${loaded.created ? "generated one" : "using the generated one"} in ${file}`);
       }
       const http = await serveApi("start", config, url, secret, logger);
+      await runWorker(config, url, logger);
       logger.info(
         `Sokudo ready: GraphiQL at ${http.url}/graphql, health at ${http.url}/healthz and ${http.url}/readyz`,
       );
@@ -161,6 +171,11 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
       if (pending.length > 0) logger.warn(`pending migrations (run npm run migrate): ${pending.join(", ")}`);
       const http = await serveApi("serve", config, config.databaseUrl, config.auth.secret, logger);
       logger.info(`Sokudo API listening at ${http.url}/graphql`);
+      return;
+    }
+    case "worker": {
+      if (!config.databaseUrl) throw new ConfigError("Invalid configuration:\n  DATABASE_URL: required by `worker`");
+      await runWorker(config, config.databaseUrl, logger);
       return;
     }
     case "migrate": {

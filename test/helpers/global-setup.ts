@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../../src/embedded/postgres.ts";
+import { migrateJobQueue } from "../../src/jobs/worker.ts";
 import { applyMigrations, readMigrations } from "../../src/migrate/apply.ts";
 import { adminQuery, withDatabase } from "./pg-admin.ts";
 
@@ -32,6 +33,7 @@ export default async function setup(project: TestProject) {
   await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${template}"`);
   await adminQuery(adminUrl, `CREATE DATABASE "${template}"`);
   await applyMigrations(withDatabase(adminUrl, template));
+  await migrateJobQueue(withDatabase(adminUrl, template));
 
   project.provide("pgAdminUrl", adminUrl);
   project.provide("templateDatabase", template);
