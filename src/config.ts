@@ -64,6 +64,8 @@ const schema = z.object({
     .optional(),
   OUTBOX_DIR: z.string().min(1).default(".data/outbox"),
   WORKER_CONCURRENCY: positiveInt.default(4),
+  REPORTS_DIR: z.string().min(1).default(".data/reports"),
+  REPORT_RENDER_THREADS: positiveInt.default(2),
   GRAPHQL_MAX_DEPTH: positiveInt.default(12),
   GRAPHQL_MAX_TOKENS: positiveInt.default(2_000),
   GRAPHQL_MAX_ALIASES: positiveInt.default(30),
@@ -113,6 +115,8 @@ export interface Config {
     smtpUrl: string | undefined;
     outboxDir: string;
     concurrency: number;
+    reportsDir: string;
+    renderThreads: number;
   };
   limits: {
     maxDepth: number;
@@ -192,7 +196,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       demo: e.DEMO_UPSTREAMS,
       demoFailureRate: e.DEMO_UPSTREAM_FAILURE_RATE,
     },
-    jobs: { smtpUrl: e.SMTP_URL, outboxDir: e.OUTBOX_DIR, concurrency: e.WORKER_CONCURRENCY },
+    jobs: {
+      smtpUrl: e.SMTP_URL,
+      outboxDir: e.OUTBOX_DIR,
+      concurrency: e.WORKER_CONCURRENCY,
+      reportsDir: e.REPORTS_DIR,
+      renderThreads: e.REPORT_RENDER_THREADS,
+    },
     limits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,
       maxTokens: e.GRAPHQL_MAX_TOKENS,

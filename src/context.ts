@@ -2,6 +2,7 @@ import type { YogaInitialContext } from "graphql-yoga";
 import type DataLoader from "dataloader";
 import type { TokenService } from "./auth/token.ts";
 import type { Invalidation } from "./cache/response-cache.ts";
+import type { JobEvents } from "./jobs/tracking.ts";
 import type { PrismaClient } from "./db.ts";
 import { clientError } from "./errors.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
@@ -24,6 +25,7 @@ export interface Context {
   upstreamLoaders: { reputation: DataLoader<string, Reputation | null> };
   /** Aborts when the client goes away: upstream calls stop with it. */
   signal: AbortSignal;
+  jobEvents: JobEvents;
 }
 
 export interface ContextDependencies {
@@ -31,6 +33,7 @@ export interface ContextDependencies {
   tokens: TokenService;
   invalidate: Context["invalidate"];
   upstreams: Upstreams;
+  jobEvents: JobEvents;
 }
 
 export function createContextFactory(deps: ContextDependencies) {
@@ -45,6 +48,7 @@ export function createContextFactory(deps: ContextDependencies) {
       upstreams: deps.upstreams,
       upstreamLoaders: { reputation: deps.upstreams.createReputationLoader(request.signal) },
       signal: request.signal,
+      jobEvents: deps.jobEvents,
     };
   };
 }

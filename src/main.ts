@@ -11,6 +11,7 @@ import { startEmbeddedPostgres } from "./embedded/postgres.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { applyMigrations, pendingMigrations } from "./migrate/apply.ts";
 import { createServerMetrics, createYogaServer, listen, watchUpstreamBreakers } from "./server.ts";
+import { createJobEvents } from "./jobs/tracking.ts";
 import { migrateJobQueue, startWorker } from "./jobs/worker.ts";
 import { setUpUpstreams } from "./upstream/index.ts";
 import { onShutdown, shutdown, shutdownOnSignals } from "./shutdown.ts";
@@ -56,9 +57,9 @@ async function migrate(url: string, logger: Logger): Promise<void> {
 }
 
 async function runWorker(config: Config, url: string, logger: Logger): Promise<void> {
-  const runner = await startWorker({ connectionString: url, ...config.jobs }, logger);
+  const worker = await startWorker({ connectionString: url, ...config.jobs }, logger);
   // Stopping lets running jobs finish; the next worker picks up the rest.
-  onShutdown("job worker", () => runner.stop());
+  onShutdown("job worker", () => worker.stop());
 }
 
 async function seed(url: string, sizes: SeedSizes, options: { onlyIfEmpty: boolean; logger: Logger }) {
@@ -116,6 +117,8 @@ async function serveApi(command: "start" | "serve", config: Config, url: string,
   const metrics = createServerMetrics(db, caches.store, caches.responses);
   const upstreams = await setUpUpstreams(config, command, caches.store, logger, metrics.recordUpstreamCall);
   watchUpstreamBreakers(metrics, upstreams);
+  const jobEvents = await createJobEvents(url);
+  onShutdown("job events", () => jobEvents.close());
   const yoga = createYogaServer({
     config,
     db,
@@ -123,6 +126,7 @@ async function serveApi(command: "start" | "serve", config: Config, url: string,
     responses: caches.responses,
     upstreams,
     metrics,
+    jobEvents,
     tokens,
     logger,
   });

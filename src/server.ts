@@ -14,6 +14,8 @@ import { renderSokudoGraphiQL } from "./graphiql.ts";
 import type { Logger } from "./logger.ts";
 import { pendingMigrations } from "./migrate/apply.ts";
 import { schema } from "./schema/index.ts";
+import { useReportDownloads } from "./jobs/downloads.ts";
+import type { JobEvents } from "./jobs/tracking.ts";
 import { createMetrics, type Metrics, useMetrics } from "./observability/metrics.ts";
 import { useTracing } from "./observability/tracing.ts";
 import { sqlStatsOf, useServerTiming } from "./server-timing.ts";
@@ -29,6 +31,8 @@ export interface ServerDependencies {
   upstreams: Upstreams;
   /** Prometheus metrics (served at /metrics); the upstream hook should feed the same object. */
   metrics: Metrics;
+  /** Job changes (PostgreSQL LISTEN), for `jobUpdated` subscriptions. */
+  jobEvents: JobEvents;
   tokens: TokenService;
   logger: Logger;
 }
@@ -41,6 +45,7 @@ export function createYogaServer({
   responses,
   upstreams,
   metrics,
+  jobEvents,
   tokens,
   logger,
 }: ServerDependencies): SokudoYoga {
@@ -57,6 +62,7 @@ export function createYogaServer({
         await responseCache?.invalidate(changes);
       },
       upstreams,
+      jobEvents,
     }),
     graphqlEndpoint: "/graphql",
     landingPage: false,
@@ -83,6 +89,7 @@ export function createYogaServer({
       useServerTiming({ cacheStatus: responseCache?.statusOf }),
       ...(responseCache ? [responseCache.plugin] : []),
       useHealthChecks(db),
+      useReportDownloads({ reportsDir: config.jobs.reportsDir, tokens, prisma: db.prisma }),
     ],
   });
 }

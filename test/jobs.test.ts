@@ -5,12 +5,29 @@ import { runOnce } from "graphile-worker";
 import { describe, expect, it } from "vitest";
 import { enqueueJob } from "../src/jobs/enqueue.ts";
 import { USER_SEND_WELCOME_EMAIL } from "../src/jobs/tasks/user__send_welcome_email.ts";
-import { createTaskList } from "../src/jobs/worker.ts";
+import { createTasks } from "../src/jobs/worker.ts";
 import { SignUp, signUpUser } from "./helpers/factories.ts";
 import { errorCodes, useTestServer } from "./helpers/server.ts";
 
 const server = await useTestServer();
 const outboxDir = await mkdtemp(path.join(tmpdir(), "sokudo-outbox-"));
+const reportsDir = await mkdtemp(path.join(tmpdir(), "sokudo-reports-"));
+
+/** Runs every job that is due, once, in this process. */
+async function runTasksOnce() {
+  const tasks = createTasks({
+    connectionString: server.url,
+    smtpUrl: undefined,
+    outboxDir,
+    reportsDir,
+    renderThreads: 1,
+  });
+  try {
+    await runOnce({ connectionString: server.url, taskList: tasks.taskList });
+  } finally {
+    await tasks.close();
+  }
+}
 
 async function queuedJobs(task: string) {
   const { rows } = await server.db.pool.query<{ payload: { email: string }; key: string | null }>(
@@ -55,7 +72,7 @@ describe("welcome email", () => {
   });
 
   it("is written to the outbox as an .eml file by the worker", async () => {
-    await runOnce({ connectionString: server.url, taskList: createTaskList({ smtpUrl: undefined, outboxDir }) });
+    await runTasksOnce();
     const files = (await readdir(outboxDir)).filter((file) => file.endsWith(".eml"));
     const messages = await Promise.all(files.map((file) => readFile(path.join(outboxDir, file), "utf8")));
     const welcome = messages.find((message) => message.includes("To: welcomed@example.test"));
@@ -69,7 +86,7 @@ describe("welcome email", () => {
       USER_SEND_WELCOME_EMAIL,
       JSON.stringify({ email: 42 }),
     ]);
-    await runOnce({ connectionString: server.url, taskList: createTaskList({ smtpUrl: undefined, outboxDir }) });
+    await runTasksOnce();
     const { rows } = await server.db.pool.query<{ last_error: string }>(
       `SELECT last_error FROM graphile_worker.jobs WHERE task_identifier = $1`,
       [USER_SEND_WELCOME_EMAIL],

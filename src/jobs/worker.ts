@@ -1,6 +1,9 @@
 import { Logger as WorkerLogger, type Runner, run, runMigrations, type TaskList } from "graphile-worker";
+import pg from "pg";
 import type { Logger } from "../logger.ts";
 import { createMailer } from "./mailer.ts";
+import { createRenderPool } from "./render-pool.ts";
+import { createReportTask, REPORT_GENERATE } from "./tasks/report__generate.ts";
 import { createWelcomeEmailTask, USER_SEND_WELCOME_EMAIL } from "./tasks/user__send_welcome_email.ts";
 
 export interface WorkerSettings {
@@ -8,11 +11,29 @@ export interface WorkerSettings {
   concurrency: number;
   smtpUrl: string | undefined;
   outboxDir: string;
+  reportsDir: string;
+  renderThreads: number;
 }
 
-export function createTaskList(settings: Pick<WorkerSettings, "smtpUrl" | "outboxDir">): TaskList {
-  const mailer = createMailer(settings);
-  return { [USER_SEND_WELCOME_EMAIL]: createWelcomeEmailTask(mailer) };
+export interface TaskResources {
+  taskList: TaskList;
+  close(): Promise<void>;
+}
+
+/** Every task, with what it needs: a mailer, a pool for task SQL, a render thread pool. */
+export function createTasks(settings: Omit<WorkerSettings, "concurrency">): TaskResources {
+  const db = new pg.Pool({ connectionString: settings.connectionString, max: 4, application_name: "sokudo-worker" });
+  const renderPool = createRenderPool(settings.renderThreads);
+  return {
+    taskList: {
+      [USER_SEND_WELCOME_EMAIL]: createWelcomeEmailTask(createMailer(settings)),
+      [REPORT_GENERATE]: createReportTask({ db, renderPool, reportsDir: settings.reportsDir }),
+    },
+    async close() {
+      await renderPool.close();
+      await db.end();
+    },
+  };
 }
 
 /** graphile-worker's own schema (graphile_worker.*): installed and upgraded by its migrations. */
@@ -21,17 +42,27 @@ export function migrateJobQueue(connectionString: string): Promise<void> {
 }
 
 /** A worker in this process; SIGTERM handling is ours (shutdown.ts), so running jobs finish. */
-export async function startWorker(settings: WorkerSettings, logger: Logger): Promise<Runner> {
+export async function startWorker(
+  settings: WorkerSettings,
+  logger: Logger,
+): Promise<{ runner: Runner; stop(): Promise<void> }> {
+  const tasks = createTasks(settings);
   const runner = await run({
     connectionString: settings.connectionString,
     concurrency: settings.concurrency,
     noHandleSignals: true,
     pollInterval: 1_000,
-    taskList: createTaskList(settings),
+    taskList: tasks.taskList,
     logger: workerLogger(logger),
   });
   logger.info(`job worker started (concurrency ${settings.concurrency})`);
-  return runner;
+  return {
+    runner,
+    async stop() {
+      await runner.stop();
+      await tasks.close();
+    },
+  };
 }
 
 /** graphile-worker's log lines through pino. */

@@ -8,5 +8,6 @@ import "./social.ts";
 import "./auth.ts";
 import "./relations.ts";
 import "./insights.ts";
+import "./jobs.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -3,6 +3,7 @@ import { badInput } from "../errors.ts";
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});
 
 builder.scalarType("DateTime", {
   description: "An ISO 8601 timestamp in UTC",

@@ -292,6 +292,7 @@ export type NodesQueryVariables = Exact<{
 
 export type NodesQuery = { nodes: Array<
     | { id: string }
+    | { id: string }
     | { title: string, id: string, author: { handle: string } }
     | { id: string }
     | { handle: string, postCount: number, id: string }
@@ -329,10 +330,12 @@ export type NodeLookupQueryVariables = Exact<{
 
 export type NodeLookupQuery = { node:
     | { id: string }
+    | { id: string }
     | { title: string, id: string }
     | { id: string }
     | { handle: string, id: string }
    | null, nodes: Array<
+    | { id: string }
     | { id: string }
     | { title: string, id: string }
     | { id: string }

@@ -5,6 +5,7 @@ import { createTokenService } from "../../src/auth/token.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import { createCaches } from "../../src/cache/index.ts";
 import { createDatabase, type Database } from "../../src/db.ts";
+import { createJobEvents } from "../../src/jobs/tracking.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createServerMetrics, createYogaServer, type SokudoYoga, watchUpstreamBreakers } from "../../src/server.ts";
 import type { UpstreamCallEvent } from "../../src/upstream/client.ts";
@@ -72,6 +73,8 @@ export async function useTestServer(
     },
   );
   watchUpstreamBreakers(metrics, upstreams);
+  const jobEvents = await createJobEvents(url);
+  afterAll(() => jobEvents.close());
   const yoga = createYogaServer({
     config,
     db,
@@ -79,6 +82,7 @@ export async function useTestServer(
     responses: caches.responses,
     upstreams,
     metrics,
+    jobEvents,
     tokens: createTokenService(TEST_SECRET, 3600),
     logger,
   });
