@@ -25,6 +25,9 @@ type Documents = {
     "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) {\n      deletedPostId\n    }\n  }\n": typeof types.DeletePostDocument,
     "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges {\n        cursor\n        node {\n          title\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": typeof types.PostsPageDocument,
     "\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n": typeof types.TagsDocument,
+    "\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n      kind\n      status\n      progress\n    }\n  }\n": typeof types.RequestReportDocument,
+    "\n  query JobById($id: ID!) {\n    job(id: $id) {\n      id\n      status\n      progress\n      result\n      error\n    }\n  }\n": typeof types.JobByIdDocument,
+    "\n  query MyJobs($handle: String!) {\n    user(handle: $handle) {\n      jobs(first: 10) {\n        edges {\n          node {\n            id\n            kind\n          }\n        }\n      }\n    }\n  }\n": typeof types.MyJobsDocument,
     "\n  query Feed {\n    posts(first: 5) {\n      edges {\n        node {\n          id\n          title\n          likeCount\n          commentCount\n          author {\n            handle\n            postCount\n            followerCount\n          }\n          tags {\n            slug\n            postCount\n          }\n        }\n      }\n    }\n  }\n": typeof types.FeedDocument,
     "\n  query PostPage($id: ID!) {\n    post(id: $id) {\n      title\n      likeCount\n      commentCount\n      comments(first: 10) {\n        edges {\n          node {\n            body\n          }\n        }\n      }\n    }\n  }\n": typeof types.PostPageDocument,
     "\n  query CachedProfile($handle: String!) {\n    user(handle: $handle) {\n      handle\n      followerCount\n      followingCount\n      postCount\n      posts(first: 5) {\n        edges {\n          node {\n            title\n          }\n        }\n      }\n    }\n  }\n": typeof types.CachedProfileDocument,
@@ -65,6 +68,9 @@ const documents: Documents = {
     "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) {\n      deletedPostId\n    }\n  }\n": types.DeletePostDocument,
     "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges {\n        cursor\n        node {\n          title\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": types.PostsPageDocument,
     "\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n": types.TagsDocument,
+    "\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n      kind\n      status\n      progress\n    }\n  }\n": types.RequestReportDocument,
+    "\n  query JobById($id: ID!) {\n    job(id: $id) {\n      id\n      status\n      progress\n      result\n      error\n    }\n  }\n": types.JobByIdDocument,
+    "\n  query MyJobs($handle: String!) {\n    user(handle: $handle) {\n      jobs(first: 10) {\n        edges {\n          node {\n            id\n            kind\n          }\n        }\n      }\n    }\n  }\n": types.MyJobsDocument,
     "\n  query Feed {\n    posts(first: 5) {\n      edges {\n        node {\n          id\n          title\n          likeCount\n          commentCount\n          author {\n            handle\n            postCount\n            followerCount\n          }\n          tags {\n            slug\n            postCount\n          }\n        }\n      }\n    }\n  }\n": types.FeedDocument,
     "\n  query PostPage($id: ID!) {\n    post(id: $id) {\n      title\n      likeCount\n      commentCount\n      comments(first: 10) {\n        edges {\n          node {\n            body\n          }\n        }\n      }\n    }\n  }\n": types.PostPageDocument,
     "\n  query CachedProfile($handle: String!) {\n    user(handle: $handle) {\n      handle\n      followerCount\n      followingCount\n      postCount\n      posts(first: 5) {\n        edges {\n          node {\n            title\n          }\n        }\n      }\n    }\n  }\n": types.CachedProfileDocument,
@@ -152,6 +158,18 @@ export function graphql(source: "\n  query PostsPage($first: Int, $after: String
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n"): (typeof documents)["\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n      kind\n      status\n      progress\n    }\n  }\n"): (typeof documents)["\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n      kind\n      status\n      progress\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query JobById($id: ID!) {\n    job(id: $id) {\n      id\n      status\n      progress\n      result\n      error\n    }\n  }\n"): (typeof documents)["\n  query JobById($id: ID!) {\n    job(id: $id) {\n      id\n      status\n      progress\n      result\n      error\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyJobs($handle: String!) {\n    user(handle: $handle) {\n      jobs(first: 10) {\n        edges {\n          node {\n            id\n            kind\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyJobs($handle: String!) {\n    user(handle: $handle) {\n      jobs(first: 10) {\n        edges {\n          node {\n            id\n            kind\n          }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,0 +1,196 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { runOnce } from "graphile-worker";
+import { afterAll, describe, expect, it } from "vitest";
+import { createTasks } from "../src/jobs/worker.ts";
+import { type HttpServer, listen } from "../src/server.ts";
+import { graphql } from "./gql/index.ts";
+import { createPost, signUpUser } from "./helpers/factories.ts";
+import { errorCodes, useTestServer } from "./helpers/server.ts";
+
+const reportsDir = await mkdtemp(path.join(tmpdir(), "sokudo-reports-"));
+const server = await useTestServer({ REPORTS_DIR: reportsDir, RESPONSE_CACHE: "off" });
+const http: HttpServer = await listen(server.yoga, "127.0.0.1", 0);
+afterAll(() => http.close());
+const owner = await signUpUser(server, "reporter");
+const stranger = await signUpUser(server, "stranger");
+for (let i = 0; i < 5; i++) await createPost(server, owner.token, { title: `report post ${i}` });
+
+const RequestReport = graphql(`
+  mutation RequestReport($input: RequestActivityReportInput!) {
+    requestActivityReport(input: $input) {
+      id
+      kind
+      status
+      progress
+    }
+  }
+`);
+const JobById = graphql(`
+  query JobById($id: ID!) {
+    job(id: $id) {
+      id
+      status
+      progress
+      result
+      error
+    }
+  }
+`);
+const MyJobs = graphql(`
+  query MyJobs($handle: String!) {
+    user(handle: $handle) {
+      jobs(first: 10) {
+        edges {
+          node {
+            id
+            kind
+          }
+        }
+      }
+    }
+  }
+`);
+
+async function runWorkerOnce() {
+  const tasks = createTasks({
+    connectionString: server.url,
+    smtpUrl: undefined,
+    outboxDir: reportsDir,
+    reportsDir,
+    renderThreads: 1,
+  });
+  try {
+    await runOnce({ connectionString: server.url, taskList: tasks.taskList });
+  } finally {
+    await tasks.close();
+  }
+}
+
+/** A real SSE client: POSTs the subscription with Accept: text/event-stream and collects `next` payloads. */
+async function subscribe(
+  query: string,
+  token: string,
+  onEvent: (data: { data?: unknown; errors?: unknown[] }) => void,
+) {
+  const controller = new AbortController();
+  const response = await fetch(`${http.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "text/event-stream", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+    signal: controller.signal,
+  });
+  expect(response.headers.get("content-type")).toContain("text/event-stream");
+  const done = (async () => {
+    const reader = (response.body as ReadableStream<Uint8Array>)
+      .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
+      .getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done: finished } = await reader.read().catch(() => ({ value: undefined, done: true }));
+      if (finished) return;
+      buffer += value;
+      let boundary = buffer.indexOf("\n\n");
+      while (boundary >= 0) {
+        const event = buffer.slice(0, boundary);
+        buffer = buffer.slice(boundary + 2);
+        const data = event.split("\n").find((line) => line.startsWith("data:"));
+        if (event.startsWith("event: next") && data) onEvent(JSON.parse(data.slice(5)));
+        if (event.startsWith("event: complete")) return;
+        boundary = buffer.indexOf("\n\n");
+      }
+    }
+  })();
+  return { done, close: () => controller.abort() };
+}
+
+describe("activity reports", () => {
+  it("returns the job at once, queued; the same request id returns the same job", async () => {
+    const first = await server.execute(RequestReport, {
+      token: owner.token,
+      variables: { input: { requestId: "r-1" } },
+    });
+    expect(first.data?.requestActivityReport).toMatchObject({
+      kind: "report__generate",
+      status: "queued",
+      progress: 0,
+    });
+    const again = await server.execute(RequestReport, {
+      token: owner.token,
+      variables: { input: { requestId: "r-1" } },
+    });
+    expect(again.data?.requestActivityReport.id).toBe(first.data?.requestActivityReport.id);
+    const other = await server.execute(RequestReport, {
+      token: owner.token,
+      variables: { input: { requestId: "r-2" } },
+    });
+    expect(other.data?.requestActivityReport.id).not.toBe(first.data?.requestActivityReport.id);
+    await runWorkerOnce();
+  });
+
+  it("lets only the owner read a job or list their jobs", async () => {
+    const requested = await server.execute(RequestReport, { token: owner.token, variables: { input: {} } });
+    const id = requested.data?.requestActivityReport.id as string;
+    expect((await server.execute(JobById, { token: owner.token, variables: { id } })).data?.job?.id).toBe(id);
+    expect(errorCodes(await server.execute(JobById, { token: stranger.token, variables: { id } }))).toEqual([
+      "FORBIDDEN",
+    ]);
+    expect(errorCodes(await server.execute(JobById, { variables: { id } }))).toEqual(["UNAUTHENTICATED"]);
+    const mine = await server.execute(MyJobs, { token: owner.token, variables: { handle: "reporter" } });
+    expect(mine.data?.user?.jobs.edges.map((edge) => edge.node.id)).toContain(id);
+    const theirs = await server.execute(MyJobs, { token: stranger.token, variables: { handle: "reporter" } });
+    expect(errorCodes(theirs)).toEqual(["FORBIDDEN"]);
+    await runWorkerOnce();
+  });
+
+  it("streams progress to the owner over SSE until it succeeds, and serves the files to the owner only", async () => {
+    const requested = await server.execute(RequestReport, { token: owner.token, variables: { input: {} } });
+    const id = requested.data?.requestActivityReport.id as string;
+    const events: { status: string; progress: number }[] = [];
+    const subscription = await subscribe(
+      `subscription { jobUpdated(id: "${id}") { status progress result } }`,
+      owner.token,
+      (event) => events.push((event.data as { jobUpdated: { status: string; progress: number } }).jobUpdated),
+    );
+    await runWorkerOnce();
+    await subscription.done;
+    expect(events[0]).toMatchObject({ status: "queued", progress: 0 });
+    expect(events.at(-1)).toMatchObject({ status: "succeeded", progress: 100 });
+    const progress = events.map((event) => event.progress);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(events.some((event) => event.status === "running")).toBe(true);
+
+    const jobId = Buffer.from(id, "base64").toString().split(":")[1];
+    const csv = await fetch(`${http.url}/reports/${jobId}.csv`, {
+      headers: { authorization: `Bearer ${owner.token}` },
+    });
+    expect(csv.status).toBe(200);
+    const text = await csv.text();
+    expect(text.split("\n")[0]).toBe("section,week_or_title,created_at,posts,comments,likes");
+    expect(text).toContain("report post 4");
+    const html = await fetch(`${http.url}/reports/${jobId}.html`, {
+      headers: { authorization: `Bearer ${owner.token}` },
+    });
+    expect(await html.text()).toContain("Activity of Name reporter (@reporter)");
+    const forbidden = await fetch(`${http.url}/reports/${jobId}.csv`, {
+      headers: { authorization: `Bearer ${stranger.token}` },
+    });
+    expect(forbidden.status).toBe(403);
+    expect((await fetch(`${http.url}/reports/${jobId}.csv`)).status).toBe(401);
+  });
+
+  it("refuses a subscription to someone else's job", async () => {
+    const requested = await server.execute(RequestReport, { token: owner.token, variables: { input: {} } });
+    const id = requested.data?.requestActivityReport.id as string;
+    const events: { errors?: unknown[] }[] = [];
+    const subscription = await subscribe(
+      `subscription { jobUpdated(id: "${id}") { status } }`,
+      stranger.token,
+      (event) => events.push(event),
+    );
+    await subscription.done;
+    expect(JSON.stringify(events[0]?.errors)).toContain("FORBIDDEN");
+    await runWorkerOnce();
+  });
+});
