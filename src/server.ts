@@ -19,6 +19,7 @@ import type { JobEvents } from "./jobs/tracking.ts";
 import { createMetrics, type Metrics, useMetrics } from "./observability/metrics.ts";
 import { useTracing } from "./observability/tracing.ts";
 import { sqlStatsOf, useServerTiming } from "./server-timing.ts";
+import { attachWebSocket } from "./websocket.ts";
 import type { Upstreams } from "./upstream/services.ts";
 
 export interface ServerDependencies {
@@ -155,21 +156,24 @@ export async function listen(yoga: SokudoYoga, host: string, port: number): Prom
     server.once("error", reject);
     server.listen(port, host, () => resolve());
   });
+  const closeWebSockets = attachWebSocket(server, yoga);
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
   return {
     server,
     url: `http://${shownHost}:${actualPort}`,
-    close: (graceMs = 10_000) =>
-      new Promise<void>((resolve) => {
+    close: async (graceMs = 10_000) => {
+      await closeWebSockets();
+      await new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs).unref();
         server.close(() => {
           clearTimeout(force);
           resolve();
         });
         server.closeIdleConnections();
-      }),
+      });
+    },
   };
 }
 

@@ -2,7 +2,9 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { runOnce } from "graphile-worker";
+import { createClient } from "graphql-ws";
 import { afterAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { createTasks } from "../src/jobs/worker.ts";
 import { type HttpServer, listen } from "../src/server.ts";
 import { graphql } from "./gql/index.ts";
@@ -192,5 +194,33 @@ describe("activity reports", () => {
     await subscription.done;
     expect(JSON.stringify(events[0]?.errors)).toContain("FORBIDDEN");
     await runWorkerOnce();
+  });
+
+  it("streams progress over WebSocket (graphql-ws) on the same port", async () => {
+    const requested = await server.execute(RequestReport, { token: owner.token, variables: { input: {} } });
+    const id = requested.data?.requestActivityReport.id as string;
+    const client = createClient({
+      url: `${http.url.replace("http", "ws")}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${owner.token}` },
+    });
+    const events: { status: string; progress: number }[] = [];
+    const finished = new Promise<void>((resolve, reject) => {
+      client.subscribe<{ jobUpdated: { status: string; progress: number } }>(
+        { query: `subscription { jobUpdated(id: "${id}") { status progress } }` },
+        {
+          next: (result) => {
+            if (result.data) events.push(result.data.jobUpdated);
+            if (result.data?.jobUpdated.status === "queued" && events.length === 1) void runWorkerOnce();
+          },
+          error: reject,
+          complete: resolve,
+        },
+      );
+    });
+    await finished;
+    await client.dispose();
+    expect(events[0]).toMatchObject({ status: "queued", progress: 0 });
+    expect(events.at(-1)).toMatchObject({ status: "succeeded", progress: 100 });
   });
 });
