@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { runOnce } from "graphile-worker";
+import { Logger, runOnce } from "graphile-worker";
 import { describe, expect, it } from "vitest";
 import { enqueueJob } from "../src/jobs/enqueue.ts";
 import { USER_SEND_WELCOME_EMAIL } from "../src/jobs/tasks/user__send_welcome_email.ts";
@@ -9,6 +9,8 @@ import { createTasks } from "../src/jobs/worker.ts";
 import { SignUp, signUpUser } from "./helpers/factories.ts";
 import { errorCodes, useTestServer } from "./helpers/server.ts";
 
+// graphile-worker logs every job; these tests read the outcome from the database instead.
+const quiet = new Logger(() => () => {});
 const server = await useTestServer();
 const outboxDir = await mkdtemp(path.join(tmpdir(), "sokudo-outbox-"));
 const reportsDir = await mkdtemp(path.join(tmpdir(), "sokudo-reports-"));
@@ -23,7 +25,7 @@ async function runTasksOnce() {
     renderThreads: 1,
   });
   try {
-    await runOnce({ connectionString: server.url, taskList: tasks.taskList });
+    await runOnce({ connectionString: server.url, taskList: tasks.taskList, logger: quiet });
   } finally {
     await tasks.close();
   }

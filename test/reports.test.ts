@@ -1,7 +1,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { runOnce } from "graphile-worker";
+import { Logger, runOnce } from "graphile-worker";
 import { createClient } from "graphql-ws";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -12,6 +12,8 @@ import { createPost, signUpUser } from "./helpers/factories.ts";
 import { errorCodes, useTestServer } from "./helpers/server.ts";
 
 const reportsDir = await mkdtemp(path.join(tmpdir(), "sokudo-reports-"));
+// graphile-worker logs every job; these tests read the outcome from the database instead.
+const quiet = new Logger(() => () => {});
 const server = await useTestServer({ REPORTS_DIR: reportsDir, RESPONSE_CACHE: "off" });
 const http: HttpServer = await listen(server.yoga, "127.0.0.1", 0);
 afterAll(() => http.close());
@@ -64,7 +66,7 @@ async function runWorkerOnce() {
     renderThreads: 1,
   });
   try {
-    await runOnce({ connectionString: server.url, taskList: tasks.taskList });
+    await runOnce({ connectionString: server.url, taskList: tasks.taskList, logger: quiet });
   } finally {
     await tasks.close();
   }

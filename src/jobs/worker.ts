@@ -3,6 +3,7 @@ import pg from "pg";
 import type { Logger } from "../logger.ts";
 import { createMailer } from "./mailer.ts";
 import { createRenderPool } from "./render-pool.ts";
+import { createJobsCleanupTask, JOBS_CLEANUP, JOBS_CLEANUP_CRONTAB } from "./tasks/jobs__cleanup.ts";
 import { createReportTask, REPORT_GENERATE } from "./tasks/report__generate.ts";
 import { createWelcomeEmailTask, USER_SEND_WELCOME_EMAIL } from "./tasks/user__send_welcome_email.ts";
 
@@ -28,6 +29,7 @@ export function createTasks(settings: Omit<WorkerSettings, "concurrency">): Task
     taskList: {
       [USER_SEND_WELCOME_EMAIL]: createWelcomeEmailTask(createMailer(settings)),
       [REPORT_GENERATE]: createReportTask({ db, renderPool, reportsDir: settings.reportsDir }),
+      [JOBS_CLEANUP]: createJobsCleanupTask({ db, reportsDir: settings.reportsDir, retentionDays: 7 }),
     },
     async close() {
       await renderPool.close();
@@ -53,6 +55,7 @@ export async function startWorker(
     noHandleSignals: true,
     pollInterval: 1_000,
     taskList: tasks.taskList,
+    crontab: JOBS_CLEANUP_CRONTAB,
     logger: workerLogger(logger),
   });
   logger.info(`job worker started (concurrency ${settings.concurrency})`);

@@ -20,6 +20,8 @@ type Documents = {
     "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n        name\n      }\n      author {\n        handle\n      }\n    }\n  }\n": typeof types.CreatePostDocument,
     "\n  query Insights($handle: String!) {\n    user(handle: $handle) {\n      insights {\n        reputation {\n          score\n          rank\n        }\n        location {\n          country\n          timezone\n        }\n        badges {\n          id\n          name\n        }\n        activity {\n          commitsLastWeek\n          streakDays\n        }\n        recommendedPosts {\n          title\n        }\n      }\n    }\n  }\n": typeof types.InsightsDocument,
     "\n  query ManyReputations {\n    users(first: 50) {\n      edges {\n        node {\n          handle\n          insights {\n            reputation {\n              score\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.ManyReputationsDocument,
+    "\n  mutation QueueReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n": typeof types.QueueReportDocument,
+    "\n  query QueueJob($id: ID!) {\n    job(id: $id) {\n      status\n      attempts\n      error\n    }\n  }\n": typeof types.QueueJobDocument,
     "\n  query PostById($id: ID!) {\n    post(id: $id) {\n      id\n      title\n      body\n      author {\n        handle\n      }\n      tags {\n        slug\n        name\n      }\n      commentCount\n      likeCount\n      viewerHasLiked\n    }\n  }\n": typeof types.PostByIdDocument,
     "\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n      }\n      updatedAt\n    }\n  }\n": typeof types.UpdatePostDocument,
     "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) {\n      deletedPostId\n    }\n  }\n": typeof types.DeletePostDocument,
@@ -63,6 +65,8 @@ const documents: Documents = {
     "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n        name\n      }\n      author {\n        handle\n      }\n    }\n  }\n": types.CreatePostDocument,
     "\n  query Insights($handle: String!) {\n    user(handle: $handle) {\n      insights {\n        reputation {\n          score\n          rank\n        }\n        location {\n          country\n          timezone\n        }\n        badges {\n          id\n          name\n        }\n        activity {\n          commitsLastWeek\n          streakDays\n        }\n        recommendedPosts {\n          title\n        }\n      }\n    }\n  }\n": types.InsightsDocument,
     "\n  query ManyReputations {\n    users(first: 50) {\n      edges {\n        node {\n          handle\n          insights {\n            reputation {\n              score\n            }\n          }\n        }\n      }\n    }\n  }\n": types.ManyReputationsDocument,
+    "\n  mutation QueueReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n": types.QueueReportDocument,
+    "\n  query QueueJob($id: ID!) {\n    job(id: $id) {\n      status\n      attempts\n      error\n    }\n  }\n": types.QueueJobDocument,
     "\n  query PostById($id: ID!) {\n    post(id: $id) {\n      id\n      title\n      body\n      author {\n        handle\n      }\n      tags {\n        slug\n        name\n      }\n      commentCount\n      likeCount\n      viewerHasLiked\n    }\n  }\n": types.PostByIdDocument,
     "\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n      }\n      updatedAt\n    }\n  }\n": types.UpdatePostDocument,
     "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) {\n      deletedPostId\n    }\n  }\n": types.DeletePostDocument,
@@ -138,6 +142,14 @@ export function graphql(source: "\n  query Insights($handle: String!) {\n    use
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query ManyReputations {\n    users(first: 50) {\n      edges {\n        node {\n          handle\n          insights {\n            reputation {\n              score\n            }\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query ManyReputations {\n    users(first: 50) {\n      edges {\n        node {\n          handle\n          insights {\n            reputation {\n              score\n            }\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation QueueReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation QueueReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query QueueJob($id: ID!) {\n    job(id: $id) {\n      status\n      attempts\n      error\n    }\n  }\n"): (typeof documents)["\n  query QueueJob($id: ID!) {\n    job(id: $id) {\n      status\n      attempts\n      error\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

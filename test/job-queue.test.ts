@@ -1,0 +1,110 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Logger, runOnce } from "graphile-worker";
+import { describe, expect, it } from "vitest";
+import { PRIORITY } from "../src/jobs/enqueue.ts";
+import { JOBS_CLEANUP } from "../src/jobs/tasks/jobs__cleanup.ts";
+import { createTasks } from "../src/jobs/worker.ts";
+import { graphql } from "./gql/index.ts";
+import { signUpUser } from "./helpers/factories.ts";
+import { useTestServer } from "./helpers/server.ts";
+
+// graphile-worker logs every job; these tests read the outcome from the database instead.
+const quiet = new Logger(() => () => {});
+const server = await useTestServer({ RESPONSE_CACHE: "off" });
+const owner = await signUpUser(server, "queued");
+const scratch = await mkdtemp(path.join(tmpdir(), "sokudo-queue-"));
+
+async function drain(reportsDir = scratch) {
+  const tasks = createTasks({
+    connectionString: server.url,
+    smtpUrl: undefined,
+    outboxDir: scratch,
+    reportsDir,
+    renderThreads: 1,
+  });
+  try {
+    await runOnce({ connectionString: server.url, taskList: tasks.taskList, concurrency: 1, logger: quiet });
+  } finally {
+    await tasks.close();
+  }
+}
+
+const Request = graphql(`
+  mutation QueueReport($input: RequestActivityReportInput!) {
+    requestActivityReport(input: $input) {
+      id
+    }
+  }
+`);
+const Status = graphql(`
+  query QueueJob($id: ID!) {
+    job(id: $id) {
+      status
+      attempts
+      error
+    }
+  }
+`);
+
+describe("job queue", () => {
+  it("runs a user-facing job before a backlog of 1,000 maintenance jobs", async () => {
+    await drain(); // the welcome mail of the sign-up above
+    await server.db.pool.query(
+      `SELECT graphile_worker.add_job($1, '{}'::json, priority => $2, run_at => now() - interval '1 minute')
+       FROM generate_series(1, 1000)`,
+      [JOBS_CLEANUP, PRIORITY.maintenance],
+    );
+    const requested = await server.execute(Request, { token: owner.token, variables: { input: {} } });
+    const id = requested.data?.requestActivityReport.id as string;
+    // Run exactly one job: graphile-worker takes the most urgent one first.
+    const { rows } = await server.db.pool.query<{ task_identifier: string }>(
+      `SELECT task_identifier FROM graphile_worker.jobs WHERE locked_at IS NULL ORDER BY priority, run_at, id LIMIT 1`,
+    );
+    expect(rows[0]?.task_identifier).toBe("report__generate");
+    const tasks = createTasks({
+      connectionString: server.url,
+      smtpUrl: undefined,
+      outboxDir: scratch,
+      reportsDir: scratch,
+      renderThreads: 1,
+    });
+    const started = performance.now();
+    await runOnce({ connectionString: server.url, taskList: tasks.taskList, concurrency: 1, logger: quiet });
+    await tasks.close();
+    const job = await server.execute(Status, { token: owner.token, variables: { id } });
+    expect(job.data?.job?.status).toBe("succeeded");
+    // The backlog ran too, after it (runOnce drains the queue).
+    const left = await server.db.pool.query(`SELECT count(*)::int AS n FROM graphile_worker.jobs`);
+    expect(left.rows[0].n).toBe(0);
+  });
+
+  it("retries a failing job and marks it failed with its error after the last attempt", async () => {
+    const blocked = path.join(scratch, "not-a-directory");
+    await writeFile(blocked, "a file where the reports folder should be");
+    const requested = await server.execute(Request, { token: owner.token, variables: { input: {} } });
+    const id = requested.data?.requestActivityReport.id as string;
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const tasks = createTasks({
+        connectionString: server.url,
+        smtpUrl: undefined,
+        outboxDir: scratch,
+        reportsDir: blocked,
+        renderThreads: 1,
+      });
+      await runOnce({ connectionString: server.url, taskList: tasks.taskList, logger: quiet });
+      await tasks.close();
+      const job = await server.execute(Status, { token: owner.token, variables: { id } });
+      expect(job.data?.job?.attempts).toBe(attempt);
+      expect(job.data?.job?.status).toBe(attempt < 3 ? "queued" : "failed");
+      expect(job.data?.job?.error).toMatch(/EEXIST|ENOTDIR/);
+      // graphile-worker backs off exponentially: make the retry due now.
+      await server.db.pool.query(`UPDATE graphile_worker._private_jobs SET run_at = now()`);
+    }
+    const gone = await server.db.pool.query(
+      `SELECT attempts, max_attempts FROM graphile_worker.jobs WHERE task_identifier = 'report__generate'`,
+    );
+    expect(gone.rows).toEqual([{ attempts: 3, max_attempts: 3 }]);
+  });
+});
