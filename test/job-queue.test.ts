@@ -70,7 +70,6 @@ describe("job queue", () => {
       reportsDir: scratch,
       renderThreads: 1,
     });
-    const started = performance.now();
     await runOnce({ connectionString: server.url, taskList: tasks.taskList, concurrency: 1, logger: quiet });
     await tasks.close();
     const job = await server.execute(Status, { token: owner.token, variables: { id } });
