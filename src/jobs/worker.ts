@@ -24,6 +24,9 @@ export interface TaskResources {
 /** Every task, with what it needs: a mailer, a pool for task SQL, a render thread pool. */
 export function createTasks(settings: Omit<WorkerSettings, "concurrency">): TaskResources {
   const db = new pg.Pool({ connectionString: settings.connectionString, max: 4, application_name: "sokudo-worker" });
+  // An idle connection the server drops (restart, failover) is replaced on next use; a task
+  // in flight sees the error itself. Without a listener the pool's 'error' would crash the worker.
+  db.on("error", () => {});
   const renderPool = createRenderPool(settings.renderThreads);
   return {
     taskList: {
