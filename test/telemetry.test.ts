@@ -137,3 +137,40 @@ describe("/metrics", () => {
     expect(lint.trim()).toBe("");
   });
 });
+
+describe("a job's trace", () => {
+  it("joins the trace of the request that enqueued it, in another process", async () => {
+    const { response, body } = await graphql(
+      'mutation Welcome { signUp(input: { email: "w@example.test", handle: "welcome_trace", name: "W", password: "long enough" }) { token } }',
+    );
+    expect(body.errors).toBeUndefined();
+    const traceId = response.headers.get("x-trace-id");
+    const worker = spawn(process.execPath, ["--import", "./src/telemetry.ts", "src/main.ts", "worker"], {
+      env: {
+        ...process.env,
+        NODE_ENV: "production",
+        LOG_LEVEL: "warn",
+        DATABASE_URL: databaseUrl,
+        OUTBOX_DIR: mkdtempSync(path.join(tmpdir(), "sokudo-outbox-")),
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+        OTEL_BSP_SCHEDULE_DELAY: "100",
+        OTEL_SERVICE_NAME: "sokudo-worker-test",
+      },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    try {
+      const spans = await receiver.waitFor((all) =>
+        all.some((span) => span.traceId === traceId && span.name === "job user__send_welcome_email"),
+      );
+      const trace = spans.filter((span) => span.traceId === traceId);
+      const enqueue = trace.find((span) => span.name === "job.enqueue user__send_welcome_email");
+      const job = trace.find((span) => span.name === "job user__send_welcome_email");
+      expect(enqueue?.attributes["messaging.system"]).toBe("graphile-worker");
+      expect(job?.parentSpanId).toBe(enqueue?.spanId);
+      expect(job?.kind).toBe(5); // CONSUMER
+    } finally {
+      worker.kill("SIGTERM");
+    }
+  }, 30_000);
+});

@@ -1,4 +1,6 @@
 import type { PrismaClient } from "../db.ts";
+import { traced } from "../observability/tracing.ts";
+import { withTraceContext } from "./job-tracing.ts";
 
 /** Lower runs first (graphile-worker orders by priority): user-facing work ahead of maintenance. */
 export const PRIORITY = { userFacing: 0, maintenance: 100 } as const;
@@ -20,9 +22,17 @@ export interface EnqueueOptions {
 export async function enqueueJob(
   tx: Transaction,
   task: string,
-  payload: unknown,
+  payload: Record<string, unknown>,
   options: EnqueueOptions = {},
 ): Promise<string> {
+  return traced(
+    `job.enqueue ${task}`,
+    { "messaging.system": "graphile-worker", "messaging.destination.name": task },
+    () => addJob(tx, task, withTraceContext(payload), options),
+  );
+}
+
+async function addJob(tx: Transaction, task: string, payload: unknown, options: EnqueueOptions): Promise<string> {
   const rows = await tx.$queryRaw<{ id: bigint }[]>`
     SELECT id FROM graphile_worker.add_job(
       identifier => ${task},

@@ -1,6 +1,7 @@
 import { Logger as WorkerLogger, type Runner, run, runMigrations, type TaskList } from "graphile-worker";
 import pg from "pg";
 import type { Logger } from "../logger.ts";
+import { tracedTask } from "./job-tracing.ts";
 import { createMailer } from "./mailer.ts";
 import { createRenderPool } from "./render-pool.ts";
 import { createJobsCleanupTask, JOBS_CLEANUP, JOBS_CLEANUP_CRONTAB } from "./tasks/jobs__cleanup.ts";
@@ -29,11 +30,13 @@ export function createTasks(settings: Omit<WorkerSettings, "concurrency">): Task
   db.on("error", () => {});
   const renderPool = createRenderPool(settings.renderThreads);
   return {
-    taskList: {
-      [USER_SEND_WELCOME_EMAIL]: createWelcomeEmailTask(createMailer(settings)),
-      [REPORT_GENERATE]: createReportTask({ db, renderPool, reportsDir: settings.reportsDir }),
-      [JOBS_CLEANUP]: createJobsCleanupTask({ db, reportsDir: settings.reportsDir, retentionDays: 7 }),
-    },
+    taskList: Object.fromEntries(
+      Object.entries({
+        [USER_SEND_WELCOME_EMAIL]: createWelcomeEmailTask(createMailer(settings)),
+        [REPORT_GENERATE]: createReportTask({ db, renderPool, reportsDir: settings.reportsDir }),
+        [JOBS_CLEANUP]: createJobsCleanupTask({ db, reportsDir: settings.reportsDir, retentionDays: 7 }),
+      }).map(([name, task]) => [name, tracedTask(name, task)]),
+    ),
     async close() {
       await renderPool.close();
       await db.end();
