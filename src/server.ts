@@ -16,7 +16,7 @@ import { pendingMigrations } from "./migrate/apply.ts";
 import { schema } from "./schema/index.ts";
 import { useReportDownloads } from "./jobs/downloads.ts";
 import type { JobEvents } from "./jobs/tracking.ts";
-import { createMetrics, type Metrics, useMetrics } from "./observability/metrics.ts";
+import { createMetrics, type JobQueueSnapshot, type Metrics, useMetrics } from "./observability/metrics.ts";
 import { useTracing } from "./observability/tracing.ts";
 import { sqlStatsOf, useServerTiming } from "./server-timing.ts";
 import { attachWebSocket } from "./websocket.ts";
@@ -182,6 +182,7 @@ export function createServerMetrics(db: Database, cache: CacheStore, responses: 
   return createMetrics({
     pool: () => ({ total: db.pool.totalCount, idle: db.pool.idleCount, waiting: db.pool.waitingCount }),
     cacheOutages: () => cache.outages + responses.outages,
+    jobs: () => readJobQueue(db),
   });
 }
 
@@ -190,4 +191,20 @@ export function watchUpstreamBreakers(metrics: Metrics, upstreams: Upstreams): v
   metrics.watchBreakers(() =>
     Object.fromEntries(Object.entries(upstreams.clients).map(([name, client]) => [name, client.breaker.state])),
   );
+}
+
+async function readJobQueue(db: Database): Promise<JobQueueSnapshot> {
+  const ready = await db.pool.query<{ task: string; count: number; oldest: number | null }>(
+    `SELECT task_identifier AS task, count(*)::int AS count, extract(epoch FROM now() - min(run_at))::float AS oldest
+     FROM graphile_worker.jobs WHERE locked_at IS NULL AND run_at <= now() AND attempts < max_attempts
+     GROUP BY 1`,
+  );
+  const tracked = await db.pool.query<{ kind: string; status: string; count: number }>(
+    `SELECT kind, status, count(*)::int AS count FROM jobs GROUP BY 1, 2`,
+  );
+  return {
+    readyByTask: Object.fromEntries(ready.rows.map((row) => [row.task, row.count])),
+    oldestReadyAgeSeconds: Math.max(0, ...ready.rows.map((row) => row.oldest ?? 0)),
+    tracked: tracked.rows,
+  };
 }

@@ -28,7 +28,17 @@ export interface Metrics {
   recordUpstreamCall(event: UpstreamCallEvent): void;
 }
 
+export interface JobQueueSnapshot {
+  /** Ready to run now (due, unlocked, attempts left), per task. */
+  readyByTask: Record<string, number>;
+  /** Age of the oldest ready job: how late the queue is running. */
+  oldestReadyAgeSeconds: number;
+  /** Tracked jobs (our `jobs` table) per kind and status. */
+  tracked: { kind: string; status: string; count: number }[];
+}
+
 export interface MetricSources {
+  jobs?: () => Promise<JobQueueSnapshot>;
   pool?: () => { total: number; idle: number; waiting: number };
   cacheOutages?: () => number;
 }
@@ -158,6 +168,43 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
       }
     },
   });
+  if (sources.jobs) {
+    const jobs = sources.jobs;
+    // One snapshot per scrape, shared by the three gauges.
+    let snapshot: Promise<JobQueueSnapshot> | undefined;
+    const read = () => {
+      snapshot ??= jobs().finally(() => setTimeout(() => (snapshot = undefined), 1_000).unref());
+      return snapshot;
+    };
+    new Gauge({
+      name: "sokudo_job_queue_depth",
+      help: "Background jobs ready to run now, per task",
+      labelNames: ["task"],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [task, count] of Object.entries((await read()).readyByTask)) this.set({ task }, count);
+      },
+    });
+    new Gauge({
+      name: "sokudo_job_oldest_ready_age_seconds",
+      help: "How long the oldest ready job has waited to start",
+      registers: [registry],
+      async collect() {
+        this.set((await read()).oldestReadyAgeSeconds);
+      },
+    });
+    new Gauge({
+      name: "sokudo_jobs_tracked",
+      help: "Tracked jobs (requested by users) per task and status; status=failed counts permanent failures",
+      labelNames: ["task", "status"],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const { kind, status, count } of (await read()).tracked) this.set({ task: kind, status }, count);
+      },
+    });
+  }
   return metrics;
 }
 
