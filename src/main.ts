@@ -115,7 +115,10 @@ async function serveApi(command: "start" | "serve", config: Config, url: string,
   );
   const tokens = createTokenService(secret, config.auth.tokenTtlSeconds);
   const metrics = createServerMetrics(db, caches.store, caches.responses);
-  const upstreams = await setUpUpstreams(config, command, caches.store, logger, metrics.recordUpstreamCall);
+  const upstreams = await setUpUpstreams(config, command, caches.store, logger, {
+    onCall: metrics.recordUpstreamCall,
+    onCache: metrics.recordUpstreamCache,
+  });
   watchUpstreamBreakers(metrics, upstreams);
   const jobEvents = await createJobEvents(url);
   onShutdown("job events", () => jobEvents.close());

@@ -129,6 +129,7 @@ describe("/metrics", () => {
     expect(text).toMatch(/sokudo_response_cache_requests_total\{result="hit"\} \d+/);
     expect(text).toMatch(/sokudo_upstream_calls_total\{service="geo",outcome="ok"\} \d+/);
     expect(text).toMatch(/sokudo_upstream_breaker_state\{service="geo"\} 0/);
+    expect(text).toMatch(/sokudo_upstream_cache_requests_total\{service="geo",result="miss"\} \d+/);
     expect(text).toMatch(/sokudo_job_queue_depth\{task="user__send_welcome_email"\} \d+/);
     expect(text).toMatch(/sokudo_job_oldest_ready_age_seconds \d/);
     expect(text).not.toMatch(/tags \{ slug \}/);

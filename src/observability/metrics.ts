@@ -22,10 +22,12 @@ export interface Metrics {
   upstreamCalls: Counter<"service" | "outcome">;
   upstreamDuration: Histogram<"service">;
   upstreamRetries: Counter<"service">;
+  upstreamCache: Counter<"service" | "result">;
   operationName(name: string | undefined): string;
   /** Where the breaker-state gauge reads from (set once the upstream clients exist). */
   watchBreakers(states: () => Record<string, "closed" | "open" | "half-open">): void;
   recordUpstreamCall(event: UpstreamCallEvent): void;
+  recordUpstreamCache(service: string, hit: boolean): void;
 }
 
 export interface JobQueueSnapshot {
@@ -112,6 +114,12 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
       labelNames: ["service"],
       registers: [registry],
     }),
+    upstreamCache: new Counter({
+      name: "sokudo_upstream_cache_requests_total",
+      help: "Upstream calls answered from the cache (hit) or fetched (miss), per service",
+      labelNames: ["service", "result"],
+      registers: [registry],
+    }),
     operationName(name) {
       if (!name) return "anonymous";
       if (!/^[_A-Za-z][_0-9A-Za-z]{0,63}$/.test(name)) return "other";
@@ -122,6 +130,9 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
     },
     watchBreakers(states) {
       breakerStates = states;
+    },
+    recordUpstreamCache(service, hit) {
+      metrics.upstreamCache.inc({ service, result: hit ? "hit" : "miss" });
     },
     recordUpstreamCall(event) {
       metrics.upstreamCalls.inc({ service: event.service, outcome: event.outcome });

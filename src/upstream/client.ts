@@ -52,6 +52,8 @@ export interface UpstreamClient {
 export interface UpstreamClientOptions {
   cache: CacheAside;
   onCall?: (event: UpstreamCallEvent) => void;
+  /** Each cached call: served from the cache (hit) or fetched (miss). */
+  onCache?: (service: string, hit: boolean) => void;
   breaker?: { failureThreshold: number; openMs: number };
   /** First backoff step; doubles each retry, plus up to as much again of jitter. */
   backoffMs?: number;
@@ -198,7 +200,10 @@ export function createUpstreamClient(config: UpstreamServiceConfig, options: Ups
         );
       const ttl = cache ? config.cacheTtlSeconds : 0;
       try {
-        const { value } = await options.cache.getOrLoad(`${ttl > 0 ? "" : "uncached:"}${path}`, ttl, load, { signal });
+        const { value, hit } = await options.cache.getOrLoad(`${ttl > 0 ? "" : "uncached:"}${path}`, ttl, load, {
+          signal,
+        });
+        if (ttl > 0) options.onCache?.(config.name, hit);
         return value;
       } catch (error) {
         if (isUpstreamError(error)) throw error;

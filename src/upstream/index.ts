@@ -3,8 +3,13 @@ import { type Config, ConfigError } from "../config.ts";
 import { startDemoUpstreams } from "../embedded/upstreams.ts";
 import type { Logger } from "../logger.ts";
 import { onShutdown } from "../shutdown.ts";
-import type { UpstreamCallEvent } from "./client.ts";
-import { createUpstreams, UPSTREAM_SERVICES, type UpstreamServiceName, type Upstreams } from "./services.ts";
+import {
+  createUpstreams,
+  UPSTREAM_SERVICES,
+  type UpstreamHooks,
+  type UpstreamServiceName,
+  type Upstreams,
+} from "./services.ts";
 
 /**
  * The upstream services for a command: the configured URLs, and for the ones missing, the
@@ -16,7 +21,7 @@ export async function setUpUpstreams(
   command: "start" | "serve",
   store: CacheStore,
   logger: Logger,
-  onCall?: (event: UpstreamCallEvent) => void,
+  hooks: UpstreamHooks = {},
 ): Promise<Upstreams> {
   const missing = UPSTREAM_SERVICES.filter((name) => !config.upstream.urls[name]);
   const urls = { ...config.upstream.urls } as Record<UpstreamServiceName, string>;
@@ -35,5 +40,5 @@ export async function setUpUpstreams(
       `demo upstreams (failure rate ${config.upstream.demoFailureRate}): ${missing.map((name) => `${name} ${demo.urls[name]}`).join(", ")}`,
     );
   }
-  return createUpstreams({ ...config.upstream, urls }, store, onCall);
+  return createUpstreams({ ...config.upstream, urls }, store, hooks);
 }

@@ -38,11 +38,12 @@ export interface Upstreams {
 
 const userPath = (handle: string) => `/users/${encodeURIComponent(handle)}`;
 
-export function createUpstreams(
-  settings: UpstreamSettings,
-  store: CacheStore,
-  onCall?: (event: UpstreamCallEvent) => void,
-): Upstreams {
+export interface UpstreamHooks {
+  onCall?: (event: UpstreamCallEvent) => void;
+  onCache?: (service: string, hit: boolean) => void;
+}
+
+export function createUpstreams(settings: UpstreamSettings, store: CacheStore, hooks: UpstreamHooks = {}): Upstreams {
   const clients = Object.fromEntries(
     UPSTREAM_SERVICES.map((name) => [
       name,
@@ -57,7 +58,8 @@ export function createUpstreams(
         },
         {
           cache: createCacheAside(store, `upstream:${name}`),
-          onCall,
+          onCall: hooks.onCall,
+          onCache: hooks.onCache,
           breaker: settings.breaker,
           backoffMs: settings.backoffMs,
         },
@@ -75,6 +77,7 @@ export function createUpstreams(
       return createTracedLoader<string, Reputation | null>("reputation", async (handles) => {
         const cached = await Promise.all(handles.map((handle) => store.get(reputationKey(handle))));
         const missing = handles.filter((_, i) => cached[i] === null);
+        if (reputationTtl > 0) for (const entry of cached) hooks.onCache?.("reputation", entry !== null);
         const fetched = new Map<string, Reputation>();
         if (missing.length > 0) {
           const path = `/users?handles=${missing.map(encodeURIComponent).join(",")}`;

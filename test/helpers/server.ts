@@ -67,9 +67,12 @@ export async function useTestServer(
       backoffMs: 10,
     },
     caches.store,
-    (event) => {
-      metrics.recordUpstreamCall(event);
-      options.onUpstreamCall?.(event);
+    {
+      onCall: (event) => {
+        metrics.recordUpstreamCall(event);
+        options.onUpstreamCall?.(event);
+      },
+      onCache: metrics.recordUpstreamCache,
     },
   );
   watchUpstreamBreakers(metrics, upstreams);
