@@ -4,6 +4,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { runCacheBench } from "./cache.ts";
 import { prepareBenchDatabase } from "./database.ts";
+import { runJobsBench } from "./jobs.ts";
 import { runNPlusOneBench } from "./n-plus-one.ts";
 import { CONNECTIONS, SECONDS } from "./servers.ts";
 import { runTracingBench } from "./tracing.ts";
@@ -16,6 +17,7 @@ const SCENARIOS: Record<string, (databaseUrl: string, log: (line: string) => voi
   cache: runCacheBench,
   upstream: runUpstreamBench,
   tracing: runTracingBench,
+  jobs: runJobsBench,
 };
 
 const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());
