@@ -66,6 +66,7 @@ const schema = z.object({
   WORKER_CONCURRENCY: positiveInt.default(4),
   REPORTS_DIR: z.string().min(1).default(".data/reports"),
   REPORT_RENDER_THREADS: positiveInt.default(2),
+  WORKER_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   GRAPHQL_MAX_DEPTH: positiveInt.default(12),
   GRAPHQL_MAX_TOKENS: positiveInt.default(2_000),
   GRAPHQL_MAX_ALIASES: positiveInt.default(30),
@@ -117,6 +118,8 @@ export interface Config {
     concurrency: number;
     reportsDir: string;
     renderThreads: number;
+    /** On SIGTERM, running jobs get this long to finish before they are aborted and released. */
+    shutdownTimeoutMs: number;
   };
   limits: {
     maxDepth: number;
@@ -202,6 +205,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.WORKER_CONCURRENCY,
       reportsDir: e.REPORTS_DIR,
       renderThreads: e.REPORT_RENDER_THREADS,
+      shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS,
     },
     limits: {
       maxDepth: e.GRAPHQL_MAX_DEPTH,

@@ -1,7 +1,16 @@
-import { Logger as WorkerLogger, type Runner, run, runMigrations, type TaskList } from "graphile-worker";
+import { EventEmitter } from "node:events";
+import {
+  Logger as WorkerLogger,
+  type Runner,
+  run,
+  runMigrations,
+  type TaskList,
+  type WorkerEvents,
+} from "graphile-worker";
 import pg from "pg";
 import type { Logger } from "../logger.ts";
 import { tracedTask } from "./job-tracing.ts";
+import { holdWorkerLiveness, releaseDeadWorkersJobs } from "./liveness.ts";
 import { createMailer } from "./mailer.ts";
 import { createRenderPool } from "./render-pool.ts";
 import { createJobsCleanupTask, JOBS_CLEANUP, JOBS_CLEANUP_CRONTAB } from "./tasks/jobs__cleanup.ts";
@@ -15,21 +24,28 @@ export interface WorkerSettings {
   outboxDir: string;
   reportsDir: string;
   renderThreads: number;
+  shutdownTimeoutMs: number;
 }
+
+/** How often a worker looks for dead workers' jobs (also once at start). */
+const DEAD_WORKER_SWEEP_MS = 15_000;
 
 export interface TaskResources {
   taskList: TaskList;
+  /** The tasks' own connection pool. */
+  db: pg.Pool;
   close(): Promise<void>;
 }
 
 /** Every task, with what it needs: a mailer, a pool for task SQL, a render thread pool. */
-export function createTasks(settings: Omit<WorkerSettings, "concurrency">): TaskResources {
+export function createTasks(settings: Omit<WorkerSettings, "concurrency" | "shutdownTimeoutMs">): TaskResources {
   const db = new pg.Pool({ connectionString: settings.connectionString, max: 4, application_name: "sokudo-worker" });
   // An idle connection the server drops (restart, failover) is replaced on next use; a task
   // in flight sees the error itself. Without a listener the pool's 'error' would crash the worker.
   db.on("error", () => {});
   const renderPool = createRenderPool(settings.renderThreads);
   return {
+    db,
     taskList: Object.fromEntries(
       Object.entries({
         [USER_SEND_WELCOME_EMAIL]: createWelcomeEmailTask(createMailer(settings)),
@@ -49,26 +65,53 @@ export function migrateJobQueue(connectionString: string): Promise<void> {
   return runMigrations({ connectionString });
 }
 
-/** A worker in this process; SIGTERM handling is ours (shutdown.ts), so running jobs finish. */
+/**
+ * A worker in this process. SIGTERM handling is ours (shutdown.ts): running jobs get
+ * `shutdownTimeoutMs` to finish, then they are aborted and released for a retry. The pool is
+ * registered as alive (liveness.ts) so that if this process dies, other workers retry its jobs.
+ */
 export async function startWorker(
   settings: WorkerSettings,
   logger: Logger,
-): Promise<{ runner: Runner; stop(): Promise<void> }> {
+): Promise<{ runner: Runner; poolId: string; stop(): Promise<void> }> {
   const tasks = createTasks(settings);
+  const events: WorkerEvents = new EventEmitter();
+  let poolId: string | undefined;
+  events.once("pool:create", ({ workerPool }) => {
+    poolId = workerPool.id;
+  });
   const runner = await run({
     connectionString: settings.connectionString,
     concurrency: settings.concurrency,
     noHandleSignals: true,
     pollInterval: 1_000,
+    gracefulShutdownAbortTimeout: settings.shutdownTimeoutMs,
+    // Unbatched, graphile-worker does not await a job's completion or failure before it stops its
+    // pool, so a job that ends during shutdown can stay locked (4 hours). Batched (even with no
+    // delay), the outcome is flushed before the pool closes.
+    preset: { worker: { completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     taskList: tasks.taskList,
     crontab: JOBS_CLEANUP_CRONTAB,
     logger: workerLogger(logger),
+    events,
   });
-  logger.info(`job worker started (concurrency ${settings.concurrency})`);
+  if (!poolId) throw new Error("graphile-worker started without announcing its pool");
+  const liveness = await holdWorkerLiveness(settings.connectionString, poolId, logger);
+  const sweep = () =>
+    releaseDeadWorkersJobs(tasks.db, logger).catch((error: unknown) =>
+      logger.warn({ err: error }, "looking for dead workers failed"),
+    );
+  await sweep();
+  const sweeper = setInterval(sweep, DEAD_WORKER_SWEEP_MS);
+  sweeper.unref();
+  logger.info(`job worker ${poolId} started (concurrency ${settings.concurrency})`);
   return {
     runner,
+    poolId,
     async stop() {
+      clearInterval(sweeper);
       await runner.stop();
+      await liveness.release();
       await tasks.close();
     },
   };

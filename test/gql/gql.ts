@@ -57,6 +57,7 @@ type Documents = {
     "\n  query UserByHandle($handle: String!) {\n    user(handle: $handle) {\n      id\n      handle\n      name\n      bio\n      email\n      createdAt\n      postCount\n      posts(first: 2) {\n        edges {\n          node {\n            title\n            author {\n              handle\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n": typeof types.UserByHandleDocument,
     "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges {\n        node {\n          handle\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.UsersPageDocument,
     "\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n    nodes(ids: $ids) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n  }\n": typeof types.NodeLookupDocument,
+    "\n  mutation WorkerReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n": typeof types.WorkerReportDocument,
 };
 const documents: Documents = {
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        handle\n        email\n      }\n    }\n  }\n": types.LogInDocument,
@@ -102,6 +103,7 @@ const documents: Documents = {
     "\n  query UserByHandle($handle: String!) {\n    user(handle: $handle) {\n      id\n      handle\n      name\n      bio\n      email\n      createdAt\n      postCount\n      posts(first: 2) {\n        edges {\n          node {\n            title\n            author {\n              handle\n            }\n          }\n        }\n        pageInfo {\n          hasNextPage\n        }\n      }\n    }\n  }\n": types.UserByHandleDocument,
     "\n  query UsersPage($first: Int, $after: String) {\n    users(first: $first, after: $after) {\n      edges {\n        node {\n          handle\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.UsersPageDocument,
     "\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n    nodes(ids: $ids) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n  }\n": types.NodeLookupDocument,
+    "\n  mutation WorkerReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n": types.WorkerReportDocument,
 };
 
 /**
@@ -290,6 +292,10 @@ export function graphql(source: "\n  query UsersPage($first: Int, $after: String
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n    nodes(ids: $ids) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n  }\n"): (typeof documents)["\n  query NodeLookup($id: ID!, $ids: [ID!]!) {\n    node(id: $id) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n    nodes(ids: $ids) {\n      id\n      ... on User {\n        handle\n      }\n      ... on Post {\n        title\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation WorkerReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation WorkerReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Task } from "graphile-worker";
 import type pg from "pg";
+import { withCancellableClient } from "../cancellable-client.ts";
 import type { RenderPool } from "../render-pool.ts";
 import type { ActivityReportData } from "../report-render.ts";
 import { updateJob } from "../tracking.ts";
@@ -74,10 +75,13 @@ export function createReportTask(options: { db: pg.Pool; renderPool: RenderPool;
     const ownerId = job.rows[0]?.owner_id;
     if (ownerId === undefined) return; // the user (and with them the job) was deleted
     await updateJob(db, jobId, { status: "running", progress: 5, attemptsIncrement: true });
+    // Aborted when the worker is shutting down and the job outlives the grace period: stop now,
+    // and graphile-worker releases the job for a retry.
+    const { abortSignal } = helpers;
     try {
-      const data = await loadActivity(db, ownerId);
+      const data = await withCancellableClient(db, abortSignal, (client) => loadActivity(client, ownerId));
       await updateJob(db, jobId, { progress: 40 });
-      const rendered = await options.renderPool.render(data);
+      const rendered = await options.renderPool.render(data, abortSignal);
       await updateJob(db, jobId, { progress: 80 });
       await mkdir(options.reportsDir, { recursive: true });
       await writeFile(reportFile(options.reportsDir, jobId, "csv"), rendered.csv);
@@ -94,10 +98,14 @@ export function createReportTask(options: { db: pg.Pool; renderPool: RenderPool;
         },
       });
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = abortSignal.aborted
+        ? "interrupted: the worker shut down before the job finished"
+        : error instanceof Error
+          ? error.message
+          : String(error);
       const final = helpers.job.attempts >= helpers.job.max_attempts;
       await updateJob(db, jobId, { status: final ? "failed" : "queued", error: message });
-      throw error;
+      throw abortSignal.aborted ? new Error(message, { cause: error }) : error;
     }
   };
 }

@@ -1,0 +1,243 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Logger, runOnce } from "graphile-worker";
+import pg from "pg";
+import { decodeGlobalID } from "@pothos/plugin-relay";
+import { afterEach, describe, expect, it } from "vitest";
+import { holdWorkerLiveness, releaseDeadWorkersJobs } from "../src/jobs/liveness.ts";
+import { createTasks } from "../src/jobs/worker.ts";
+import { createLogger } from "../src/logger.ts";
+import { graphql } from "./gql/index.ts";
+import { createPost, signUpUser } from "./helpers/factories.ts";
+import { useTestServer } from "./helpers/server.ts";
+
+// Real `npm run worker` processes (src/main.ts worker) on this file's database. A report job is
+// held mid-run deterministically: the test locks the `likes` table, which the report reads after
+// it has marked itself running.
+
+const scratch = await mkdtemp(path.join(tmpdir(), "sokudo-workers-"));
+const server = await useTestServer({ RESPONSE_CACHE: "off" });
+const owner = await signUpUser(server, "worker_owner");
+for (let i = 0; i < 3; i++) await createPost(server, owner.token, { title: `worker post ${i}` });
+// A failed test must not leave its workers or its lock to the next one.
+const children: ChildProcess[] = [];
+const heldLocks: { release(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) child.kill("SIGKILL");
+  for (const lock of heldLocks.splice(0)) await lock.release();
+});
+
+const Request = graphql(`
+  mutation WorkerReport($input: RequestActivityReportInput!) {
+    requestActivityReport(input: $input) {
+      id
+    }
+  }
+`);
+
+interface WorkerProcess {
+  child: ChildProcess;
+  poolId: string;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+async function startWorkerProcess(env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ["src/main.ts", "worker"], {
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      LOG_LEVEL: "info",
+      DATABASE_URL: server.url,
+      OUTBOX_DIR: scratch,
+      REPORTS_DIR: scratch,
+      REPORT_RENDER_THREADS: "1",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let output = "";
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const poolId = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const started = /job worker (\S+) started/.exec(output);
+      if (started?.[1]) resolve(started[1]);
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    void exited.then((code) => reject(new Error(`worker exited with ${code} before starting:\n${output}`)));
+  });
+  return { child, poolId, output: () => output, exited };
+}
+
+async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const trackedJob = async (id: string) =>
+  (
+    await server.db.pool.query<{ status: string; attempts: number; error: string | null }>(
+      `SELECT status, attempts, error FROM jobs WHERE id = $1`,
+      [Number(decodeGlobalID(id).id)],
+    )
+  ).rows[0];
+
+const queuedReport = async () =>
+  (
+    await server.db.pool.query<{ locked_by: string | null; attempts: number; last_error: string | null }>(
+      `SELECT locked_by, attempts, last_error FROM graphile_worker.jobs WHERE task_identifier = 'report__generate'`,
+    )
+  ).rows[0];
+
+/** Holds an exclusive lock on `likes` until `release`: a report that reaches it waits, mid-job. */
+async function holdLikesTable() {
+  const client = new pg.Client({ connectionString: server.url });
+  await client.connect();
+  await client.query("BEGIN");
+  await client.query("LOCK TABLE likes IN ACCESS EXCLUSIVE MODE");
+  let held = true;
+  const lock = {
+    async release() {
+      if (!held) return;
+      held = false;
+      await client.query("ROLLBACK");
+      await client.end();
+    },
+  };
+  heldLocks.push(lock);
+  return lock;
+}
+
+async function requestReportAndWaitUntilRunning() {
+  const requested = await server.execute(Request, { token: owner.token, variables: { input: {} } });
+  const id = requested.data?.requestActivityReport.id as string;
+  await waitFor(
+    () => trackedJob(id),
+    (job) => job?.status === "running",
+    "the report to start",
+  );
+  return id;
+}
+
+describe("worker processes", () => {
+  it("a worker killed mid-job leaves its job to another worker, which completes it at once", async () => {
+    const likes = await holdLikesTable();
+    const first = await startWorkerProcess();
+    const id = await requestReportAndWaitUntilRunning();
+    expect((await queuedReport())?.locked_by).toBe(first.poolId);
+
+    first.child.kill("SIGKILL");
+    await first.exited;
+    await likes.release();
+    // graphile-worker alone keeps the job locked by the dead worker for 4 hours.
+    expect((await queuedReport())?.locked_by).toBe(first.poolId);
+    await waitFor(
+      async () =>
+        (await server.db.pool.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = 'sokudo-worker-liveness'`))
+          .rowCount,
+      (alive) => alive === 0,
+      "the dead worker's connections to close",
+    );
+
+    const second = await startWorkerProcess();
+    const done = await waitFor(
+      () => trackedJob(id),
+      (job) => job?.status === "succeeded",
+      "the report to succeed",
+    );
+    expect(done?.attempts).toBe(2);
+    expect(second.output()).toContain(`worker ${first.poolId} died: released its 1 locked job(s) for retry`);
+    const registered = await server.db.pool.query(`SELECT pool_id FROM job_workers`);
+    expect(registered.rows).toEqual([{ pool_id: second.poolId }]);
+
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+    expect((await server.db.pool.query(`SELECT pool_id FROM job_workers`)).rows).toEqual([]);
+  }, 60_000);
+
+  it("SIGTERM lets a running job finish before the worker exits", async () => {
+    const likes = await holdLikesTable();
+    const worker = await startWorkerProcess({ WORKER_SHUTDOWN_TIMEOUT_MS: "20000" });
+    const id = await requestReportAndWaitUntilRunning();
+    worker.child.kill("SIGTERM");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(worker.child.exitCode).toBeNull(); // still waiting on its job
+    await likes.release();
+    expect(await worker.exited).toBe(0);
+    expect(await trackedJob(id)).toMatchObject({ status: "succeeded", attempts: 1 });
+    expect(await queuedReport()).toBeUndefined(); // graphile-worker recorded the completion before stopping
+  }, 60_000);
+
+  it("SIGTERM aborts a job that outlives the grace period and releases it for a retry", async () => {
+    const likes = await holdLikesTable();
+    const worker = await startWorkerProcess({ WORKER_SHUTDOWN_TIMEOUT_MS: "300" });
+    const id = await requestReportAndWaitUntilRunning();
+    worker.child.kill("SIGTERM");
+    expect(await worker.exited).toBe(0); // while the lock is still held: the query was cancelled
+    expect(await trackedJob(id)).toMatchObject({
+      status: "queued",
+      attempts: 1,
+      error: "interrupted: the worker shut down before the job finished",
+    });
+    const released = await queuedReport();
+    expect(released).toMatchObject({ locked_by: null, attempts: 1 });
+    expect(released?.last_error).toContain("interrupted");
+    await likes.release();
+
+    // The retry is due after graphile-worker's backoff; make it due now and run it.
+    await server.db.pool.query(`UPDATE graphile_worker._private_jobs SET run_at = now()`);
+    const tasks = createTasks({
+      connectionString: server.url,
+      smtpUrl: undefined,
+      outboxDir: scratch,
+      reportsDir: scratch,
+      renderThreads: 1,
+    });
+    await runOnce({ connectionString: server.url, taskList: tasks.taskList, logger: new Logger(() => () => {}) });
+    await tasks.close();
+    expect(await trackedJob(id)).toMatchObject({ status: "succeeded", attempts: 2 });
+  }, 60_000);
+
+  it("releases the jobs of registered pools whose process is gone, never a live or unregistered worker's", async () => {
+    const logger = createLogger(server.config);
+    const live = await holdWorkerLiveness(server.url, "pool-live", logger);
+    await server.db.pool.query(`INSERT INTO job_workers (pool_id, hostname, pid) VALUES ('pool-gone', 'elsewhere', 1)`);
+    // One job each locked by: this live pool, a registered pool with no process, and a pool that
+    // never registered (graphile-worker's runOnce, its CLI, another tool).
+    await server.db.pool.query(
+      `SELECT graphile_worker.add_job('jobs__cleanup', '{}'::json, job_key => key)
+       FROM unnest(ARRAY['live', 'gone', 'foreign']) AS key`,
+    );
+    await server.db.pool.query(
+      `UPDATE graphile_worker._private_jobs SET locked_at = now(),
+         locked_by = CASE key WHEN 'live' THEN 'pool-live' WHEN 'gone' THEN 'pool-gone' ELSE 'otpool-foreign' END
+       WHERE key IN ('live', 'gone', 'foreign')`,
+    );
+    try {
+      expect(await releaseDeadWorkersJobs(server.db.pool, logger)).toEqual(["pool-gone"]);
+      const jobs = await server.db.pool.query(
+        `SELECT key, locked_by FROM graphile_worker.jobs WHERE key IN ('live', 'gone', 'foreign') ORDER BY key`,
+      );
+      expect(jobs.rows).toEqual([
+        { key: "foreign", locked_by: "otpool-foreign" },
+        { key: "gone", locked_by: null },
+        { key: "live", locked_by: "pool-live" },
+      ]);
+      const registered = await server.db.pool.query(`SELECT pool_id FROM job_workers`);
+      expect(registered.rows).toEqual([{ pool_id: "pool-live" }]);
+    } finally {
+      await live.release();
+      await server.db.pool.query(`DELETE FROM graphile_worker._private_jobs WHERE key IN ('live', 'gone', 'foreign')`);
+    }
+  });
+});
