@@ -1,35 +1,20 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Logger, runOnce } from "graphile-worker";
 import { describe, expect, it } from "vitest";
 import { PRIORITY } from "../src/jobs/enqueue.ts";
 import { JOBS_CLEANUP } from "../src/jobs/tasks/jobs__cleanup.ts";
-import { createTasks } from "../src/jobs/worker.ts";
 import { graphql } from "./gql/index.ts";
 import { signUpUser } from "./helpers/factories.ts";
+import { runDueJobs } from "./helpers/jobs.ts";
 import { useTestServer } from "./helpers/server.ts";
 
-// graphile-worker logs every job; these tests read the outcome from the database instead.
-const quiet = new Logger(() => () => {});
 const server = await useTestServer({ RESPONSE_CACHE: "off" });
 const owner = await signUpUser(server, "queued");
 const scratch = await mkdtemp(path.join(tmpdir(), "sokudo-queue-"));
 
-async function drain(reportsDir = scratch) {
-  const tasks = createTasks({
-    connectionString: server.url,
-    smtpUrl: undefined,
-    outboxDir: scratch,
-    reportsDir,
-    renderThreads: 1,
-  });
-  try {
-    await runOnce({ connectionString: server.url, taskList: tasks.taskList, concurrency: 1, logger: quiet });
-  } finally {
-    await tasks.close();
-  }
-}
+/** Runs the due jobs one at a time, in priority order. */
+const drain = (reportsDir = scratch) => runDueJobs(server.url, { outboxDir: scratch, reportsDir }, { concurrency: 1 });
 
 const Request = graphql(`
   mutation QueueReport($input: RequestActivityReportInput!) {
@@ -63,15 +48,7 @@ describe("job queue", () => {
       `SELECT task_identifier FROM graphile_worker.jobs WHERE locked_at IS NULL ORDER BY priority, run_at, id LIMIT 1`,
     );
     expect(rows[0]?.task_identifier).toBe("report__generate");
-    const tasks = createTasks({
-      connectionString: server.url,
-      smtpUrl: undefined,
-      outboxDir: scratch,
-      reportsDir: scratch,
-      renderThreads: 1,
-    });
-    await runOnce({ connectionString: server.url, taskList: tasks.taskList, concurrency: 1, logger: quiet });
-    await tasks.close();
+    await drain();
     const job = await server.execute(Status, { token: owner.token, variables: { id } });
     expect(job.data?.job?.status).toBe("succeeded");
     // The backlog ran too, after it (runOnce drains the queue).
@@ -85,15 +62,7 @@ describe("job queue", () => {
     const requested = await server.execute(Request, { token: owner.token, variables: { input: {} } });
     const id = requested.data?.requestActivityReport.id as string;
     for (let attempt = 1; attempt <= 3; attempt++) {
-      const tasks = createTasks({
-        connectionString: server.url,
-        smtpUrl: undefined,
-        outboxDir: scratch,
-        reportsDir: blocked,
-        renderThreads: 1,
-      });
-      await runOnce({ connectionString: server.url, taskList: tasks.taskList, logger: quiet });
-      await tasks.close();
+      await drain(blocked);
       const job = await server.execute(Status, { token: owner.token, variables: { id } });
       expect(job.data?.job?.attempts).toBe(attempt);
       expect(job.data?.job?.status).toBe(attempt < 3 ? "queued" : "failed");

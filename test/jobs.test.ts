@@ -1,35 +1,18 @@
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Logger, runOnce } from "graphile-worker";
 import { describe, expect, it } from "vitest";
 import { enqueueJob } from "../src/jobs/enqueue.ts";
 import { USER_SEND_WELCOME_EMAIL } from "../src/jobs/tasks/user__send_welcome_email.ts";
-import { createTasks } from "../src/jobs/worker.ts";
 import { SignUp, signUpUser } from "./helpers/factories.ts";
+import { runDueJobs } from "./helpers/jobs.ts";
 import { errorCodes, useTestServer } from "./helpers/server.ts";
 
-// graphile-worker logs every job; these tests read the outcome from the database instead.
-const quiet = new Logger(() => () => {});
 const server = await useTestServer();
 const outboxDir = await mkdtemp(path.join(tmpdir(), "sokudo-outbox-"));
 const reportsDir = await mkdtemp(path.join(tmpdir(), "sokudo-reports-"));
 
-/** Runs every job that is due, once, in this process. */
-async function runTasksOnce() {
-  const tasks = createTasks({
-    connectionString: server.url,
-    smtpUrl: undefined,
-    outboxDir,
-    reportsDir,
-    renderThreads: 1,
-  });
-  try {
-    await runOnce({ connectionString: server.url, taskList: tasks.taskList, logger: quiet });
-  } finally {
-    await tasks.close();
-  }
-}
+const runTasksOnce = () => runDueJobs(server.url, { outboxDir, reportsDir });
 
 async function queuedJobs(task: string) {
   const { rows } = await server.db.pool.query<{ payload: { email: string }; key: string | null }>(

@@ -1,19 +1,16 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Logger, runOnce } from "graphile-worker";
 import { createClient } from "graphql-ws";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { createTasks } from "../src/jobs/worker.ts";
 import { type HttpServer, listen } from "../src/server.ts";
 import { graphql } from "./gql/index.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
+import { runDueJobs } from "./helpers/jobs.ts";
 import { errorCodes, useTestServer } from "./helpers/server.ts";
 
 const reportsDir = await mkdtemp(path.join(tmpdir(), "sokudo-reports-"));
-// graphile-worker logs every job; these tests read the outcome from the database instead.
-const quiet = new Logger(() => () => {});
 const server = await useTestServer({ REPORTS_DIR: reportsDir, RESPONSE_CACHE: "off" });
 const http: HttpServer = await listen(server.yoga, "127.0.0.1", 0);
 afterAll(() => http.close());
@@ -57,20 +54,7 @@ const MyJobs = graphql(`
   }
 `);
 
-async function runWorkerOnce() {
-  const tasks = createTasks({
-    connectionString: server.url,
-    smtpUrl: undefined,
-    outboxDir: reportsDir,
-    reportsDir,
-    renderThreads: 1,
-  });
-  try {
-    await runOnce({ connectionString: server.url, taskList: tasks.taskList, logger: quiet });
-  } finally {
-    await tasks.close();
-  }
-}
+const runWorkerOnce = () => runDueJobs(server.url, { outboxDir: reportsDir, reportsDir });
 
 /** A real SSE client: POSTs the subscription with Accept: text/event-stream and collects `next` payloads. */
 async function subscribe(

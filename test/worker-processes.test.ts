@@ -2,15 +2,14 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Logger, runOnce } from "graphile-worker";
 import pg from "pg";
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { afterEach, describe, expect, it } from "vitest";
 import { holdWorkerLiveness, releaseDeadWorkersJobs } from "../src/jobs/liveness.ts";
-import { createTasks } from "../src/jobs/worker.ts";
 import { createLogger } from "../src/logger.ts";
 import { graphql } from "./gql/index.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
+import { runDueJobs } from "./helpers/jobs.ts";
 import { useTestServer } from "./helpers/server.ts";
 
 // Real `npm run worker` processes (src/main.ts worker) on this file's database. A report job is
@@ -196,15 +195,7 @@ describe("worker processes", () => {
 
     // The retry is due after graphile-worker's backoff; make it due now and run it.
     await server.db.pool.query(`UPDATE graphile_worker._private_jobs SET run_at = now()`);
-    const tasks = createTasks({
-      connectionString: server.url,
-      smtpUrl: undefined,
-      outboxDir: scratch,
-      reportsDir: scratch,
-      renderThreads: 1,
-    });
-    await runOnce({ connectionString: server.url, taskList: tasks.taskList, logger: new Logger(() => () => {}) });
-    await tasks.close();
+    await runDueJobs(server.url, { outboxDir: scratch, reportsDir: scratch });
     expect(await trackedJob(id)).toMatchObject({ status: "succeeded", attempts: 2 });
   }, 60_000);
 
