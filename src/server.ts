@@ -202,9 +202,11 @@ async function readJobQueue(db: Database): Promise<JobQueueSnapshot> {
   const tracked = await db.pool.query<{ kind: string; status: string; count: number }>(
     `SELECT kind, status, count(*)::int AS count FROM jobs GROUP BY 1, 2`,
   );
+  const workers = await db.pool.query<{ count: number }>(`SELECT count(*)::int AS count FROM job_workers`);
   return {
     readyByTask: Object.fromEntries(ready.rows.map((row) => [row.task, row.count])),
     oldestReadyAgeSeconds: Math.max(0, ...ready.rows.map((row) => row.oldest ?? 0)),
     tracked: tracked.rows,
+    workers: workers.rows[0]?.count ?? 0,
   };
 }

@@ -16,7 +16,7 @@ describe("ops/", () => {
     const metrics = createMetrics({
       pool: () => ({ total: 1, idle: 1, waiting: 0 }),
       cacheOutages: () => 0,
-      jobs: async () => ({ readyByTask: { report__generate: 1 }, oldestReadyAgeSeconds: 1, tracked: [] }),
+      jobs: async () => ({ readyByTask: { report__generate: 1 }, oldestReadyAgeSeconds: 1, tracked: [], workers: 1 }),
     });
     metrics.watchBreakers(() => ({ geo: "closed" }));
     const exported = await metrics.registry.metrics();

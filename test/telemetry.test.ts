@@ -132,6 +132,7 @@ describe("/metrics", () => {
     expect(text).toMatch(/sokudo_upstream_cache_requests_total\{service="geo",result="miss"\} \d+/);
     expect(text).toMatch(/sokudo_job_queue_depth\{task="user__send_welcome_email"\} \d+/);
     expect(text).toMatch(/sokudo_job_oldest_ready_age_seconds \d/);
+    expect(text).toMatch(/sokudo_job_workers 0/); // this test runs the API alone (`serve`)
     expect(text).not.toMatch(/tags \{ slug \}/);
 
     const file = path.join(mkdtempSync(path.join(tmpdir(), "sokudo-metrics-")), "metrics.txt");

@@ -37,6 +37,8 @@ export interface JobQueueSnapshot {
   oldestReadyAgeSeconds: number;
   /** Tracked jobs (our `jobs` table) per kind and status. */
   tracked: { kind: string; status: string; count: number }[];
+  /** Worker processes registered as alive (`job_workers`). */
+  workers: number;
 }
 
 export interface MetricSources {
@@ -181,7 +183,7 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
   });
   if (sources.jobs) {
     const jobs = sources.jobs;
-    // One snapshot per scrape, shared by the three gauges.
+    // One snapshot per scrape, shared by the job gauges.
     let snapshot: Promise<JobQueueSnapshot> | undefined;
     const read = () => {
       snapshot ??= jobs().finally(() => setTimeout(() => (snapshot = undefined), 1_000).unref());
@@ -203,6 +205,14 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
       registers: [registry],
       async collect() {
         this.set((await read()).oldestReadyAgeSeconds);
+      },
+    });
+    new Gauge({
+      name: "sokudo_job_workers",
+      help: "Job worker processes registered as alive (npm run worker, and npm start's own)",
+      registers: [registry],
+      async collect() {
+        this.set((await read()).workers);
       },
     });
     new Gauge({
