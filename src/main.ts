@@ -56,6 +56,12 @@ async function migrate(url: string, logger: Logger): Promise<void> {
   await migrateJobQueue(url);
 }
 
+async function pendingMigrationsOf(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return pendingMigrations(client).finally(() => client.end());
+}
+
 async function runWorker(config: Config, url: string, logger: Logger): Promise<void> {
   const worker = await startWorker({ connectionString: url, ...config.jobs }, logger);
   // Stopping lets running jobs finish; the next worker picks up the rest.
@@ -172,9 +178,7 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
     case "serve": {
       if (!config.databaseUrl) throw new ConfigError("Invalid configuration:\n  DATABASE_URL: required by `serve`");
       if (!config.auth.secret) throw new ConfigError("Invalid configuration:\n  AUTH_SECRET: required by `serve`");
-      const client = new pg.Client({ connectionString: config.databaseUrl });
-      await client.connect();
-      const pending = await pendingMigrations(client).finally(() => client.end());
+      const pending = await pendingMigrationsOf(config.databaseUrl);
       if (pending.length > 0) logger.warn(`pending migrations (run npm run migrate): ${pending.join(", ")}`);
       const http = await serveApi("serve", config, config.databaseUrl, config.auth.secret, logger);
       logger.info(`Sokudo API listening at ${http.url}/graphql`);
@@ -182,6 +186,13 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
     }
     case "worker": {
       if (!config.databaseUrl) throw new ConfigError("Invalid configuration:\n  DATABASE_URL: required by `worker`");
+      const pending = await pendingMigrationsOf(config.databaseUrl);
+      if (pending.length > 0) {
+        // The worker's own tables (job_workers, jobs) may be among them: refuse rather than fail mid-job.
+        throw new ConfigError(
+          `The database has pending migrations (${pending.join(", ")}): run npm run migrate first.`,
+        );
+      }
       await runWorker(config, config.databaseUrl, logger);
       return;
     }

@@ -4,12 +4,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { decodeGlobalID } from "@pothos/plugin-relay";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, inject, it } from "vitest";
 import { holdWorkerLiveness, releaseDeadWorkersJobs } from "../src/jobs/liveness.ts";
 import { createLogger } from "../src/logger.ts";
 import { graphql } from "./gql/index.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
+import { adminQuery, withDatabase } from "./helpers/pg-admin.ts";
 import { useTestServer } from "./helpers/server.ts";
 
 // Real `npm run worker` processes (src/main.ts worker) on this file's database. A report job is
@@ -229,6 +230,25 @@ describe("worker processes", () => {
     } finally {
       await live.release();
       await server.db.pool.query(`DELETE FROM graphile_worker._private_jobs WHERE key IN ('live', 'gone', 'foreign')`);
+    }
+  });
+
+  it("refuses to start on a database with pending migrations, naming them", async () => {
+    const adminUrl = inject("pgAdminUrl");
+    const name = `sokudo_unmigrated_${process.pid}`;
+    await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
+    try {
+      const child = spawn(process.execPath, ["src/main.ts", "worker"], {
+        env: { ...process.env, NODE_ENV: "production", DATABASE_URL: withDatabase(adminUrl, name) },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise((resolve) => child.once("exit", resolve));
+      expect(code).toBe(1);
+      expect(output).toMatch(/pending migrations \(20261124061950_init, .*\): run npm run migrate first/);
+    } finally {
+      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     }
   });
 });

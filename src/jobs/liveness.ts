@@ -28,13 +28,18 @@ export async function holdWorkerLiveness(
   const connect = async () => {
     const next = new pg.Client({ connectionString, application_name: "sokudo-worker-liveness" });
     next.on("error", (error) => logger.warn({ err: error }, "worker liveness connection failed"));
-    await next.connect();
-    // Lock first, then register: a registered pool whose lock is free is always a dead one.
-    await next.query(`SELECT pg_advisory_lock(${POOL_LOCK})`, [poolId]);
-    await next.query(
-      `INSERT INTO job_workers (pool_id, hostname, pid) VALUES ($1, $2, $3) ON CONFLICT (pool_id) DO NOTHING`,
-      [poolId, hostname(), process.pid],
-    );
+    try {
+      await next.connect();
+      // Lock first, then register: a registered pool whose lock is free is always a dead one.
+      await next.query(`SELECT pg_advisory_lock(${POOL_LOCK})`, [poolId]);
+      await next.query(
+        `INSERT INTO job_workers (pool_id, hostname, pid) VALUES ($1, $2, $3) ON CONFLICT (pool_id) DO NOTHING`,
+        [poolId, hostname(), process.pid],
+      );
+    } catch (error) {
+      await next.end().catch(() => {});
+      throw error;
+    }
     next.once("end", () => {
       if (released) return;
       logger.warn("worker liveness connection lost: registering again");
