@@ -183,10 +183,14 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
   });
   if (sources.jobs) {
     const jobs = sources.jobs;
-    // One snapshot per scrape, shared by the job gauges.
-    let snapshot: Promise<JobQueueSnapshot> | undefined;
+    // One snapshot per scrape, shared by the job gauges. When the database cannot answer, the
+    // labelled job gauges have no samples, the others are NaN (unknown, not 0), and the rest of
+    // /metrics still answers (pool, cache, requests).
+    let snapshot: Promise<JobQueueSnapshot | undefined> | undefined;
     const read = () => {
-      snapshot ??= jobs().finally(() => setTimeout(() => (snapshot = undefined), 1_000).unref());
+      snapshot ??= jobs()
+        .catch(() => undefined)
+        .finally(() => setTimeout(() => (snapshot = undefined), 1_000).unref());
       return snapshot;
     };
     new Gauge({
@@ -196,7 +200,7 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
       registers: [registry],
       async collect() {
         this.reset();
-        for (const [task, count] of Object.entries((await read()).readyByTask)) this.set({ task }, count);
+        for (const [task, count] of Object.entries((await read())?.readyByTask ?? {})) this.set({ task }, count);
       },
     });
     new Gauge({
@@ -204,7 +208,7 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
       help: "How long the oldest ready job has waited to start",
       registers: [registry],
       async collect() {
-        this.set((await read()).oldestReadyAgeSeconds);
+        this.set((await read())?.oldestReadyAgeSeconds ?? Number.NaN);
       },
     });
     new Gauge({
@@ -212,7 +216,7 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
       help: "Job worker processes registered as alive (npm run worker, and npm start's own)",
       registers: [registry],
       async collect() {
-        this.set((await read()).workers);
+        this.set((await read())?.workers ?? Number.NaN);
       },
     });
     new Gauge({
@@ -222,7 +226,7 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
       registers: [registry],
       async collect() {
         this.reset();
-        for (const { kind, status, count } of (await read()).tracked) this.set({ task: kind, status }, count);
+        for (const { kind, status, count } of (await read())?.tracked ?? []) this.set({ task: kind, status }, count);
       },
     });
   }
