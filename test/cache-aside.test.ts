@@ -61,12 +61,13 @@ describe("memory store", () => {
 
 describe("redis store with Redis unreachable", () => {
   it("reads as a miss and drops writes at once, without throwing", async () => {
-    const dead = createRedisClient("redis://127.0.0.1:1", { commandTimeoutMs: 100 });
+    // A command timeout far longer than the bound below: passing means the store did not wait for it.
+    const dead = createRedisClient("redis://127.0.0.1:1", { commandTimeoutMs: 10_000 });
     const store = createRedisStore(dead);
     const started = performance.now();
     expect(await store.get("k")).toBeNull();
     await store.set("k", "v", 10);
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(2_000);
     expect(store.outages).toBe(2);
     dead.disconnect();
   });

@@ -3,7 +3,7 @@ import { afterAll } from "vitest";
 
 /**
  * A real HTTP server on loopback whose answers a test scripts per path: status, JSON body or
- * raw text, delay, or a hang. Every request is recorded, with whether its client went away.
+ * raw text, delay, a hang, or a hold until the test releases it. Every request is recorded, with whether its client went away.
  */
 export interface Reply {
   status?: number;
@@ -11,6 +11,8 @@ export interface Reply {
   raw?: string;
   delayMs?: number;
   hang?: boolean;
+  /** Called when the request arrives; the reply waits until the promise settles. */
+  holdUntil?: () => Promise<unknown>;
 }
 
 export interface RecordedRequest {
@@ -75,13 +77,17 @@ export class ScriptedUpstream {
     const reply = Array.isArray(route) ? (route.length > 1 ? route.shift() : route[0]) : route;
     const chosen = reply ?? this.#fallback(path);
     if (chosen.hang) return;
-    setTimeout(() => {
-      if (response.destroyed) return;
-      const status = chosen.status ?? 200;
-      if (chosen.raw !== undefined) response.writeHead(status, { "content-type": "application/json" }).end(chosen.raw);
-      else if (chosen.json !== undefined)
-        response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(chosen.json));
-      else response.writeHead(status).end();
-    }, chosen.delayMs ?? 0);
+    const held = chosen.holdUntil?.() ?? Promise.resolve();
+    void held.then(() =>
+      setTimeout(() => {
+        if (response.destroyed) return;
+        const status = chosen.status ?? 200;
+        if (chosen.raw !== undefined)
+          response.writeHead(status, { "content-type": "application/json" }).end(chosen.raw);
+        else if (chosen.json !== undefined)
+          response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(chosen.json));
+        else response.writeHead(status).end();
+      }, chosen.delayMs ?? 0),
+    );
   }
 }
