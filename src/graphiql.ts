@@ -3,7 +3,7 @@ import type { GraphiQLOptions } from "graphql-yoga";
 
 // Example operations shown as tabs in GraphiQL. renderGraphiQL inlines the editor bundle,
 // so GraphiQL works on a machine with no internet.
-const tabs: GraphiQLOptions["defaultTabs"] = [
+export const GRAPHIQL_TABS: NonNullable<GraphiQLOptions["defaultTabs"]> = [
   {
     query: `# Welcome to Sokudo. Run an operation with the ▶ button.
 # Demo users all have the password "password"; logIn returns a token for the Headers tab:
@@ -59,8 +59,35 @@ mutation WritePost {
   }
 }`,
   },
+  {
+    query: `# Five external services called at once (built-in demo services under npm start);
+# a failing one gives null for its field and an error with extensions.code, the rest arrive.
+query UserInsights {
+  user(handle: "user1") {
+    handle
+    insights {
+      reputation { score rank }
+      location { country timezone }
+      badges { id name }
+      activity { commitsLastWeek streakDays }
+      recommendedPosts { title }
+    }
+  }
+}`,
+  },
+  {
+    query: `# Needs the Authorization header from LogIn. RequestReport returns a job at once;
+# run WatchJob with its id (Variables: { "id": "..." }) to see progress pushed until it is done.
+mutation RequestReport {
+  requestActivityReport(input: {}) { id status progress }
+}
+
+subscription WatchJob($id: ID!) {
+  jobUpdated(id: $id) { id status progress result error }
+}`,
+  },
 ];
 
 export function renderSokudoGraphiQL(options: GraphiQLOptions = {}): string {
-  return renderGraphiQL({ title: "Sokudo GraphiQL", defaultTabs: tabs, ...options });
+  return renderGraphiQL({ title: "Sokudo GraphiQL", defaultTabs: GRAPHIQL_TABS, ...options });
 }

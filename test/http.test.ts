@@ -1,4 +1,7 @@
+import { parse, validate } from "graphql";
 import { afterAll, describe, expect, it } from "vitest";
+import { GRAPHIQL_TABS } from "../src/graphiql.ts";
+import { schema } from "../src/schema/index.ts";
 import { type HttpServer, listen } from "../src/server.ts";
 import { statementsFrom, useTestServer } from "./helpers/server.ts";
 
@@ -47,6 +50,17 @@ describe("over HTTP", () => {
     expect(html).toContain("Sokudo GraphiQL");
     expect(html).toContain("LatestPosts");
     expect(html).not.toContain("unpkg.com");
+  });
+
+  it("offers example operations that are all valid against the schema", () => {
+    expect(GRAPHIQL_TABS.length).toBeGreaterThanOrEqual(6);
+    for (const tab of GRAPHIQL_TABS) {
+      const errors = validate(schema, parse(tab.query ?? ""));
+      expect(
+        errors.map((error) => error.message),
+        tab.query?.slice(0, 80),
+      ).toEqual([]);
+    }
   });
 });
 
