@@ -10,7 +10,7 @@ import {
 import pg from "pg";
 import type { Logger } from "../logger.ts";
 import { tracedTask } from "./job-tracing.ts";
-import { holdWorkerLiveness, releaseDeadWorkersJobs } from "./liveness.ts";
+import { holdWorkerLiveness, releaseDeadWorkersJobs, type WorkerLiveness } from "./liveness.ts";
 import { createMailer } from "./mailer.ts";
 import { createRenderPool } from "./render-pool.ts";
 import { createJobsCleanupTask, JOBS_CLEANUP, JOBS_CLEANUP_CRONTAB } from "./tasks/jobs__cleanup.ts";
@@ -95,8 +95,15 @@ export async function startWorker(
     logger: workerLogger(logger),
     events,
   });
-  if (!poolId) throw new Error("graphile-worker started without announcing its pool");
-  const liveness = await holdWorkerLiveness(settings.connectionString, poolId, logger);
+  let liveness: WorkerLiveness;
+  try {
+    if (!poolId) throw new Error("graphile-worker started without announcing its pool");
+    liveness = await holdWorkerLiveness(settings.connectionString, poolId, logger);
+  } catch (error) {
+    await runner.stop();
+    await tasks.close();
+    throw error;
+  }
   const sweep = () =>
     releaseDeadWorkersJobs(tasks.db, logger).catch((error: unknown) =>
       logger.warn({ err: error }, "looking for dead workers failed"),
