@@ -12,6 +12,11 @@ describe("ops/", () => {
     expect(output).toMatch(/SUCCESS: \d+ rules found/);
   });
 
+  it("has alert rules that behave as their unit tests say (P95 paging, no job worker, NaN)", () => {
+    const output = execFileSync("promtool", ["test", "rules", "ops/prometheus/alerts.test.yml"]).toString();
+    expect(output).toContain("SUCCESS");
+  });
+
   it("refers only to metrics Sokudo exports, in the rules and in the dashboard", async () => {
     const metrics = createMetrics({
       pool: () => ({ total: 1, idle: 1, waiting: 0 }),
