@@ -74,8 +74,13 @@ async function startWorkerProcess(env: Record<string, string> = {}): Promise<Wor
   return { child, poolId, output: () => output, exited };
 }
 
-async function waitFor<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
+async function waitFor<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
@@ -163,6 +168,29 @@ describe("worker processes", () => {
     second.child.kill("SIGTERM");
     expect(await second.exited).toBe(0);
     expect((await server.db.pool.query(`SELECT pool_id FROM job_workers`)).rows).toEqual([]);
+  }, 60_000);
+
+  it("a worker that is already running releases a dead worker's job on its next sweep", async () => {
+    const likes = await holdLikesTable();
+    const first = await startWorkerProcess();
+    const id = await requestReportAndWaitUntilRunning();
+    const second = await startWorkerProcess(); // its start-up sweep sees the first one alive
+    expect(second.output()).not.toContain("died");
+
+    first.child.kill("SIGKILL");
+    await first.exited;
+    await likes.release();
+    // Sweeps run every 15 s: the job completes within one interval plus a poll.
+    const done = await waitFor(
+      () => trackedJob(id),
+      (job) => job?.status === "succeeded",
+      "the report to succeed",
+      40_000,
+    );
+    expect(done?.attempts).toBe(2);
+    expect(second.output()).toContain(`worker ${first.poolId} died: released its 1 locked job(s) for retry`);
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
   }, 60_000);
 
   it("SIGTERM lets a running job finish before the worker exits", async () => {
