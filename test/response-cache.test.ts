@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { warmResponseCache } from "../src/cache/warm.ts";
 import { graphql } from "./gql/index.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
+import { freePort } from "./helpers/free-port.ts";
 import { OwnRedis } from "./helpers/own-redis.ts";
 import { TEST_REDIS_URL, useTestRedis } from "./helpers/redis.ts";
 import { type TestServer, useTestServer } from "./helpers/server.ts";
@@ -316,8 +317,10 @@ describe("response cache on Redis", () => {
   });
 });
 
+const ownRedisPort = await freePort();
+
 describe("with Redis stopped mid-test", () => {
-  const own = new OwnRedis(30_000 + (process.pid % 20_000));
+  const own = new OwnRedis(ownRedisPort);
   afterAll(() => own.stop());
 
   it("keeps answering every request without errors or waiting, and caches again once Redis is back", async () => {

@@ -3,6 +3,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "./helpers/free-port.ts";
 
 // `npm start` on a machine with no database: embedded PostgreSQL, migrations, demo data, API.
 // Runs the real CLI in a child process with its own data folder and ports.
@@ -10,8 +11,8 @@ import { afterAll, describe, expect, it } from "vitest";
 const dataRoot = await mkdtemp(path.join(tmpdir(), "sokudo-start-"));
 // As root, PostgreSQL runs as the `postgres` user, which must be able to enter the folder.
 await chmod(dataRoot, 0o755);
-const port = 40_000 + (process.pid % 10_000);
-const pgPort = port + 1;
+const port = await freePort();
+const pgPort = await freePort();
 let child: ChildProcess | undefined;
 let output = "";
 

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "./helpers/database.ts";
+import { freePort } from "./helpers/free-port.ts";
 import { OtlpReceiver, type ReceivedSpan } from "./helpers/otlp-receiver.ts";
 import { TEST_REDIS_URL } from "./helpers/redis.ts";
 
@@ -12,7 +13,7 @@ import { TEST_REDIS_URL } from "./helpers/redis.ts";
 
 const receiver = await new OtlpReceiver().start();
 const databaseUrl = await useTestDatabase();
-const port = 41_000 + (process.pid % 8_000);
+const port = await freePort();
 const child: ChildProcess = spawn(process.execPath, ["--import", "./src/telemetry.ts", "src/main.ts", "serve"], {
   env: {
     ...process.env,

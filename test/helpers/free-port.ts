@@ -1,0 +1,17 @@
+import { createServer } from "node:net";
+
+/**
+ * A TCP port on 127.0.0.1 that nothing listens on, chosen by the OS. Fixed formulas such as
+ * 40000 + pid collide with the kernel's ephemeral ports (32768–60999), held by any open connection.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
