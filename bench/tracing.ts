@@ -2,7 +2,7 @@
 // started) beside tracing on (100% sampling, every span exported to a local OTLP receiver).
 import { OtlpReceiver } from "../test/helpers/otlp-receiver.ts";
 import { NESTED_LIST } from "./n-plus-one.ts";
-import { CONNECTIONS, load, SECONDS, type Server, startServer } from "./servers.ts";
+import { CONNECTIONS, load, probe, SECONDS, type Server, startServer } from "./servers.ts";
 
 export async function runTracingBench(databaseUrl: string, log: (line: string) => void) {
   const receiver = await new OtlpReceiver().start();
@@ -55,17 +55,9 @@ export async function runTracingBench(databaseUrl: string, log: (line: string) =
 
 /** 40 requests, 4 at a time, results discarded. */
 async function warmUp(server: Server, query: string) {
-  const body = JSON.stringify({ query });
   await Promise.all(
     Array.from({ length: 4 }, async () => {
-      for (let i = 0; i < 10; i++) {
-        const response = await fetch(server.url, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body,
-        });
-        await response.arrayBuffer();
-      }
+      for (let i = 0; i < 10; i++) await probe(server, query);
     }),
   );
 }

@@ -73,7 +73,7 @@ export function migrateJobQueue(connectionString: string): Promise<void> {
 export async function startWorker(
   settings: WorkerSettings,
   logger: Logger,
-): Promise<{ runner: Runner; poolId: string; stop(): Promise<void> }> {
+): Promise<{ runner: Runner; stop(): Promise<void> }> {
   const tasks = createTasks(settings);
   const events: WorkerEvents = new EventEmitter();
   let poolId: string | undefined;
@@ -114,7 +114,6 @@ export async function startWorker(
   logger.info(`job worker ${poolId} started (concurrency ${settings.concurrency})`);
   return {
     runner,
-    poolId,
     async stop() {
       clearInterval(sweeper);
       await runner.stop();
