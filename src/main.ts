@@ -7,7 +7,7 @@ import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { createCaches } from "./cache/index.ts";
 import { DEFAULT_WARM_OPERATIONS_FILE, warmResponseCache } from "./cache/warm.ts";
 import { createDatabase } from "./db.ts";
-import { startEmbeddedPostgres } from "./embedded/postgres.ts";
+import { EmbeddedPostgresError, startEmbeddedPostgres } from "./embedded/postgres.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { applyMigrations, pendingMigrations } from "./migrate/apply.ts";
 import { createServerMetrics, createYogaServer, listen, watchUpstreamBreakers } from "./server.ts";
@@ -216,7 +216,8 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
 }
 
 main(process.argv[2], process.argv.slice(3)).catch(async (error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  const plain = error instanceof ConfigError || error instanceof EmbeddedPostgresError;
+  console.error(plain ? error.message : error);
   await shutdown();
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { stopProcess } from "./helpers/child-process.ts";
 import { freePort } from "./helpers/free-port.ts";
 
 // `npm start` on a machine with no database: embedded PostgreSQL, migrations, demo data, API.
@@ -17,7 +18,7 @@ let child: ChildProcess | undefined;
 let output = "";
 
 afterAll(async () => {
-  child?.kill("SIGKILL");
+  if (child) await stopProcess(child, "SIGKILL");
   await rm(dataRoot, { recursive: true, force: true });
 });
 

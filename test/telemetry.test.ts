@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { stopProcess } from "./helpers/child-process.ts";
 import { useTestDatabase } from "./helpers/database.ts";
 import { freePort } from "./helpers/free-port.ts";
 import { OtlpReceiver, type ReceivedSpan } from "./helpers/otlp-receiver.ts";
@@ -34,7 +35,7 @@ const child: ChildProcess = spawn(process.execPath, ["--import", "./src/telemetr
   stdio: ["ignore", "inherit", "inherit"],
 });
 afterAll(async () => {
-  child.kill("SIGTERM");
+  await stopProcess(child);
   await receiver.close();
 });
 const base = `http://127.0.0.1:${port}`;
@@ -179,7 +180,7 @@ describe("a job's trace", () => {
       expect(job?.parentSpanId).toBe(enqueue?.spanId);
       expect(job?.kind).toBe(5); // CONSUMER
     } finally {
-      worker.kill("SIGTERM");
+      await stopProcess(worker);
     }
   }, 60_000);
 });

@@ -10,6 +10,7 @@ import { createLogger } from "../src/logger.ts";
 import { graphql } from "./gql/index.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
+import { stopProcess } from "./helpers/child-process.ts";
 import { adminQuery, withDatabase } from "./helpers/pg-admin.ts";
 import { useTestServer } from "./helpers/server.ts";
 
@@ -25,7 +26,7 @@ for (let i = 0; i < 3; i++) await createPost(server, owner.token, { title: `work
 const children: ChildProcess[] = [];
 const heldLocks: { release(): Promise<void> }[] = [];
 afterEach(async () => {
-  for (const child of children.splice(0)) child.kill("SIGKILL");
+  await Promise.all(children.splice(0).map((child) => stopProcess(child, "SIGKILL")));
   for (const lock of heldLocks.splice(0)) await lock.release();
 });
 

@@ -24,7 +24,12 @@ export default async function setup(project: TestProject) {
   if (process.env.DATABASE_URL) {
     adminUrl = withDatabase(process.env.DATABASE_URL, "postgres");
   } else {
-    const embedded = await startEmbeddedPostgres({ dataDir: ".data/test-postgres", port: 54330, database: "postgres" });
+    const embedded = await startEmbeddedPostgres({
+      // Overridable so a test can run the test runner itself on a second embedded server.
+      dataDir: process.env.TEST_EMBEDDED_PG_DIR ?? ".data/test-postgres",
+      port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54330),
+      database: "postgres",
+    });
     adminUrl = embedded.adminUrl;
     stopEmbedded = embedded.stop;
   }
