@@ -4,9 +4,10 @@ import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { Context } from "./context.ts";
-import { badInput, unauthenticated } from "./errors.ts";
+import { badInput, notFound, unauthenticated } from "./errors.ts";
 import type PrismaTypes from "./generated/pothos-prisma-types.ts";
 import { getDatamodel } from "./generated/pothos-prisma-types.ts";
+import { deniedByOwnerRule } from "./schema/owner-rule.ts";
 
 /** Page sizes: what a connection returns without `first`, and the most it returns with it. */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -15,7 +16,8 @@ export const MAX_PAGE_SIZE = 100;
 export const builder = new SchemaBuilder<{
   Context: Context;
   PrismaTypes: PrismaTypes;
-  AuthScopes: { loggedIn: boolean };
+  /** `owner`: the viewer is the user with this id (the rule of owner-only types, schema/owner-rule.ts). */
+  AuthScopes: { loggedIn: boolean; owner: number };
   Scalars: { DateTime: { Input: Date; Output: Date }; JSON: { Input: unknown; Output: unknown } };
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
@@ -24,8 +26,15 @@ export const builder = new SchemaBuilder<{
   plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
-    authScopes: (context) => ({ loggedIn: context.viewerId !== null }),
-    unauthorizedError: () => unauthenticated(),
+    authScopes: (context) => ({
+      loggedIn: context.viewerId !== null,
+      owner: (ownerId) => context.viewerId !== null && context.viewerId === ownerId,
+    }),
+    // Someone else's owner-only object answers as a missing one would: its id is not confirmed.
+    unauthorizedError: (_parent, _context, _info, result) =>
+      deniedByOwnerRule(result.failure)
+        ? notFound(result.message.match(/read fields for (\w+)$/)?.[1] ?? "Object")
+        : unauthenticated(),
   },
   prisma: {
     client: (context) => context.prisma,

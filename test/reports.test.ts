@@ -117,18 +117,18 @@ describe("activity reports", () => {
     await runWorkerOnce();
   });
 
-  it("lets only the owner read a job or list their jobs", async () => {
+  it("lets only the owner read a job or list their jobs; to anyone else it does not exist", async () => {
     const requested = await server.execute(RequestReport, { token: owner.token, variables: { input: {} } });
     const id = requested.data?.requestActivityReport.id as string;
     expect((await server.execute(JobById, { token: owner.token, variables: { id } })).data?.job?.id).toBe(id);
     expect(errorCodes(await server.execute(JobById, { token: stranger.token, variables: { id } }))).toEqual([
-      "FORBIDDEN",
+      "NOT_FOUND",
     ]);
-    expect(errorCodes(await server.execute(JobById, { variables: { id } }))).toEqual(["UNAUTHENTICATED"]);
+    expect(errorCodes(await server.execute(JobById, { variables: { id } }))).toEqual(["NOT_FOUND"]);
     const mine = await server.execute(MyJobs, { token: owner.token, variables: { handle: "reporter" } });
-    expect(mine.data?.user?.jobs.edges.map((edge) => edge.node.id)).toContain(id);
+    expect(mine.data?.user?.jobs?.edges.map((edge) => edge.node.id)).toContain(id);
     const theirs = await server.execute(MyJobs, { token: stranger.token, variables: { handle: "reporter" } });
-    expect(errorCodes(theirs)).toEqual(["FORBIDDEN"]);
+    expect(errorCodes(theirs)).toEqual(["NOT_FOUND"]);
     await runWorkerOnce();
   });
 
@@ -164,7 +164,7 @@ describe("activity reports", () => {
     const forbidden = await fetch(`${http.url}/reports/${jobId}.csv`, {
       headers: { authorization: `Bearer ${stranger.token}` },
     });
-    expect(forbidden.status).toBe(403);
+    expect(forbidden.status).toBe(404);
     expect((await fetch(`${http.url}/reports/${jobId}.csv`)).status).toBe(401);
   });
 
@@ -178,7 +178,7 @@ describe("activity reports", () => {
       (event) => events.push(event),
     );
     await subscription.done;
-    expect(JSON.stringify(events[0]?.errors)).toContain("FORBIDDEN");
+    expect(JSON.stringify(events[0]?.errors)).toContain("NOT_FOUND");
     await runWorkerOnce();
   });
 

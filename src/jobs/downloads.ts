@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import type { Plugin } from "graphql-yoga";
 import type { TokenService } from "../auth/token.ts";
 import type { PrismaClient } from "../db.ts";
+import { visibleTo } from "../schema/owner-rule.ts";
 import { reportFile } from "./tasks/report__generate.ts";
 
 const CONTENT_TYPES = { csv: "text/csv; charset=utf-8", html: "text/html; charset=utf-8" } as const;
@@ -23,12 +24,12 @@ export function useReportDownloads(options: {
       const token = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
       const viewerId = token ? await options.tokens.verify(token) : null;
       if (viewerId === null) return reply(401, "A valid bearer token is required");
+      // Job's owner rule: someone else's report answers as a missing one.
       const job = await options.prisma.job.findUnique({
-        where: { id: jobId },
-        select: { ownerId: true, status: true },
+        where: { id: jobId, ...visibleTo("ownerId", viewerId) },
+        select: { status: true },
       });
       if (!job) return reply(404, "No such report");
-      if (job.ownerId !== viewerId) return reply(403, "Only the report's owner can download it");
       if (job.status !== "succeeded") return reply(409, `The report is ${job.status}`);
       const body = await readFile(reportFile(options.reportsDir, jobId, format)).catch(() => null);
       if (!body) return reply(404, "The report file is gone");

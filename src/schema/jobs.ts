@@ -1,8 +1,10 @@
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
-import { forbidden, notFound, unauthenticated } from "../errors.ts";
+import { notFound } from "../errors.ts";
+import type { Job } from "../generated/prisma/client.ts";
 import { enqueueJob, PRIORITY } from "../jobs/enqueue.ts";
 import { REPORT_GENERATE, type ReportPayload } from "../jobs/tasks/report__generate.ts";
+import { ownerOnly, visibleTo } from "./owner-rule.ts";
 import { UserRef } from "./user.ts";
 
 builder.scalarType("JSON", {
@@ -13,6 +15,10 @@ builder.scalarType("JSON", {
 
 export const JobRef = builder.prismaNode("Job", {
   id: { field: "id" },
+  nullable: true, // node(id:) of a missing row: null, as Relay expects (not an internal error)
+  // Only its owner reads a job, on every path; `node`/`nodes` load only the viewer's (null otherwise).
+  ...ownerOnly<Job, "ownerId">("ownerId"),
+  findUnique: (id, context) => ({ id: Number(id), ...visibleTo("ownerId", context.viewerId) }),
   description: "A background job the viewer asked for; `jobUpdated` streams its progress.",
   fields: (t) => ({
     kind: t.exposeString("kind", { description: "The task, entity__action" }),
@@ -26,32 +32,34 @@ export const JobRef = builder.prismaNode("Job", {
   }),
 });
 
-async function loadOwnJob(context: Pick<Context, "prisma" | "viewerId">, id: number) {
-  if (context.viewerId === null) throw unauthenticated();
-  const job = await context.prisma.job.findUnique({ where: { id } });
+/** The viewer's job, or NOT_FOUND: someone else's job answers as a missing one. */
+async function loadVisibleJob(context: Pick<Context, "prisma" | "viewerId">, id: number) {
+  const job = await context.prisma.job.findUnique({ where: { id, ...visibleTo("ownerId", context.viewerId) } });
   if (!job) throw notFound("Job");
-  if (job.ownerId !== context.viewerId) throw forbidden("Only the job's owner can see it");
   return job;
 }
 
 builder.queryFields((t) => ({
   job: t.prismaField({
     type: "Job",
-    description: "A job of the viewer's (FORBIDDEN for anyone else's).",
+    nullable: true,
+    description: "A job of the viewer's; null and NOT_FOUND for a missing job or anyone else's.",
     args: { id: t.arg.globalID({ required: true, for: JobRef }) },
-    resolve: (_query, _root, args, context) => loadOwnJob(context, Number(args.id.id)),
+    resolve: async (query, _root, args, context) => {
+      const job = await context.prisma.job.findUnique({ ...query, where: { id: Number(args.id.id) } });
+      if (!job) throw notFound("Job");
+      return job; // the type's owner rule answers NOT_FOUND for anyone else's
+    },
   }),
 }));
 
 builder.prismaObjectFields(UserRef, (t) => ({
   jobs: t.relatedConnection("jobs", {
     cursor: "id",
-    description: "The user's jobs, newest first; only the user themself may read them.",
+    nullable: true,
+    description: "The user's jobs, newest first; null and NOT_FOUND for anyone but the user themself.",
     query: { orderBy: { id: "desc" } },
-    authScopes: (user, _args, context) => {
-      if (context.viewerId !== user.id) throw forbidden("Only the user themself can see their jobs");
-      return true;
-    },
+    authScopes: (user) => ({ owner: user.id }),
   }),
 }));
 
@@ -102,13 +110,13 @@ builder.mutationFields((t) => ({
 builder.subscriptionFields((t) => ({
   jobUpdated: t.field({
     type: JobRef,
-    description: "The job now, then again at each change, until it succeeds or fails. Owner only.",
+    description: "The job now, then again at each change, until it succeeds or fails. Owner only (NOT_FOUND).",
     args: { id: t.arg.globalID({ required: true, for: JobRef }) },
     subscribe: async function* (_root, args, context) {
       const id = Number(args.id.id);
-      yield await loadOwnJob(context, id);
+      yield await loadVisibleJob(context, id);
       for await (const _change of context.jobEvents.changes(id, context.signal)) {
-        const job = await loadOwnJob(context, id);
+        const job = await loadVisibleJob(context, id);
         yield job;
         if (job.status === "succeeded" || job.status === "failed") return;
       }

@@ -7,6 +7,7 @@ import { fields, parseInput } from "./validation.ts";
 
 export const PostRef = builder.prismaNode("Post", {
   id: { field: "id" },
+  nullable: true, // node(id:) of a missing row: null, as Relay expects (not an internal error)
   fields: (t) => ({
     title: t.exposeString("title"),
     body: t.exposeString("body"),

@@ -13,6 +13,7 @@ export function asAuthenticatedUser<T extends object>(user: T): T {
 
 export const UserRef = builder.prismaNode("User", {
   id: { field: "id" },
+  nullable: true, // node(id:) of a missing row: null, as Relay expects (not an internal error)
   fields: (t) => ({
     handle: t.exposeString("handle"),
     name: t.exposeString("name"),

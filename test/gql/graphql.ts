@@ -111,7 +111,7 @@ export type QueueJobQueryVariables = Exact<{
 }>;
 
 
-export type QueueJobQuery = { job: { status: string, attempts: number, error: string | null } };
+export type QueueJobQuery = { job: { status: string, attempts: number, error: string | null } | null };
 
 export type PostByIdQueryVariables = Exact<{
   id: string | number;
@@ -160,14 +160,14 @@ export type JobByIdQueryVariables = Exact<{
 }>;
 
 
-export type JobByIdQuery = { job: { id: string, status: string, progress: number, result: unknown, error: string | null } };
+export type JobByIdQuery = { job: { id: string, status: string, progress: number, result: unknown, error: string | null } | null };
 
 export type MyJobsQueryVariables = Exact<{
   handle: string;
 }>;
 
 
-export type MyJobsQuery = { user: { jobs: { edges: Array<{ node: { id: string, kind: string } }> } } | null };
+export type MyJobsQuery = { user: { jobs: { edges: Array<{ node: { id: string, kind: string } }> } | null } | null };
 
 export type FeedQueryVariables = Exact<{ [key: string]: never; }>;
 
