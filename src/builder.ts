@@ -50,6 +50,10 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     decodeGlobalID: decodeGlobalId,
+    // Connection wrappers hold nothing of their own: their fields' types decide (cache/cache-scope.ts).
+    defaultConnectionTypeOptions: { extensions: { cacheScope: "PUBLIC" } },
+    defaultEdgeTypeOptions: { extensions: { cacheScope: "PUBLIC" } },
+    pageInfoTypeOptions: { extensions: { cacheScope: "PUBLIC" } },
   },
 });
 

@@ -46,6 +46,26 @@ describe("owner-only jobs", () => {
     expect(node.data).toEqual({ node: { id: jobId }, nodes: [{ id: jobId }] });
   });
 
+  it("are never served from the response cache, to the owner or anyone else", async () => {
+    const queries = [
+      [`query($id: ID!) { job(id: $id) { id status } }`, { job: { id: jobId, status: "queued" } }],
+      [`{ user(handle: "owner") { jobs(first: 5) { edges { node { id } } } } }`, null],
+    ] as const;
+    for (const [query, expected] of queries) {
+      for (let round = 0; round < 2; round++) {
+        const mine = await server.execute(query, { token: owner.token, variables: { id: jobId } });
+        expect(mine.errors).toBeUndefined();
+        if (expected) expect(mine.data).toEqual(expected);
+        expect(mine.headers.get("server-timing")).not.toContain('cache;desc="hit"');
+      }
+      for (const { token } of viewers()) {
+        const theirs = await server.execute(query, { token, variables: { id: jobId } });
+        expect(errorCodes(theirs)).toEqual(["NOT_FOUND"]);
+        expect(JSON.stringify(theirs.data)).not.toContain(jobId);
+      }
+    }
+  });
+
   for (const { as, token } of viewers()) {
     it(`are not readable through node() or nodes() by ${as}: the same null as a missing id`, async () => {
       const query = `query($id: ID!) { node(id: $id) { id ... on Job { ${JOB_FIELDS} } } nodes(ids: [$id]) { id } }`;
@@ -103,6 +123,25 @@ describe("owner-only jobs", () => {
     expect(errorCodes(denied)).toEqual(["NOT_FOUND"]);
     expect(errorCodes(missing)).toEqual(["NOT_FOUND"]);
     expect(denied.errors?.[0]?.message).toBe(missing.errors?.[0]?.message);
+  });
+
+  it("show the worker's progress at once to an owner polling through the response cache", async () => {
+    const fresh = await server.execute<{ requestActivityReport: { id: string } }, unknown>(
+      `mutation { requestActivityReport(input: {}) { id } }`,
+      { token: owner.token },
+    );
+    const id = fresh.data?.requestActivityReport.id as string;
+    const poll = async () =>
+      (
+        await server.execute<{ job: { status: string; progress: number } }, unknown>(
+          `query Poll($id: ID!) { job(id: $id) { status progress } }`,
+          { token: owner.token, variables: { id } },
+        )
+      ).data?.job;
+    expect(await poll()).toEqual({ status: "queued", progress: 0 });
+    expect(await poll()).toEqual({ status: "queued", progress: 0 });
+    await runDueJobs(server.url, { outboxDir: reportsDir, reportsDir });
+    expect(await poll()).toEqual({ status: "succeeded", progress: 100 });
   });
 
   it("have report files that only the owner can download; others get the 404 of a missing report", async () => {

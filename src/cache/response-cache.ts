@@ -14,17 +14,17 @@ import {
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { TokenService } from "../auth/token.ts";
+import { type CacheScope, cacheScopes, stricter } from "./cache-scope.ts";
 import type { ResponseCacheBackend } from "./response-cache-backend.ts";
 
 /**
  * Whole-operation response cache (Yoga's response-cache plugin) on our own backend:
- * - public responses are shared by everyone; an operation that selects a private field
- *   (PRIVATE_FIELDS) is cached per viewer, and not at all for anonymous requests;
+ * - the scope of an operation is the strictest of the fields it selects, as the schema declares
+ *   them (cache-scope.ts): public responses are shared by everyone; private ones are cached per
+ *   viewer, and not at all for anonymous requests; an operation selecting a NONE field is not cached;
  * - mutations invalidate explicitly and await it (`invalidate`), before their response is sent;
  * - TTL per type; per-viewer responses live at most `viewerSeconds`.
  */
-
-export const PRIVATE_FIELDS = ["User.email", "Post.viewerHasLiked", "Query.viewer"] as const;
 
 export interface ResponseCacheTtl {
   tagSeconds: number;
@@ -53,7 +53,8 @@ export interface ResponseCache {
 
 interface DocumentFacts {
   isQuery: boolean;
-  isPrivate: boolean;
+  /** The strictest cache scope of the fields it selects. */
+  scope: CacheScope;
   /**
    * Indexes known from the document alone: `t:<Type>` for each entity type it selects fields of
    * (a type-level invalidation reaches it even when a list came back empty) and `q:<field>` for
@@ -77,12 +78,12 @@ export function createResponseCache(options: {
   const documentIndexesByKey = new Map<string, string[]>();
   const statuses = new WeakMap<Request, CacheStatus>();
   const factsByDocument = new Map<string, DocumentFacts>();
-  const privateCoordinates = new Set<string>(PRIVATE_FIELDS);
+  const scopes = cacheScopes(options.schema);
 
   const documentFacts = (documentString: string): DocumentFacts => {
     let facts = factsByDocument.get(documentString);
     if (!facts) {
-      facts = analyse(documentString, options.schema, privateCoordinates);
+      facts = analyse(documentString, options.schema, scopes);
       if (factsByDocument.size > 1_000) factsByDocument.clear();
       factsByDocument.set(documentString, facts);
     }
@@ -103,7 +104,9 @@ export function createResponseCache(options: {
     // (Before params are parsed this is asked too; buildResponseCacheKey keeps non-queries apart.)
     enabled: (_request, context) => {
       const query = (context as { params?: { query?: string } }).params?.query;
-      return typeof query !== "string" || documentFacts(query).isQuery;
+      if (typeof query !== "string") return true;
+      const facts = documentFacts(query);
+      return facts.isQuery && facts.scope !== "NONE";
     },
     invalidateViaMutation: false,
     // Responses holding no entity with a TTL of its own (an empty list, a count) live this long.
@@ -114,11 +117,13 @@ export function createResponseCache(options: {
       Post: ttl.postSeconds * 1000,
       Comment: ttl.postSeconds * 1000,
     },
-    scopePerSchemaCoordinate: Object.fromEntries(PRIVATE_FIELDS.map((coordinate) => [coordinate, "PRIVATE"])),
+    scopePerSchemaCoordinate: Object.fromEntries(
+      [...scopes].filter(([, scope]) => scope === "PRIVATE").map(([coordinate]) => [coordinate, "PRIVATE"]),
+    ),
     onTtl: ({ ttl: computed, context }) => {
       const request = (context as { request?: Request }).request;
       const query = (context as { params?: { query?: string } }).params?.query;
-      return query && request && documentFacts(query).isPrivate
+      return query && request && documentFacts(query).scope !== "PUBLIC"
         ? Math.min(computed, ttl.viewerSeconds * 1000)
         : computed;
     },
@@ -133,9 +138,9 @@ export function createResponseCache(options: {
     buildResponseCacheKey: async ({ documentString, variableValues, operationName, sessionId, request }) => {
       const facts = documentFacts(documentString);
       if (sessionId?.startsWith("invalid:")) return sessionId;
-      if (!facts.isQuery) return `uncached:${crypto.randomUUID()}`;
+      if (!facts.isQuery || facts.scope === "NONE") return `uncached:${crypto.randomUUID()}`;
       statuses.set(request, "miss");
-      const scope = facts.isPrivate ? (sessionId ?? "anonymous") : "public";
+      const scope = facts.scope === "PUBLIC" ? "public" : (sessionId ?? "anonymous");
       const name = facts.onlyOperationName ?? operationName ?? null;
       const key = await hashSHA256(JSON.stringify([scope, name, facts.normalized, variableValues ?? {}]));
       documentIndexesByKey.set(key, facts.indexes);
@@ -192,17 +197,17 @@ export function createResponseCache(options: {
   };
 }
 
-function analyse(documentString: string, schema: GraphQLSchema, privateCoordinates: Set<string>): DocumentFacts {
+function analyse(documentString: string, schema: GraphQLSchema, scopes: Map<string, CacheScope>): DocumentFacts {
   let document: DocumentNode;
   try {
     document = parse(documentString);
   } catch {
-    return { isQuery: false, isPrivate: true, indexes: [], normalized: documentString, onlyOperationName: undefined };
+    return { isQuery: false, scope: "NONE", indexes: [], normalized: documentString, onlyOperationName: undefined };
   }
   const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
   const isQuery = operations.some((operation) => operation.operation === "query");
   const onlyOperationName = operations.length === 1 ? operations[0]?.name?.value : undefined;
-  let isPrivate = false;
+  let scope: CacheScope = "PUBLIC";
   const indexes = new Set<string>();
   const typeInfo = new TypeInfo(schema);
   visit(
@@ -214,10 +219,13 @@ function analyse(documentString: string, schema: GraphQLSchema, privateCoordinat
           const parentName = getNamedType(parent).name;
           if (isObjectType(parent) && "id" in parent.getFields()) indexes.add(`t:${parentName}`);
           if (parent === schema.getQueryType()) indexes.add(`q:${node.name.value}`);
-          if (privateCoordinates.has(`${parentName}.${node.name.value}`)) isPrivate = true;
+          // A field the schema does not know (a typo) is answered with an error: nothing to share.
+          if (!node.name.value.startsWith("__")) {
+            scope = stricter(scope, scopes.get(`${parentName}.${node.name.value}`) ?? "NONE");
+          }
         }
       },
     }),
   );
-  return { isQuery, isPrivate, indexes: [...indexes], normalized: print(document), onlyOperationName };
+  return { isQuery, scope, indexes: [...indexes], normalized: print(document), onlyOperationName };
 }

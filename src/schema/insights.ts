@@ -9,22 +9,27 @@ import { UserRef } from "./user.ts";
 // A failing service makes its field null with an UPSTREAM_* error; the other fields still arrive.
 
 const Reputation = builder.objectRef<{ score: number; rank: number }>("Reputation").implement({
+  extensions: { cacheScope: "PUBLIC" },
   fields: (t) => ({ score: t.exposeFloat("score"), rank: t.exposeInt("rank") }),
 });
 const Location = builder.objectRef<{ country: string; timezone: string }>("Location").implement({
+  extensions: { cacheScope: "PUBLIC" },
   fields: (t) => ({
     country: t.exposeString("country", { description: "ISO 3166-1 alpha-2" }),
     timezone: t.exposeString("timezone"),
   }),
 });
 const Badge = builder.objectRef<{ id: string; name: string }>("Badge").implement({
+  extensions: { cacheScope: "PUBLIC" },
   fields: (t) => ({ id: t.exposeString("id"), name: t.exposeString("name") }),
 });
 const Activity = builder.objectRef<{ commitsLastWeek: number; streakDays: number }>("Activity").implement({
+  extensions: { cacheScope: "PUBLIC" },
   fields: (t) => ({ commitsLastWeek: t.exposeInt("commitsLastWeek"), streakDays: t.exposeInt("streakDays") }),
 });
 
 const UserInsights = builder.objectRef<{ handle: string }>("UserInsights").implement({
+  extensions: { cacheScope: "PUBLIC" },
   description: "Data from external services; each field is null (with an error) when its service fails.",
   fields: (t) => ({
     reputation: t.field({

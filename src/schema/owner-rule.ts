@@ -16,12 +16,16 @@ export interface OwnerRuleExtensions {
 export const OWNER_RULE = "ownerRule";
 
 /** Options for `builder.prismaNode` / `prismaObject` of a type only its owner may read. */
-export function ownerOnly<Row, Field extends keyof Row & string>(ownerField: Field) {
+export function ownerOnly<Row, Field extends keyof Row & string>(
+  ownerField: Field,
+  extensions: Record<string, unknown> = {},
+) {
   return {
     // Checked as each object is completed (isTypeOf), so every path that returns one is covered.
     runScopesOnType: true,
     authScopes: (row: Row) => ({ owner: Number(row[ownerField]) }),
-    extensions: { [OWNER_RULE]: { ownerField } satisfies OwnerRuleExtensions, cacheScope: "PRIVATE" },
+    // Read by the policy tests; the cache derives PRIVATE (at least) from `authScopes` itself.
+    extensions: { ...extensions, [OWNER_RULE]: { ownerField } satisfies OwnerRuleExtensions },
   } as const;
 }
 

@@ -8,6 +8,7 @@ import { fields, parseInput } from "./validation.ts";
 export const PostRef = builder.prismaNode("Post", {
   id: { field: "id" },
   nullable: true, // node(id:) of a missing row: null, as Relay expects (not an internal error)
+  extensions: { cacheScope: "PUBLIC" },
   fields: (t) => ({
     title: t.exposeString("title"),
     body: t.exposeString("body"),
@@ -18,6 +19,7 @@ export const PostRef = builder.prismaNode("Post", {
     }),
     likeCount: t.int({ resolve: (post, _args, context) => context.loaders.count(COUNTS.likesByPost).load(post.id) }),
     viewerHasLiked: t.boolean({
+      extensions: { cacheScope: "PRIVATE" },
       description: "Whether the logged-in user likes this post; false when logged out.",
       resolve: (post, _args, context) => context.loaders.viewerLikes.load(post.id),
     }),

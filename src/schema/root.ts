@@ -1,7 +1,8 @@
 import { builder } from "../builder.ts";
 import { badInput } from "../errors.ts";
 
-builder.queryType({});
+// Root fields are public unless they declare otherwise (cache/cache-scope.ts).
+builder.queryType({ extensions: { cacheScope: "PUBLIC" } });
 builder.mutationType({});
 builder.subscriptionType({});
 

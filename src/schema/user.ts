@@ -14,12 +14,14 @@ export function asAuthenticatedUser<T extends object>(user: T): T {
 export const UserRef = builder.prismaNode("User", {
   id: { field: "id" },
   nullable: true, // node(id:) of a missing row: null, as Relay expects (not an internal error)
+  extensions: { cacheScope: "PUBLIC" },
   fields: (t) => ({
     handle: t.exposeString("handle"),
     name: t.exposeString("name"),
     bio: t.exposeString("bio"),
     email: t.string({
       nullable: true,
+      extensions: { cacheScope: "PRIVATE" },
       description: "Only the user themself sees their email; null for everyone else.",
       resolve: (user, _args, context) =>
         context.viewerId === user.id || authenticatedUsers.has(user) ? user.email : null,
@@ -39,6 +41,7 @@ builder.queryFields((t) => ({
   viewer: t.prismaField({
     type: "User",
     nullable: true,
+    extensions: { cacheScope: "PRIVATE" },
     description: "The logged-in user, or null without a valid token.",
     resolve: (query, _root, _args, context) =>
       context.viewerId === null ? null : context.prisma.user.findUnique({ ...query, where: { id: context.viewerId } }),
