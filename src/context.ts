@@ -1,7 +1,6 @@
 import type { YogaInitialContext } from "graphql-yoga";
 import type DataLoader from "dataloader";
 import type { TokenService } from "./auth/token.ts";
-import type { Invalidation } from "./cache/response-cache.ts";
 import type { JobEvents } from "./jobs/tracking.ts";
 import type { PrismaClient } from "./db.ts";
 import { clientError } from "./errors.ts";
@@ -15,11 +14,6 @@ export interface Context {
   /** The logged-in user's id, or null for an anonymous request. */
   viewerId: number | null;
   loaders: Loaders;
-  /**
-   * Removes cached responses that contain these entities (or, with no id, any of the type),
-   * across every server instance sharing the cache. Mutations await it before answering.
-   */
-  invalidate(changes: Invalidation[]): Promise<void>;
   upstreams: Upstreams;
   /** Per-request loaders for upstream data batched across parents. */
   upstreamLoaders: { reputation: DataLoader<string, Reputation | null> };
@@ -31,7 +25,6 @@ export interface Context {
 export interface ContextDependencies {
   prisma: PrismaClient;
   tokens: TokenService;
-  invalidate: Context["invalidate"];
   upstreams: Upstreams;
   jobEvents: JobEvents;
 }
@@ -44,7 +37,6 @@ export function createContextFactory(deps: ContextDependencies) {
       tokens: deps.tokens,
       viewerId,
       loaders: createLoaders(deps.prisma, viewerId),
-      invalidate: deps.invalidate,
       upstreams: deps.upstreams,
       upstreamLoaders: { reputation: deps.upstreams.createReputationLoader(request.signal) },
       signal: request.signal,

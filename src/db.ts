@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
+import { recordWrites } from "./cache/write-log.ts";
 import type { Config } from "./config.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import type { Logger } from "./logger.ts";
@@ -37,7 +38,9 @@ export function createPool(url: string, pool: Config["pool"], logger?: Logger): 
 
 export function createDatabase(url: string, poolConfig: Config["pool"], logger?: Logger): Database {
   const pool = createPool(url, poolConfig, logger);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Every write records what it changed for the response cache (cache/write-log.ts). A query
+  // extension leaves the client's API as it is, so it keeps the plain client's type.
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) }).$extends(recordWrites) as unknown as PrismaClient;
   let closed = false;
   return {
     prisma,

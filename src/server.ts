@@ -59,9 +59,6 @@ export function createYogaServer({
     context: createContextFactory({
       prisma: db.prisma,
       tokens,
-      invalidate: async (changes) => {
-        await responseCache?.invalidate(changes);
-      },
       upstreams,
       jobEvents,
     }),

@@ -4,7 +4,11 @@ import {
   type DocumentNode,
   type GraphQLSchema,
   getNamedType,
+  getOperationAST,
+  isListType,
+  isNonNullType,
   isObjectType,
+  type GraphQLOutputType,
   Kind,
   parse,
   print,
@@ -16,13 +20,14 @@ import type { Plugin } from "graphql-yoga";
 import type { TokenService } from "../auth/token.ts";
 import { type CacheScope, cacheScopes, stricter } from "./cache-scope.ts";
 import type { ResponseCacheBackend } from "./response-cache-backend.ts";
+import { type Change, collectWrites } from "./write-log.ts";
 
 /**
  * Whole-operation response cache (Yoga's response-cache plugin) on our own backend:
  * - the scope of an operation is the strictest of the fields it selects, as the schema declares
  *   them (cache-scope.ts): public responses are shared by everyone; private ones are cached per
  *   viewer, and not at all for anonymous requests; an operation selecting a NONE field is not cached;
- * - mutations invalidate explicitly and await it (`invalidate`), before their response is sent;
+ * - a mutation invalidates what its writes changed (write-log.ts) and awaits it before answering;
  * - TTL per type; per-viewer responses live at most `viewerSeconds`.
  */
 
@@ -33,14 +38,8 @@ export interface ResponseCacheTtl {
   viewerSeconds: number;
 }
 
-/** An entity a mutation changed (`id`: database id), or a whole type whose lists changed. */
-/**
- * What a mutation changed: an entity (`id`: database id), every response holding any entity of
- * a type (no id), or every response that selects a root list field (`rootField`: a new row may
- * now belong to `posts`, say, whose cached pages do not hold it yet).
- */
-export type Invalidation =
-  { typename: "User" | "Post" | "Comment" | "Tag"; id?: number } | { rootField: "posts" | "users" | "tags" };
+/** What a write changed (write-log.ts): an entity, every entity of a type, or the root lists of a type. */
+export type Invalidation = Change;
 
 export type CacheStatus = "hit" | "miss";
 
@@ -79,6 +78,7 @@ export function createResponseCache(options: {
   const statuses = new WeakMap<Request, CacheStatus>();
   const factsByDocument = new Map<string, DocumentFacts>();
   const scopes = cacheScopes(options.schema);
+  const rootListsOf = rootListFields(options.schema);
 
   const documentFacts = (documentString: string): DocumentFacts => {
     let facts = factsByDocument.get(documentString);
@@ -176,23 +176,34 @@ export function createResponseCache(options: {
     },
   });
 
+  const invalidate = (changes: Invalidation[]) => {
+    const indexes = changes.flatMap((change) => {
+      if ("listOf" in change) return (rootListsOf.get(change.listOf) ?? []).map((field) => `q:${field}`);
+      if (change.id === undefined) return [`t:${change.typename}`];
+      return [`e:${change.typename}:${encodeGlobalID(change.typename, change.id)}`];
+    });
+    return indexes.length === 0 ? Promise.resolve(0) : backend.invalidate([...new Set(indexes)]);
+  };
+
   return {
     plugin: {
       onPluginInit({ addPlugin }) {
         addPlugin(plugin);
       },
+      // A mutation's writes are recorded as it runs; what they changed is invalidated before it answers.
+      onExecute({ args, executeFn, setExecuteFn }) {
+        if (getOperationAST(args.document, args.operationName)?.operation !== "mutation") return;
+        setExecuteFn(async (executeArgs) => {
+          const { result, changes } = await collectWrites(async () => executeFn(executeArgs));
+          await invalidate(changes);
+          return result;
+        });
+      },
       onResultProcess({ request, result }) {
         if ((result as Record<symbol, unknown>)[Symbol.for("servedFromResponseCache")]) statuses.set(request, "hit");
       },
     },
-    async invalidate(changes) {
-      const indexes = changes.map((change) => {
-        if ("rootField" in change) return `q:${change.rootField}`;
-        if (change.id === undefined) return `t:${change.typename}`;
-        return `e:${change.typename}:${encodeGlobalID(change.typename, change.id)}`;
-      });
-      return backend.invalidate([...new Set(indexes)]);
-    },
+    invalidate,
     statusOf: (request) => statuses.get(request),
   };
 }
@@ -228,4 +239,23 @@ function analyse(documentString: string, schema: GraphQLSchema, scopes: Map<stri
     }),
   );
   return { isQuery, scope, indexes: [...indexes], normalized: print(document), onlyOperationName };
+}
+
+/** Root fields that list a type (a list of it, or a connection whose edges hold it), by type name. */
+function rootListFields(schema: GraphQLSchema): Map<string, string[]> {
+  const lists = new Map<string, string[]>();
+  const unwrap = (type: GraphQLOutputType): GraphQLOutputType => (isNonNullType(type) ? type.ofType : type);
+  for (const field of Object.values(schema.getQueryType()?.getFields() ?? {})) {
+    const type = unwrap(field.type);
+    let listed: string | undefined;
+    if (isListType(type)) listed = getNamedType(type).name;
+    else if (isObjectType(type)) {
+      const edges = type.getFields().edges;
+      const edge = edges && getNamedType(edges.type);
+      const node = edge && isObjectType(edge) ? edge.getFields().node : undefined;
+      if (node) listed = getNamedType(node.type).name;
+    }
+    if (listed) lists.set(listed, [...(lists.get(listed) ?? []), field.name]);
+  }
+  return lists;
 }

@@ -64,7 +64,6 @@ builder.mutationFields((t) => ({
           return created;
         }),
       );
-      await context.invalidate([{ rootField: "users" }]);
       return { token: await context.tokens.sign(user.id), user: asAuthenticatedUser(user) };
     },
   }),

@@ -40,8 +40,6 @@ builder.mutationFields((t) => ({
           },
         }),
       );
-      // The post's comment list and count changed: every response holding them holds the post.
-      await context.invalidate([{ typename: "Post", id: comment.postId }]);
       return comment;
     },
   }),

@@ -103,21 +103,6 @@ builder.mutationFields((t) => ({
           },
         }),
       );
-      // Root `posts` lists may now include it; its author's list and count and its tags' counts changed,
-      // and `tags` may list a tag it created.
-      const tags =
-        input.tags.length > 0
-          ? await context.prisma.tag.findMany({
-              where: { slug: { in: input.tags.map((tag) => tag.slug) } },
-              select: { id: true },
-            })
-          : [];
-      await context.invalidate([
-        { rootField: "posts" },
-        { typename: "User", id: post.authorId },
-        ...(tags.length > 0 ? [{ rootField: "tags" as const }] : []),
-        ...tags.map((tag) => ({ typename: "Tag" as const, id: tag.id })),
-      ]);
       return post;
     },
   }),
@@ -144,11 +129,6 @@ builder.mutationFields((t) => ({
           },
         }),
       );
-      // New tags change which `posts(tag:)` lists hold it and the tags' counts.
-      await context.invalidate([
-        { typename: "Post", id },
-        ...(input.tags ? [{ rootField: "posts" as const }, { typename: "Tag" as const }] : []),
-      ]);
       return post;
     },
   }),
@@ -159,16 +139,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, context) => {
       const id = Number(args.input.id.id);
       await assertAuthor(context, id);
-      const deleted = await withPrismaErrors("Post", () =>
-        context.prisma.post.delete({ where: { id }, select: { authorId: true } }),
-      );
-      // Its comments and likes went with it (cascade); its tags' counts changed.
-      await context.invalidate([
-        { typename: "Post", id },
-        { typename: "User", id: deleted.authorId },
-        { typename: "Comment" },
-        { typename: "Tag" },
-      ]);
+      await withPrismaErrors("Post", () => context.prisma.post.delete({ where: { id }, select: { id: true } }));
       return { deletedPostId: { type: "Post", id } };
     },
   }),

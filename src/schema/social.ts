@@ -14,7 +14,7 @@ const FollowUserInput = HandleInput("FollowUserInput");
 const UnfollowUserInput = HandleInput("UnfollowUserInput");
 
 // Likes and follows are idempotent: liking twice leaves one like, unliking what was never liked is no
-// error. Only a change invalidates cached responses.
+// error (and, changing nothing, invalidates nothing: cache/write-log.ts).
 builder.mutationFields((t) => ({
   likePost: t.prismaField({
     type: "Post",
@@ -23,10 +23,9 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, args, context) => {
       const postId = Number(args.input.postId.id);
       const userId = context.viewerId as number;
-      const { count } = await withPrismaErrors("Post", () =>
+      await withPrismaErrors("Post", () =>
         context.prisma.like.createMany({ data: [{ userId, postId }], skipDuplicates: true }),
       );
-      if (count > 0) await context.invalidate([{ typename: "Post", id: postId }]);
       return context.prisma.post.findUniqueOrThrow({ ...query, where: { id: postId } });
     },
   }),
@@ -36,8 +35,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UnlikePostInput, required: true }) },
     resolve: async (query, _root, args, context) => {
       const postId = Number(args.input.postId.id);
-      const { count } = await context.prisma.like.deleteMany({ where: { userId: context.viewerId as number, postId } });
-      if (count > 0) await context.invalidate([{ typename: "Post", id: postId }]);
+      await context.prisma.like.deleteMany({ where: { userId: context.viewerId as number, postId } });
       return withPrismaErrors("Post", () => context.prisma.post.findUniqueOrThrow({ ...query, where: { id: postId } }));
     },
   }),
@@ -50,16 +48,7 @@ builder.mutationFields((t) => ({
       const followeeId = await userIdByHandle(context.prisma, args.input.handle);
       const followerId = context.viewerId as number;
       if (followeeId === followerId) throw badInput("You cannot follow yourself", "handle");
-      const { count } = await context.prisma.follow.createMany({
-        data: [{ followerId, followeeId }],
-        skipDuplicates: true,
-      });
-      if (count > 0) {
-        await context.invalidate([
-          { typename: "User", id: followeeId },
-          { typename: "User", id: followerId },
-        ]);
-      }
+      await context.prisma.follow.createMany({ data: [{ followerId, followeeId }], skipDuplicates: true });
       return context.prisma.user.findUniqueOrThrow({ ...query, where: { id: followeeId } });
     },
   }),
@@ -70,15 +59,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UnfollowUserInput, required: true }) },
     resolve: async (query, _root, args, context) => {
       const followeeId = await userIdByHandle(context.prisma, args.input.handle);
-      const { count } = await context.prisma.follow.deleteMany({
-        where: { followerId: context.viewerId as number, followeeId },
-      });
-      if (count > 0) {
-        await context.invalidate([
-          { typename: "User", id: followeeId },
-          { typename: "User", id: context.viewerId as number },
-        ]);
-      }
+      await context.prisma.follow.deleteMany({ where: { followerId: context.viewerId as number, followeeId } });
       return context.prisma.user.findUniqueOrThrow({ ...query, where: { id: followeeId } });
     },
   }),
