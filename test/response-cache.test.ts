@@ -353,3 +353,36 @@ describe("with Redis stopped mid-test", () => {
     expect(hit).toBe(true);
   }, 60_000);
 });
+
+const pausedRedisPort = await freePort();
+
+describe("with Redis unreachable for a while and back with its data", () => {
+  const own = new OwnRedis(pausedRedisPort);
+  afterAll(() => own.stop());
+
+  it("never serves a response cached before an invalidation it could not apply", async () => {
+    await own.start();
+    const target = await useTestServer({ REDIS_URL: own.url, REDIS_COMMAND_TIMEOUT_MS: "200" });
+    const { token } = await signUpUser(target, "gap");
+    await createPost(target, token, { title: "before the gap" });
+    await target.execute(Feed);
+    expect((await target.execute(Feed)).headers.get("server-timing")).toContain('cache;desc="hit"');
+
+    // Redis stops answering (its data stays): reads time out until the breaker opens and skips
+    // Redis, so the post written now cannot invalidate the cached feed.
+    own.pause();
+    for (let i = 0; i < 4; i++) expect((await feedTitles(target))?.[0]).toBe("before the gap");
+    await createPost(target, token, { title: "written in the gap" });
+    own.resume();
+
+    // Redis answers again, still holding the old feed: it must never be served.
+    let hit = false;
+    for (let attempt = 0; attempt < 60 && !hit; attempt++) {
+      const feed = await target.execute(Feed);
+      expect(feed.data?.posts.edges[0]?.node.title).toBe("written in the gap");
+      hit = (feed.headers.get("server-timing") ?? "").includes('cache;desc="hit"');
+      if (!hit) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(hit).toBe(true);
+  }, 60_000);
+});

@@ -13,6 +13,10 @@ import { createRedisGuard } from "./redis-guard.ts";
  * - `get` returns the current generation with the value; `set` stores only if none of the
  *   response's indexes was invalidated after that generation. So a response computed from data
  *   a concurrent mutation has since changed is never stored (no stale entry from the race).
+ * - An invalidation that could not be applied (Redis unreachable, breaker open) is remembered; once
+ *   Redis answers again, and before anything is read, the generation is bumped and recorded as the
+ *   floor: every response stored before the gap is ignored (and none computed before it is stored),
+ *   even when Redis comes back with its data.
  */
 export interface ResponseCacheBackend {
   readonly kind: "redis" | "memory";
@@ -27,19 +31,28 @@ export interface ResponseCacheBackend {
 // How long an index remembers its last invalidation: longer than any request takes.
 const VERSION_TTL_SECONDS = 3_600;
 
+// KEYS: response, floor, n index sets, n index versions. A response is stored with its generation.
 const SET_SCRIPT = `
 local n = tonumber(ARGV[4])
+local floor = redis.call('GET', KEYS[2])
+if floor and tonumber(floor) > tonumber(ARGV[3]) then return 0 end
 for i = 1, n do
-  local v = redis.call('GET', KEYS[1 + n + i])
+  local v = redis.call('GET', KEYS[2 + n + i])
   if v and tonumber(v) > tonumber(ARGV[3]) then return 0 end
 end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+redis.call('SET', KEYS[1], ARGV[3] .. '\\n' .. ARGV[1], 'EX', ARGV[2])
 for i = 1, n do
-  redis.call('SADD', KEYS[1 + i], KEYS[1])
-  redis.call('EXPIRE', KEYS[1 + i], ARGV[2], 'NX')
-  redis.call('EXPIRE', KEYS[1 + i], ARGV[2], 'GT')
+  redis.call('SADD', KEYS[2 + i], KEYS[1])
+  redis.call('EXPIRE', KEYS[2 + i], ARGV[2], 'NX')
+  redis.call('EXPIRE', KEYS[2 + i], ARGV[2], 'GT')
 end
 return 1`;
+
+// After a gap in invalidations: everything stored before now is out of date.
+const RAISE_FLOOR_SCRIPT = `
+local generation = redis.call('INCR', KEYS[1])
+redis.call('SET', KEYS[2], generation)
+return generation`;
 
 const INVALIDATE_SCRIPT = `
 local generation = redis.call('INCR', KEYS[1])
@@ -60,6 +73,25 @@ export function createRedisResponseCacheBackend(
   const prefix = options.prefix ?? "sokudo:rc";
   const guard = createRedisGuard(redis, { logger: options.logger });
   const generationKey = `${prefix}:generation`;
+  const floorKey = `${prefix}:floor`;
+  let missedInvalidations = 0;
+  /** False while a missed invalidation is still unaccounted for (Redis not answering yet). */
+  const settleMissedInvalidations = async (): Promise<boolean> => {
+    if (missedInvalidations === 0) return true;
+    const missed = missedInvalidations;
+    const raised = await guard.run(false, async () => {
+      await redis.eval(RAISE_FLOOR_SCRIPT, 2, generationKey, floorKey);
+      return true;
+    });
+    if (raised) {
+      missedInvalidations -= missed;
+      options.logger?.warn(
+        { missedInvalidations: missed },
+        "Redis is back after missing invalidations: responses cached before the gap are ignored",
+      );
+    }
+    return raised;
+  };
   const responseKey = (key: string) => `${prefix}:r:${key}`;
   const indexKey = (index: string) => `${prefix}:i:${index}`;
   const versionKey = (index: string) => `${prefix}:v:${index}`;
@@ -68,18 +100,24 @@ export function createRedisResponseCacheBackend(
     get outages() {
       return guard.outages;
     },
-    get: (key) =>
-      guard.run({ value: null, generation: -1 }, async () => {
-        const [value, generation] = await redis.mget(responseKey(key), generationKey);
-        return { value: value ?? null, generation: Number(generation ?? 0) };
-      }),
-    set: (key, value, indexes, ttlSeconds, generation) =>
-      guard.run(false, async () => {
-        if (generation < 0) return false;
+    get: async (key) => {
+      if (!(await settleMissedInvalidations())) return { value: null, generation: -1 };
+      return guard.run({ value: null, generation: -1 }, async () => {
+        const [stored, generation, floor] = await redis.mget(responseKey(key), generationKey, floorKey);
+        const separator = stored?.indexOf("\n") ?? -1;
+        const storedAt = stored && separator > 0 ? Number(stored.slice(0, separator)) : Number.NaN;
+        const current = !Number.isNaN(storedAt) && storedAt >= Number(floor ?? 0);
+        return { value: current ? (stored?.slice(separator + 1) ?? null) : null, generation: Number(generation ?? 0) };
+      });
+    },
+    set: async (key, value, indexes, ttlSeconds, generation) => {
+      if (generation < 0 || !(await settleMissedInvalidations())) return false;
+      return guard.run(false, async () => {
         const stored = await redis.eval(
           SET_SCRIPT,
-          1 + indexes.length * 2,
+          2 + indexes.length * 2,
           responseKey(key),
+          floorKey,
           ...indexes.map(indexKey),
           ...indexes.map(versionKey),
           value,
@@ -88,11 +126,13 @@ export function createRedisResponseCacheBackend(
           indexes.length,
         );
         return stored === 1;
-      }),
-    invalidate: (indexes) =>
-      guard.run(0, async () => {
-        if (indexes.length === 0) return 0;
-        const removed = await redis.eval(
+      });
+    },
+    invalidate: async (indexes) => {
+      if (indexes.length === 0) return 0;
+      await settleMissedInvalidations();
+      const removed = await guard.run(null, async () => {
+        const count = await redis.eval(
           INVALIDATE_SCRIPT,
           1 + indexes.length * 2,
           generationKey,
@@ -101,8 +141,11 @@ export function createRedisResponseCacheBackend(
           indexes.length,
           VERSION_TTL_SECONDS,
         );
-        return Number(removed);
-      }),
+        return Number(count);
+      });
+      if (removed === null) missedInvalidations += 1;
+      return removed ?? 0;
+    },
   };
 }
 

@@ -41,12 +41,23 @@ export class OwnRedis {
     throw new Error(`redis-server did not start on port ${this.port}`);
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open, nothing answers, its data is kept. */
+  pause(): void {
+    this.#process?.kill("SIGSTOP");
+  }
+
+  /** Lets a paused server answer again (SIGCONT), with all the data it had. */
+  resume(): void {
+    this.#process?.kill("SIGCONT");
+  }
+
   async stop(): Promise<void> {
     const child = this.#process;
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       child.once("exit", () => resolve());
       child.kill("SIGKILL");
+      child.kill("SIGCONT"); // a paused server dies only once it runs again
     });
   }
 }
