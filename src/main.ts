@@ -126,7 +126,7 @@ async function serveApi(command: "start" | "serve", config: Config, url: string,
     onCache: metrics.recordUpstreamCache,
   });
   watchUpstreamBreakers(metrics, upstreams);
-  const jobEvents = await createJobEvents(url);
+  const jobEvents = await createJobEvents(url, { logger });
   onShutdown("job events", () => jobEvents.close());
   const yoga = createYogaServer({
     config,

@@ -86,7 +86,7 @@ export function createYogaServer({
       useMetrics(metrics, { cacheStatus: responseCache?.statusOf, sqlOf: sqlStatsOf }),
       useServerTiming({ cacheStatus: responseCache?.statusOf }),
       ...(responseCache ? [responseCache.plugin] : []),
-      useHealthChecks(db),
+      useHealthChecks(db, jobEvents),
       useReportDownloads({ reportsDir: config.jobs.reportsDir, tokens, prisma: db.prisma }),
     ],
   });
@@ -111,8 +111,11 @@ function exposeExpectedError(error: unknown): GraphQLError | undefined {
   return undefined;
 }
 
-/** GET /healthz: the process is alive. GET /readyz: the database answers and no migration is pending. */
-function useHealthChecks(db: Database): Plugin {
+/**
+ * GET /healthz: the process is alive. GET /readyz: the database answers, no migration is pending
+ * and the job-events LISTEN connection is up (subscriptions would hear nothing without it).
+ */
+function useHealthChecks(db: Database, jobEvents: JobEvents): Plugin {
   return {
     async onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname === "/healthz") {
@@ -125,10 +128,15 @@ function useHealthChecks(db: Database): Plugin {
         }
         try {
           const pending = await pendingMigrations(client);
-          const ready = pending.length === 0;
+          const ready = pending.length === 0 && jobEvents.listening;
           endResponse(
             fetchAPI.Response.json(
-              { status: ready ? "ok" : "unavailable", database: "ok", pendingMigrations: pending },
+              {
+                status: ready ? "ok" : "unavailable",
+                database: "ok",
+                pendingMigrations: pending,
+                jobEvents: jobEvents.listening ? "ok" : "reconnecting",
+              },
               { status: ready ? 200 : 503 },
             ),
           );

@@ -31,7 +31,7 @@ describe("over HTTP", () => {
     expect(health.status).toBe(200);
     const ready = await fetch(`${http.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: "ok", database: "ok", pendingMigrations: [] });
+    expect(await ready.json()).toEqual({ status: "ok", database: "ok", pendingMigrations: [], jobEvents: "ok" });
   });
 
   it("reports the request's SQL and cache status in a Server-Timing header", async () => {

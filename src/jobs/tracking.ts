@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import pg from "pg";
+import type { Logger } from "../logger.ts";
 
 /**
  * Job progress lives in our `jobs` table; every change is announced with
@@ -47,20 +48,88 @@ export async function updateJob(db: Queryable, id: number, change: JobChange): P
 export interface JobEvents {
   /** Resolves each time job `id` changes, until `signal` aborts. */
   changes(id: number, signal: AbortSignal): AsyncGenerator<void>;
+  /** False while the LISTEN connection is lost and being re-established (readiness reports it). */
+  readonly listening: boolean;
   close(): Promise<void>;
 }
 
-export async function createJobEvents(connectionString: string): Promise<JobEvents> {
+export interface JobEventsOptions {
+  logger?: Pick<Logger, "warn" | "info">;
+  /** Waits before reconnection attempt `attempt` (1, 2, ...): exponential backoff unless a test says otherwise. */
+  backoff?: (attempt: number) => Promise<void>;
+}
+
+const defaultBackoff = (attempt: number) =>
+  new Promise<void>((resolve) => setTimeout(resolve, Math.min(100 * 2 ** (attempt - 1), 5_000)).unref());
+
+/**
+ * One LISTEN connection per process. When it is lost (PostgreSQL restart, failover, terminated
+ * backend), it is logged, `listening` turns false, and it reconnects with backoff, LISTENs again
+ * and wakes every subscriber, who re-reads its job: a change made during the gap is not missed.
+ */
+export async function createJobEvents(connectionString: string, options: JobEventsOptions = {}): Promise<JobEvents> {
+  const backoff = options.backoff ?? defaultBackoff;
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
-  const client = new pg.Client({ connectionString, application_name: "sokudo-job-events" });
-  await client.connect();
-  client.on("notification", (message) => {
-    if (message.channel === JOB_CHANNEL && message.payload) emitter.emit(message.payload);
-  });
-  client.on("error", () => {});
-  await client.query(`LISTEN ${JOB_CHANNEL}`);
+  let client: pg.Client | undefined;
+  let listening = false;
+  let closed = false;
+
+  const connect = async () => {
+    const next = new pg.Client({ connectionString, application_name: "sokudo-job-events" });
+    let lost = false;
+    const onLost = (error?: Error) => {
+      // Only an established connection is "lost"; a failed attempt is the reconnect loop's business.
+      if (lost || client !== next) return;
+      lost = true;
+      listening = false;
+      next.end().catch(() => {});
+      if (!closed) {
+        options.logger?.warn({ err: error }, "job events: LISTEN connection lost; reconnecting");
+        void reconnect();
+      }
+    };
+    next.on("error", onLost);
+    next.on("end", () => onLost());
+    next.on("notification", (message) => {
+      if (message.channel === JOB_CHANNEL && message.payload) emitter.emit(message.payload);
+    });
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${JOB_CHANNEL}`);
+    } catch (error) {
+      await next.end().catch(() => {});
+      throw error;
+    }
+    if (closed) {
+      await next.end().catch(() => {});
+      return;
+    }
+    client = next;
+    listening = true;
+  };
+
+  const reconnect = async () => {
+    for (let attempt = 1; !closed; attempt++) {
+      await backoff(attempt);
+      if (closed) return;
+      try {
+        await connect();
+        options.logger?.info({ attempts: attempt }, "job events: LISTEN connection re-established");
+        // Whatever changed during the gap was not announced to us: every subscriber re-reads.
+        for (const id of emitter.eventNames()) emitter.emit(id);
+        return;
+      } catch (error) {
+        options.logger?.warn({ err: error, attempt }, "job events: reconnection failed");
+      }
+    }
+  };
+
+  await connect();
   return {
+    get listening() {
+      return listening;
+    },
     async *changes(id, signal) {
       const key = String(id);
       const pending: (() => void)[] = [];
@@ -84,6 +153,10 @@ export async function createJobEvents(connectionString: string): Promise<JobEven
         signal.removeEventListener("abort", onAbort);
       }
     },
-    close: () => client.end(),
+    close: async () => {
+      closed = true;
+      listening = false;
+      await client?.end().catch(() => {});
+    },
   };
 }

@@ -5,7 +5,7 @@ import { createTokenService } from "../../src/auth/token.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
 import { createCaches } from "../../src/cache/index.ts";
 import { createDatabase, type Database } from "../../src/db.ts";
-import { createJobEvents } from "../../src/jobs/tracking.ts";
+import { createJobEvents, type JobEventsOptions } from "../../src/jobs/tracking.ts";
 import { createLogger } from "../../src/logger.ts";
 import { createServerMetrics, createYogaServer, type SokudoYoga, watchUpstreamBreakers } from "../../src/server.ts";
 import type { UpstreamCallEvent } from "../../src/upstream/client.ts";
@@ -40,7 +40,7 @@ export interface TestServer {
 export async function useTestServer(
   env: Record<string, string> = {},
   databaseUrl?: string,
-  options: { onUpstreamCall?: (event: UpstreamCallEvent) => void } = {},
+  options: { onUpstreamCall?: (event: UpstreamCallEvent) => void; jobEvents?: JobEventsOptions } = {},
 ): Promise<TestServer> {
   const url = databaseUrl ?? (await useTestDatabase());
   // Test files share one Redis: each server gets its own key prefix unless the test chooses one.
@@ -76,7 +76,7 @@ export async function useTestServer(
     },
   );
   watchUpstreamBreakers(metrics, upstreams);
-  const jobEvents = await createJobEvents(url);
+  const jobEvents = await createJobEvents(url, { logger, ...options.jobEvents });
   afterAll(() => jobEvents.close());
   const yoga = createYogaServer({
     config,

@@ -1,0 +1,104 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { listen } from "../src/server.ts";
+import { signUpUser } from "./helpers/factories.ts";
+import { runDueJobs } from "./helpers/jobs.ts";
+import { useTestServer } from "./helpers/server.ts";
+
+// The job-events LISTEN connection heals: when its backend is terminated, the loss is logged,
+// /readyz says 503, it reconnects (here only when the test opens the gate), LISTENs again, and
+// subscribers re-read their job, so a change made while nobody listened still reaches them.
+
+let openGate: () => void = () => {};
+const gate = new Promise<void>((resolve) => {
+  openGate = resolve;
+});
+const logged: string[] = [];
+const logger = {
+  warn: (_meta: unknown, message?: string) => logged.push(`warn: ${message}`),
+  info: (_meta: unknown, message?: string) => logged.push(`info: ${message}`),
+};
+const reportsDir = await mkdtemp(path.join(tmpdir(), "sokudo-events-"));
+const server = await useTestServer({ REPORTS_DIR: reportsDir, RESPONSE_CACHE: "off" }, undefined, {
+  jobEvents: { logger: logger as never, backoff: () => gate },
+});
+const http = await listen(server.yoga, "127.0.0.1", 0);
+afterAll(() => http.close());
+const owner = await signUpUser(server, "listener");
+
+const readiness = async () => {
+  const response = await fetch(`${http.url}/readyz`);
+  return { status: response.status, body: (await response.json()) as { jobEvents: string } };
+};
+
+async function until(condition: () => Promise<boolean>) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error("condition never held");
+}
+
+describe("job events (LISTEN) after the connection is lost", () => {
+  it("reports not ready while reconnecting, then delivers what changed in the gap", async () => {
+    const requested = await server.execute<{ requestActivityReport: { id: string } }, unknown>(
+      `mutation { requestActivityReport(input: {}) { id } }`,
+      { token: owner.token },
+    );
+    const id = requested.data?.requestActivityReport.id as string;
+
+    const events: { status: string; progress: number }[] = [];
+    const controller = new AbortController();
+    const response = await fetch(`${http.url}/graphql`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "text/event-stream",
+        authorization: `Bearer ${owner.token}`,
+      },
+      body: JSON.stringify({ query: `subscription { jobUpdated(id: "${id}") { status progress } }` }),
+      signal: controller.signal,
+    });
+    const done = (async () => {
+      const decoder = new TextDecoder();
+      let buffer = "";
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = event.split("\n").find((line) => line.startsWith("data:"));
+          if (event.startsWith("event: next") && data) events.push(JSON.parse(data.slice(5)).data.jobUpdated);
+          if (event.startsWith("event: complete")) return;
+        }
+      }
+    })();
+    await until(async () => events.length === 1);
+    expect(events[0]).toMatchObject({ status: "queued" });
+    expect((await readiness()).status).toBe(200);
+
+    const database = new URL(server.url).pathname.slice(1);
+    const { rows } = await server.db.pool.query<{ terminated: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+       WHERE application_name = 'sokudo-job-events' AND datname = $1`,
+      [database],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    await until(async () => (await readiness()).status === 503);
+    expect((await readiness()).body.jobEvents).toBe("reconnecting");
+    expect(logged).toContain("warn: job events: LISTEN connection lost; reconnecting");
+
+    // The job runs to the end while nobody listens: its notifications are lost.
+    await runDueJobs(server.url, { outboxDir: reportsDir, reportsDir });
+    expect(events).toHaveLength(1);
+
+    openGate();
+    await done;
+    controller.abort();
+    expect(events.at(-1)).toEqual({ status: "succeeded", progress: 100 });
+    expect((await readiness()).status).toBe(200);
+    expect(logged).toContain("info: job events: LISTEN connection re-established");
+  });
+});
