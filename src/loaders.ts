@@ -1,6 +1,7 @@
 import type DataLoader from "dataloader";
 import type { PrismaClient } from "./db.ts";
 import type { Comment, Post, Tag, User } from "./generated/prisma/client.ts";
+import { modelColumns } from "./data-model.ts";
 import { createTracedLoader } from "./observability/tracing.ts";
 
 /**
@@ -32,30 +33,16 @@ export const COUNTS = {
  * every parent and slices in memory; its `join` strategy builds JSON for every child.)
  */
 export interface PageSpec<Row> {
-  table: string;
-  foreignKey: string;
-  /** Field name of the foreign key in the returned rows. */
+  /** The Prisma model of the children: its table and columns come from the data model. */
+  model: string;
+  /** Field name of the foreign key to the parent. */
   parentField: keyof Row & string;
-  /** SELECT list in Prisma's field names, for rows of the model's shape. */
-  columns: string;
   newestFirst: boolean;
 }
 
 export const PAGES: { postsByAuthor: PageSpec<Post>; commentsByPost: PageSpec<Comment> } = {
-  postsByAuthor: {
-    table: "posts",
-    foreignKey: "author_id",
-    parentField: "authorId",
-    columns: `id, author_id AS "authorId", title, body, created_at AS "createdAt", updated_at AS "updatedAt"`,
-    newestFirst: true,
-  },
-  commentsByPost: {
-    table: "comments",
-    foreignKey: "post_id",
-    parentField: "postId",
-    columns: `id, post_id AS "postId", author_id AS "authorId", body, created_at AS "createdAt"`,
-    newestFirst: false,
-  },
+  postsByAuthor: { model: "Post", parentField: "authorId", newestFirst: true },
+  commentsByPost: { model: "Comment", parentField: "postId", newestFirst: false },
 };
 
 /** Which slice of each parent's children: what resolveCursorConnection asks for, cursors decoded to ids. */
@@ -105,8 +92,8 @@ export function createLoaders(prisma: PrismaClient, viewerId: number | null): Lo
         ),
       ),
     page: (spec, window) =>
-      memoized(`page:${spec.table}.${spec.foreignKey}:${JSON.stringify(window)}`, () =>
-        createTracedLoader(`page ${spec.table}.${spec.foreignKey}`, (ids: readonly number[]) =>
+      memoized(`page:${spec.model}.${spec.parentField}:${JSON.stringify(window)}`, () =>
+        createTracedLoader(`page ${spec.model}.${spec.parentField}`, (ids: readonly number[]) =>
           loadPages(prisma, spec, window, ids),
         ),
       ),
@@ -141,11 +128,12 @@ async function loadPages<Row>(
   const descending = spec.newestFirst !== window.inverted;
   const afterOp = spec.newestFirst ? "<" : ">";
   const beforeOp = spec.newestFirst ? ">" : "<";
+  const model = modelColumns(prisma, spec.model);
   const rows = await prisma.$queryRawUnsafe<Row[]>(
     `SELECT child.* FROM unnest($1::int[]) AS parent(id)
      CROSS JOIN LATERAL (
-       SELECT ${spec.columns} FROM "${spec.table}"
-       WHERE "${spec.foreignKey}" = parent.id
+       SELECT ${model.selectList} FROM "${model.table}"
+       WHERE "${model.column(spec.parentField)}" = parent.id
          AND ($2::int IS NULL OR id ${afterOp} $2::int)
          AND ($3::int IS NULL OR id ${beforeOp} $3::int)
        ORDER BY id ${descending ? "DESC" : "ASC"}
