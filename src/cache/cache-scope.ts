@@ -25,6 +25,8 @@ export type CacheScope = "PUBLIC" | "PRIVATE" | "NONE";
 
 export interface CacheScopeExtensions {
   cacheScope?: CacheScope;
+  /** Which configured TTL (RESPONSE_CACHE_TTL_*) a response holding this type lives at most. */
+  cacheTtl?: "tagSeconds" | "userSeconds" | "postSeconds";
 }
 
 const STRICTNESS: Record<CacheScope, number> = { PUBLIC: 0, PRIVATE: 1, NONE: 2 };
@@ -39,6 +41,23 @@ const declared = (thing: WithExtensions): CacheScope | undefined =>
 /** Whether scope-auth guards it (Pothos keeps the options it was built with in `extensions`). */
 export const hasAuthRule = (thing: WithExtensions): boolean =>
   Boolean((thing.extensions?.pothosOptions as { authScopes?: unknown } | undefined)?.authScopes);
+
+/** The TTL each type declares (`extensions.cacheTtl`), by type name. */
+export function declaredTtls(schema: GraphQLSchema): Map<string, NonNullable<CacheScopeExtensions["cacheTtl"]>> {
+  const ttls = new Map<string, NonNullable<CacheScopeExtensions["cacheTtl"]>>();
+  for (const type of Object.values(schema.getTypeMap())) {
+    const ttl = (type.extensions as CacheScopeExtensions | null | undefined)?.cacheTtl;
+    if (ttl) ttls.set(type.name, ttl);
+  }
+  return ttls;
+}
+
+/** Types that a response holding any of is never cached (runtime check on the result's entities). */
+export function uncachedTypes(schema: GraphQLSchema): string[] {
+  return Object.values(schema.getTypeMap())
+    .filter((type) => isObjectType(type) && declared(type) === "NONE")
+    .map((type) => type.name);
+}
 
 /** The scope of every field, by schema coordinate (`Type.field`), for object and interface types. */
 export function cacheScopes(schema: GraphQLSchema): Map<string, CacheScope> {

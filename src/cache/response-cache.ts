@@ -18,7 +18,7 @@ import {
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { TokenService } from "../auth/token.ts";
-import { type CacheScope, cacheScopes, stricter } from "./cache-scope.ts";
+import { type CacheScope, cacheScopes, declaredTtls, stricter, uncachedTypes } from "./cache-scope.ts";
 import type { ResponseCacheBackend } from "./response-cache-backend.ts";
 import { type Change, collectWrites } from "./write-log.ts";
 
@@ -28,7 +28,8 @@ import { type Change, collectWrites } from "./write-log.ts";
  *   them (cache-scope.ts): public responses are shared by everyone; private ones are cached per
  *   viewer, and not at all for anonymous requests; an operation selecting a NONE field is not cached;
  * - a mutation invalidates what its writes changed (write-log.ts) and awaits it before answering;
- * - TTL per type; per-viewer responses live at most `viewerSeconds`.
+ * - TTL per type, as each type declares it (`extensions.cacheTtl`); per-viewer responses live at
+ *   most `viewerSeconds`.
  */
 
 export interface ResponseCacheTtl {
@@ -111,12 +112,11 @@ export function createResponseCache(options: {
     invalidateViaMutation: false,
     // Responses holding no entity with a TTL of its own (an empty list, a count) live this long.
     ttl: Math.min(ttl.userSeconds, ttl.postSeconds) * 1000,
-    ttlPerSchemaCoordinate: {
-      Tag: ttl.tagSeconds * 1000,
-      User: ttl.userSeconds * 1000,
-      Post: ttl.postSeconds * 1000,
-      Comment: ttl.postSeconds * 1000,
-    },
+    ttlPerSchemaCoordinate: Object.fromEntries(
+      [...declaredTtls(options.schema)].map(([type, setting]) => [type, ttl[setting] * 1000]),
+    ),
+    // Besides the document check: a result holding an uncached type (a job) is never stored.
+    ignoredTypes: uncachedTypes(options.schema),
     scopePerSchemaCoordinate: Object.fromEntries(
       [...scopes].filter(([, scope]) => scope === "PRIVATE").map(([coordinate]) => [coordinate, "PRIVATE"]),
     ),

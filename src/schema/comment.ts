@@ -7,7 +7,7 @@ import { fields, parseInput } from "./validation.ts";
 export const CommentRef = builder.prismaNode("Comment", {
   id: { field: "id" },
   nullable: true, // node(id:) of a missing row: null, as Relay expects (not an internal error)
-  extensions: { cacheScope: "PUBLIC" },
+  extensions: { cacheScope: "PUBLIC", cacheTtl: "postSeconds" },
   fields: (t) => ({
     body: t.exposeString("body"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),

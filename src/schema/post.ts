@@ -8,7 +8,7 @@ import { fields, parseInput } from "./validation.ts";
 export const PostRef = builder.prismaNode("Post", {
   id: { field: "id" },
   nullable: true, // node(id:) of a missing row: null, as Relay expects (not an internal error)
-  extensions: { cacheScope: "PUBLIC" },
+  extensions: { cacheScope: "PUBLIC", cacheTtl: "postSeconds" },
   fields: (t) => ({
     title: t.exposeString("title"),
     body: t.exposeString("body"),

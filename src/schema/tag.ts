@@ -4,7 +4,7 @@ import { COUNTS } from "../loaders.ts";
 export const TagRef = builder.prismaNode("Tag", {
   id: { field: "id" },
   nullable: true, // node(id:) of a missing row: null, as Relay expects (not an internal error)
-  extensions: { cacheScope: "PUBLIC" },
+  extensions: { cacheScope: "PUBLIC", cacheTtl: "tagSeconds" },
   fields: (t) => ({
     slug: t.exposeString("slug"),
     name: t.exposeString("name"),

@@ -14,17 +14,19 @@ export function asAuthenticatedUser<T extends object>(user: T): T {
 export const UserRef = builder.prismaNode("User", {
   id: { field: "id" },
   nullable: true, // node(id:) of a missing row: null, as Relay expects (not an internal error)
-  extensions: { cacheScope: "PUBLIC" },
+  extensions: { cacheScope: "PUBLIC", cacheTtl: "userSeconds" },
   fields: (t) => ({
     handle: t.exposeString("handle"),
     name: t.exposeString("name"),
     bio: t.exposeString("bio"),
     email: t.string({
       nullable: true,
-      extensions: { cacheScope: "PRIVATE" },
       description: "Only the user themself sees their email; null for everyone else.",
-      resolve: (user, _args, context) =>
-        context.viewerId === user.id || authenticatedUsers.has(user) ? user.email : null,
+      // Owner-only: the user, or the payload of their own signUp/logIn (no token yet). The rule makes
+      // any response holding it per-viewer (cache/cache-scope.ts).
+      authScopes: (user, _args, context) => context.viewerId === user.id || authenticatedUsers.has(user),
+      unauthorizedResolver: () => null,
+      resolve: (user) => user.email,
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     postCount: t.int({ resolve: (user, _args, context) => context.loaders.count(COUNTS.postsByAuthor).load(user.id) }),
