@@ -49,6 +49,18 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     decodeGlobalID: decodeGlobalId,
+    // A missing object, or one its rule hides from the viewer (owner-only types load only the
+    // viewer's), is null with NOT_FOUND: the answer of every other path, so ids cannot be probed.
+    nodeQueryOptions: {
+      resolve: async (_root, { id }, _context, _info, resolveNode) =>
+        (await resolveNode(id)) ?? Promise.reject(notFound(id.typename)),
+    },
+    nodesQueryOptions: {
+      resolve: async (_root, { ids }, _context, _info, resolveNodes) =>
+        (await resolveNodes(ids)).map((node, index) =>
+          node === null || node === undefined ? Promise.reject(notFound(ids[index]?.typename ?? "Node")) : node,
+        ),
+    },
     // Connection wrappers hold nothing of their own: their fields' types decide (cache/cache-scope.ts).
     defaultConnectionTypeOptions: { extensions: { cacheScope: "PUBLIC" } },
     defaultEdgeTypeOptions: { extensions: { cacheScope: "PUBLIC" } },

@@ -167,6 +167,12 @@ describe("owner rule on every path", () => {
           for (let round = 0; round < 2; round++) {
             const theirs = await run(path, document, token);
             expect(JSON.stringify(theirs.data ?? null), `${who}, round ${round}`).not.toContain(id);
+            // Denied exactly as a missing object is: null with NOT_FOUND, on every path.
+            const codes = ((theirs.errors ?? []) as { extensions?: { code?: string } }[]).map(
+              (error) => error.extensions?.code,
+            );
+            expect(codes.length, `${who}, round ${round}`).toBeGreaterThan(0);
+            expect(new Set(codes), `${who}, round ${round}`).toEqual(new Set(["NOT_FOUND"]));
             expect(theirs.headers.get("server-timing") ?? "", `${who}, round ${round}`).not.toContain(
               'cache;desc="hit"',
             );
