@@ -30,9 +30,12 @@ export const builder = new SchemaBuilder<{
       owner: (ownerId) => context.viewerId !== null && context.viewerId === ownerId,
     }),
     // Someone else's owner-only object answers as a missing one would: its id is not confirmed.
-    unauthorizedError: (_parent, _context, _info, result) =>
+    unauthorizedError: (_parent, _context, info, result) =>
       deniedByOwnerRule(result.failure)
-        ? notFound(result.message.match(/read fields for (\w+)$/)?.[1] ?? "Object")
+        ? notFound(
+            // A type's rule names the type ("... read fields for Job"); a field's rule, the field.
+            result.message.match(/read fields for (\w+)$/)?.[1] ?? `${info.parentType.name}.${info.fieldName}`,
+          )
         : unauthenticated(),
   },
   prisma: {

@@ -6,7 +6,7 @@ import { fields, parseInput } from "./validation.ts";
 
 export const CommentRef = builder.prismaNode("Comment", {
   id: { field: "id" },
-  nullable: true, // node(id:) of a missing row: null, as Relay expects (not an internal error)
+  nullable: true, // node(id:) of a missing row loads null (then NOT_FOUND), not findUniqueOrThrow's internal error
   extensions: { cacheScope: "PUBLIC", cacheTtl: "postSeconds" },
   fields: (t) => ({
     body: t.exposeString("body"),

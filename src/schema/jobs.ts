@@ -15,12 +15,10 @@ builder.scalarType("JSON", {
 
 export const JobRef = builder.prismaNode("Job", {
   id: { field: "id" },
-  nullable: true, // node(id:) of a missing row: null, as Relay expects (not an internal error)
-  // Only its owner reads a job, on every path; `node`/`nodes` load only the viewer's (null otherwise).
-  // Never cached: a job is read by one user while the worker keeps changing it, so a cached copy
+  nullable: true, // node(id:) of a missing row loads null (then NOT_FOUND), not findUniqueOrThrow's internal error
+  // Only its owner reads a job, on every path. Never cached: a job is read by one user while the worker keeps changing it, so a cached copy
   // would be stale at once, and a hit would save one primary-key read.
   ...ownerOnly<Job, "ownerId">("ownerId", { cacheScope: "NONE" }),
-  findUnique: (id, context) => ({ id: Number(id), ...visibleTo("ownerId", context.viewerId) }),
   description: "A background job the viewer asked for; `jobUpdated` streams its progress.",
   fields: (t) => ({
     kind: t.exposeString("kind", { description: "The task, entity__action" }),

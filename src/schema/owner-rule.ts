@@ -15,7 +15,7 @@ export interface OwnerRuleExtensions {
 
 export const OWNER_RULE = "ownerRule";
 
-/** Options for `builder.prismaNode` / `prismaObject` of a type only its owner may read. */
+/** Options for `builder.prismaNode` of a type (with an `id` key) that only its owner may read. */
 export function ownerOnly<Row, Field extends keyof Row & string>(
   ownerField: Field,
   extensions: Record<string, unknown> = {},
@@ -24,6 +24,11 @@ export function ownerOnly<Row, Field extends keyof Row & string>(
     // Checked as each object is completed (isTypeOf), so every path that returns one is covered.
     runScopesOnType: true,
     authScopes: (row: Row) => ({ owner: Number(row[ownerField]) }),
+    // `node`/`nodes` load only the viewer's rows: anyone else's is missing to them.
+    findUnique: (id: string, context: { viewerId: number | null }) => ({
+      id: Number(id),
+      ...visibleTo(ownerField, context.viewerId),
+    }),
     // Read by the policy tests; the cache derives PRIVATE (at least) from `authScopes` itself.
     extensions: { ...extensions, [OWNER_RULE]: { ownerField } satisfies OwnerRuleExtensions },
   } as const;

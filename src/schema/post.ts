@@ -7,7 +7,7 @@ import { fields, parseInput } from "./validation.ts";
 
 export const PostRef = builder.prismaNode("Post", {
   id: { field: "id" },
-  nullable: true, // node(id:) of a missing row: null, as Relay expects (not an internal error)
+  nullable: true, // node(id:) of a missing row loads null (then NOT_FOUND), not findUniqueOrThrow's internal error
   extensions: { cacheScope: "PUBLIC", cacheTtl: "postSeconds" },
   fields: (t) => ({
     title: t.exposeString("title"),

@@ -3,7 +3,7 @@ import { COUNTS } from "../loaders.ts";
 
 export const TagRef = builder.prismaNode("Tag", {
   id: { field: "id" },
-  nullable: true, // node(id:) of a missing row: null, as Relay expects (not an internal error)
+  nullable: true, // node(id:) of a missing row loads null (then NOT_FOUND), not findUniqueOrThrow's internal error
   extensions: { cacheScope: "PUBLIC", cacheTtl: "tagSeconds" },
   fields: (t) => ({
     slug: t.exposeString("slug"),

@@ -13,7 +13,7 @@ export function asAuthenticatedUser<T extends object>(user: T): T {
 
 export const UserRef = builder.prismaNode("User", {
   id: { field: "id" },
-  nullable: true, // node(id:) of a missing row: null, as Relay expects (not an internal error)
+  nullable: true, // node(id:) of a missing row loads null (then NOT_FOUND), not findUniqueOrThrow's internal error
   extensions: { cacheScope: "PUBLIC", cacheTtl: "userSeconds" },
   fields: (t) => ({
     handle: t.exposeString("handle"),
