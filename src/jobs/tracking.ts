@@ -76,7 +76,13 @@ export async function createJobEvents(connectionString: string, options: JobEven
   let closed = false;
 
   const connect = async () => {
-    const next = new pg.Client({ connectionString, application_name: "sokudo-job-events" });
+    const next = new pg.Client({
+      connectionString,
+      application_name: "sokudo-job-events",
+      // A peer that vanished without closing (failover, partition) is noticed, not waited on forever.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     let lost = false;
     const onLost = (error?: Error) => {
       // Only an established connection is "lost"; a failed attempt is the reconnect loop's business.
