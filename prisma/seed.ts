@@ -95,6 +95,8 @@ export async function seedDatabase(client: pg.ClientBase, sizes: SeedSizes, prog
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await client.query("BEGIN");
   try {
+    // The counter triggers would update each parent row once per batch: count once at the end instead.
+    await client.query("SET LOCAL sokudo.defer_counters = on");
     await insertBatches(
       client,
       "tags",
@@ -219,6 +221,8 @@ export async function seedDatabase(client: pg.ClientBase, sizes: SeedSizes, prog
         `SELECT setval(pg_get_serial_sequence('"${table}"', 'id'), GREATEST((SELECT max(id) FROM "${table}"), 1))`,
       );
     }
+    await client.query("SET LOCAL sokudo.defer_counters = off");
+    await client.query(`SELECT recount_counters()`);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK");

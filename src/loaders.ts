@@ -5,25 +5,11 @@ import { createTracedLoader } from "./observability/tracing.ts";
 
 /**
  * Per-request DataLoaders for what Prisma cannot fold into one bounded statement:
- * counts, per-parent pages of children, and viewer-dependent fields. One statement per
+ * per-parent pages of children, tags, and viewer-dependent fields. (Counts are columns kept
+ * by triggers: see prisma/migrations/20261125033611_counters.) One statement per
  * field (and per distinct page arguments) per request, whatever the number of parents.
  * Built once per request, so one request's cache never serves another.
  */
-
-/** A count of child rows per parent id: `SELECT fk, count(*) ... WHERE fk = ANY(ids) GROUP BY fk`. */
-interface CountSpec {
-  table: string;
-  foreignKey: string;
-}
-
-export const COUNTS = {
-  postsByAuthor: { table: "posts", foreignKey: "author_id" },
-  commentsByPost: { table: "comments", foreignKey: "post_id" },
-  likesByPost: { table: "likes", foreignKey: "post_id" },
-  followersByUser: { table: "follows", foreignKey: "followee_id" },
-  followingByUser: { table: "follows", foreignKey: "follower_id" },
-  postsByTag: { table: "_PostToTag", foreignKey: "B" },
-} as const satisfies Record<string, CountSpec>;
 
 /**
  * The first rows of each parent's children, in id order, with a LATERAL join per parent:
@@ -46,7 +32,8 @@ export const PAGES: { postsByAuthor: PageSpec<Post>; commentsByPost: PageSpec<Co
     table: "posts",
     foreignKey: "author_id",
     parentField: "authorId",
-    columns: `id, author_id AS "authorId", title, body, created_at AS "createdAt", updated_at AS "updatedAt"`,
+    columns: `id, author_id AS "authorId", title, body, created_at AS "createdAt", updated_at AS "updatedAt",
+      like_count AS "likeCount", comment_count AS "commentCount"`,
     newestFirst: true,
   },
   commentsByPost: {
@@ -73,7 +60,6 @@ export interface Loaders {
   postById: DataLoader<number, Post | null>;
   /** Post id -> its tags, by slug. */
   tagsByPost: DataLoader<number, Tag[]>;
-  count(spec: CountSpec): DataLoader<number, number>;
   page<Row>(spec: PageSpec<Row>, window: PageWindow): DataLoader<number, Row[]>;
   /** Post id -> whether the viewer likes it (false for anonymous requests, with no SQL). */
   viewerLikes: DataLoader<number, boolean>;
@@ -98,12 +84,6 @@ export function createLoaders(prisma: PrismaClient, viewerId: number | null): Lo
       byId(ids, await prisma.post.findMany({ where: { id: { in: [...ids] } } })),
     ),
     tagsByPost: createTracedLoader("tagsByPost", (ids: readonly number[]) => loadTagsByPost(prisma, ids)),
-    count: (spec) =>
-      memoized(`count:${spec.table}.${spec.foreignKey}`, () =>
-        createTracedLoader(`count ${spec.table}.${spec.foreignKey}`, (ids: readonly number[]) =>
-          loadCounts(prisma, spec, ids),
-        ),
-      ),
     page: (spec, window) =>
       memoized(`page:${spec.table}.${spec.foreignKey}:${JSON.stringify(window)}`, () =>
         createTracedLoader(`page ${spec.table}.${spec.foreignKey}`, (ids: readonly number[]) =>
@@ -120,15 +100,6 @@ export function createLoaders(prisma: PrismaClient, viewerId: number | null): Lo
       return postIds.map((id) => liked.has(id));
     }),
   };
-}
-
-async function loadCounts(prisma: PrismaClient, spec: CountSpec, ids: readonly number[]): Promise<number[]> {
-  const rows = await prisma.$queryRawUnsafe<{ id: number; n: number }[]>(
-    `SELECT "${spec.foreignKey}" AS id, count(*)::int AS n FROM "${spec.table}" WHERE "${spec.foreignKey}" = ANY($1::int[]) GROUP BY 1`,
-    ids,
-  );
-  const counts = new Map(rows.map((row) => [row.id, row.n]));
-  return ids.map((id) => counts.get(id) ?? 0);
 }
 
 async function loadPages<Row>(
@@ -167,9 +138,14 @@ function byId<Row extends { id: number }>(ids: readonly number[], rows: Row[]): 
 }
 
 async function loadTagsByPost(prisma: PrismaClient, postIds: readonly number[]): Promise<Tag[][]> {
+  // The links are read first (the (A, B) primary key: 2 entries per post) and sorted after the join.
+  // With the ORDER BY beside the join, the planner may walk the tags in slug order and read every
+  // link of each tag, filtering by post: rows read grow with the table, not with the page.
   const rows = await prisma.$queryRawUnsafe<(Tag & { postId: number })[]>(
-    `SELECT pt."A" AS "postId", t.id, t.slug, t.name FROM "_PostToTag" pt JOIN "tags" t ON t.id = pt."B"
-     WHERE pt."A" = ANY($1::int[]) ORDER BY t.slug`,
+    `WITH links AS MATERIALIZED (SELECT "A", "B" FROM "_PostToTag" WHERE "A" = ANY($1::int[]))
+     SELECT links."A" AS "postId", t.id, t.slug, t.name, t.post_count AS "postCount"
+     FROM links JOIN "tags" t ON t.id = links."B"
+     ORDER BY t.slug`,
     postIds,
   );
   const byPost = new Map<number, Tag[]>(postIds.map((id) => [id, []]));
