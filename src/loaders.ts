@@ -112,13 +112,17 @@ async function loadPages<Row>(
   const descending = spec.newestFirst !== window.inverted;
   const afterOp = spec.newestFirst ? "<" : ">";
   const beforeOp = spec.newestFirst ? ">" : "<";
+  // A missing cursor is the far end of the id range, not `$2 IS NULL OR ...`: both bounds stay index
+  // conditions on (foreign key, id), so a generic plan walks the index from the cursor and stops at
+  // the limit, even under a post with 10,000 comments or deep in its pages.
+  const bound = (op: string) => (op === "<" ? "2147483647" : "0");
   const rows = await prisma.$queryRawUnsafe<Row[]>(
     `SELECT child.* FROM unnest($1::int[]) AS parent(id)
      CROSS JOIN LATERAL (
        SELECT ${spec.columns} FROM "${spec.table}"
        WHERE "${spec.foreignKey}" = parent.id
-         AND ($2::int IS NULL OR id ${afterOp} $2::int)
-         AND ($3::int IS NULL OR id ${beforeOp} $3::int)
+         AND id ${afterOp} COALESCE($2::int, ${bound(afterOp)})
+         AND id ${beforeOp} COALESCE($3::int, ${bound(beforeOp)})
        ORDER BY id ${descending ? "DESC" : "ASC"}
        LIMIT $4::int
      ) AS child`,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { forbidden, notFound, withPrismaErrors } from "../errors.ts";
+import { postIdsWithTag } from "../tag-pages.ts";
 import { fields, parseInput } from "./validation.ts";
 
 export const PostRef = builder.prismaNode("Post", {
@@ -38,12 +39,13 @@ builder.queryFields((t) => ({
     cursor: "id",
     description: "Newest first; `tag` (a slug) keeps the posts with that tag.",
     args: { tag: t.arg.string() },
-    resolve: (query, _root, args, context) =>
-      context.prisma.post.findMany({
-        ...query,
-        where: args.tag ? { tags: { some: { slug: args.tag } } } : {},
-        orderBy: { id: "desc" },
-      }),
+    resolve: async (query, _root, args, context) => {
+      if (!args.tag) return context.prisma.post.findMany({ ...query, orderBy: { id: "desc" } });
+      // The tag's page of ids comes from its own index (see postIdsWithTag), then the rows by id.
+      const { cursor, skip, take, ...rest } = query;
+      const ids = await postIdsWithTag(context.prisma, args.tag, { cursor: cursor as { id: number }, skip, take });
+      return context.prisma.post.findMany({ ...rest, where: { id: { in: ids } }, orderBy: { id: "desc" } });
+    },
   }),
 }));
 

@@ -22,7 +22,10 @@ interface PlanNode {
 export interface PlanReport {
   /** Rows the statement returned. */
   returned: number;
-  /** Table rows the scans produced or threw away (per loop, times loops), summed over every scan. */
+  /**
+   * Rows the scans produced or threw away (per loop, times loops), summed over every scan of a table
+   * of `bigTables`: a table smaller than that is read whole when the planner likes, at a fixed cost.
+   */
   read: number;
   /** Sequential scans, by table. */
   seqScans: string[];
@@ -50,7 +53,12 @@ function literal(client: pg.Client, value: unknown): string {
  * prepared statement once custom plans stop paying: it knows no parameter value) under
  * `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` in a transaction that is rolled back.
  */
-export async function explainGeneric(client: pg.Client, text: string, values: unknown[]): Promise<PlanReport> {
+export async function explainGeneric(
+  client: pg.Client,
+  text: string,
+  values: unknown[],
+  bigTables: ReadonlySet<string>,
+): Promise<PlanReport> {
   await client.query("BEGIN");
   try {
     await client.query("SET LOCAL plan_cache_mode = force_generic_plan");
@@ -66,8 +74,8 @@ export async function explainGeneric(client: pg.Client, text: string, values: un
       const perLoop =
         node["Actual Rows"] + (node["Rows Removed by Filter"] ?? 0) + (node["Rows Removed by Index Recheck"] ?? 0);
       const read = perLoop * node["Actual Loops"];
-      report.read += read;
       const table = node["Relation Name"] ?? "?";
+      if (bigTables.has(table)) report.read += read;
       if (node["Node Type"] === "Seq Scan") report.seqScans.push(table);
       report.scans.push(
         `${node["Node Type"]} on ${table}${node["Index Name"] ? ` using ${node["Index Name"]}` : ""}: ${read} rows read in ${node["Actual Loops"]} loop(s)`,
