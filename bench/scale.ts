@@ -23,6 +23,8 @@ const scaleWrite = (postId: string) =>
 
 interface Measured {
   sqlMs: number;
+  /** Response size: the page is not full on a small database, so the bytes returned differ too. */
+  bytes: number;
   statements: number;
   rps: number;
   p99: number;
@@ -92,6 +94,7 @@ async function post(server: Server, query: string, token?: string) {
   const timing = response.headers.get("server-timing") ?? "";
   return {
     data: body.data,
+    bytes: JSON.stringify(body).length,
     sqlMs: Number(timing.match(/sql;dur=([\d.]+)/)?.[1]),
     statements: Number(timing.match(/desc="(\d+) statement/)?.[1]),
   };
@@ -105,6 +108,7 @@ async function measure(server: Server, query: string, token?: string): Promise<M
   const result = await load(server, query, token ? { authorization: `Bearer ${token}` } : {});
   return {
     sqlMs: median(samples.map((sample) => sample.sqlMs)),
+    bytes: samples[0]?.bytes ?? 0,
     statements: samples[0]?.statements ?? 0,
     rps: result.rps,
     p99: result.p99,
@@ -146,10 +150,12 @@ export async function runScaleBench(databaseUrl: string, log: (line: string) => 
     }
   }
 
-  log(`\n size   posts     seed s |  read: SQL ms  stmts   req/s   p99 ms | write: SQL ms  stmts   req/s   p99 ms`);
+  log(
+    `\n size   posts     seed s |  read: SQL ms  stmts   bytes   req/s   p99 ms | write: SQL ms  stmts   req/s   p99 ms`,
+  );
   for (const row of rows) {
     log(
-      `${pad(`${row.multiplier}x`, 5)} ${pad(row.sizes.posts, 7)} ${pad(row.seedSeconds.toFixed(1), 10)} | ${pad(row.read.sqlMs.toFixed(2), 12)} ${pad(row.read.statements, 6)} ${pad(row.read.rps.toFixed(1), 7)} ${pad(row.read.p99, 8)} | ${pad(row.write.sqlMs.toFixed(2), 13)} ${pad(row.write.statements, 6)} ${pad(row.write.rps.toFixed(1), 7)} ${pad(row.write.p99, 8)}${row.read.errors + row.write.errors > 0 ? `   errors ${row.read.errors + row.write.errors}` : ""}`,
+      `${pad(`${row.multiplier}x`, 5)} ${pad(row.sizes.posts, 7)} ${pad(row.seedSeconds.toFixed(1), 10)} | ${pad(row.read.sqlMs.toFixed(2), 12)} ${pad(row.read.statements, 6)} ${pad(row.read.bytes, 7)} ${pad(row.read.rps.toFixed(1), 7)} ${pad(row.read.p99, 8)} | ${pad(row.write.sqlMs.toFixed(2), 13)} ${pad(row.write.statements, 6)} ${pad(row.write.rps.toFixed(1), 7)} ${pad(row.write.p99, 8)}${row.read.errors + row.write.errors > 0 ? `   errors ${row.read.errors + row.write.errors}` : ""}`,
     );
   }
   const first = rows[0];
