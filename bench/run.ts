@@ -6,6 +6,7 @@ import { runCacheBench } from "./cache.ts";
 import { prepareBenchDatabase } from "./database.ts";
 import { runJobsBench } from "./jobs.ts";
 import { runNPlusOneBench } from "./n-plus-one.ts";
+import { runScaleBench } from "./scale.ts";
 import { CONNECTIONS, SECONDS } from "./servers.ts";
 import { runTracingBench } from "./tracing.ts";
 import { runUpstreamBench } from "./upstream.ts";
@@ -18,6 +19,7 @@ const SCENARIOS: Record<string, (databaseUrl: string, log: (line: string) => voi
   upstream: runUpstreamBench,
   tracing: runTracingBench,
   jobs: runJobsBench,
+  scale: runScaleBench,
 };
 
 const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());

@@ -6,25 +6,11 @@ import { createTracedLoader } from "./observability/tracing.ts";
 
 /**
  * Per-request DataLoaders for what Prisma cannot fold into one bounded statement:
- * counts, per-parent pages of children, and viewer-dependent fields. One statement per
+ * per-parent pages of children, tags, and viewer-dependent fields. (Counts are columns kept
+ * by triggers: see prisma/migrations/20261125033611_counters.) One statement per
  * field (and per distinct page arguments) per request, whatever the number of parents.
  * Built once per request, so one request's cache never serves another.
  */
-
-/** A count of child rows per parent id: `SELECT fk, count(*) ... WHERE fk = ANY(ids) GROUP BY fk`. */
-interface CountSpec {
-  table: string;
-  foreignKey: string;
-}
-
-export const COUNTS = {
-  postsByAuthor: { table: "posts", foreignKey: "author_id" },
-  commentsByPost: { table: "comments", foreignKey: "post_id" },
-  likesByPost: { table: "likes", foreignKey: "post_id" },
-  followersByUser: { table: "follows", foreignKey: "followee_id" },
-  followingByUser: { table: "follows", foreignKey: "follower_id" },
-  postsByTag: { table: "_PostToTag", foreignKey: "B" },
-} as const satisfies Record<string, CountSpec>;
 
 /**
  * The first rows of each parent's children, in id order, with a LATERAL join per parent:
@@ -60,7 +46,6 @@ export interface Loaders {
   postById: DataLoader<number, Post | null>;
   /** Post id -> its tags, by slug. */
   tagsByPost: DataLoader<number, Tag[]>;
-  count(spec: CountSpec): DataLoader<number, number>;
   page<Row>(spec: PageSpec<Row>, window: PageWindow): DataLoader<number, Row[]>;
   /** Post id -> whether the viewer likes it (false for anonymous requests, with no SQL). */
   viewerLikes: DataLoader<number, boolean>;
@@ -85,12 +70,6 @@ export function createLoaders(prisma: PrismaClient, viewerId: number | null): Lo
       byId(ids, await prisma.post.findMany({ where: { id: { in: [...ids] } } })),
     ),
     tagsByPost: createTracedLoader("tagsByPost", (ids: readonly number[]) => loadTagsByPost(prisma, ids)),
-    count: (spec) =>
-      memoized(`count:${spec.table}.${spec.foreignKey}`, () =>
-        createTracedLoader(`count ${spec.table}.${spec.foreignKey}`, (ids: readonly number[]) =>
-          loadCounts(prisma, spec, ids),
-        ),
-      ),
     page: (spec, window) =>
       memoized(`page:${spec.model}.${spec.parentField}:${JSON.stringify(window)}`, () =>
         createTracedLoader(`page ${spec.model}.${spec.parentField}`, (ids: readonly number[]) =>
@@ -109,15 +88,6 @@ export function createLoaders(prisma: PrismaClient, viewerId: number | null): Lo
   };
 }
 
-async function loadCounts(prisma: PrismaClient, spec: CountSpec, ids: readonly number[]): Promise<number[]> {
-  const rows = await prisma.$queryRawUnsafe<{ id: number; n: number }[]>(
-    `SELECT "${spec.foreignKey}" AS id, count(*)::int AS n FROM "${spec.table}" WHERE "${spec.foreignKey}" = ANY($1::int[]) GROUP BY 1`,
-    ids,
-  );
-  const counts = new Map(rows.map((row) => [row.id, row.n]));
-  return ids.map((id) => counts.get(id) ?? 0);
-}
-
 async function loadPages<Row>(
   prisma: PrismaClient,
   spec: PageSpec<Row>,
@@ -128,14 +98,18 @@ async function loadPages<Row>(
   const descending = spec.newestFirst !== window.inverted;
   const afterOp = spec.newestFirst ? "<" : ">";
   const beforeOp = spec.newestFirst ? ">" : "<";
+  // A missing cursor is the far end of the id range, not `$2 IS NULL OR ...`: both bounds stay index
+  // conditions on (foreign key, id), so a generic plan walks the index from the cursor and stops at
+  // the limit, even under a post with 10,000 comments or deep in its pages.
+  const bound = (op: string) => (op === "<" ? "2147483647" : "0");
   const model = modelColumns(prisma, spec.model);
   const rows = await prisma.$queryRawUnsafe<Row[]>(
     `SELECT child.* FROM unnest($1::int[]) AS parent(id)
      CROSS JOIN LATERAL (
        SELECT ${model.selectList} FROM "${model.table}"
        WHERE "${model.column(spec.parentField)}" = parent.id
-         AND ($2::int IS NULL OR id ${afterOp} $2::int)
-         AND ($3::int IS NULL OR id ${beforeOp} $3::int)
+         AND id ${afterOp} COALESCE($2::int, ${bound(afterOp)})
+         AND id ${beforeOp} COALESCE($3::int, ${bound(beforeOp)})
        ORDER BY id ${descending ? "DESC" : "ASC"}
        LIMIT $4::int
      ) AS child`,
@@ -155,9 +129,14 @@ function byId<Row extends { id: number }>(ids: readonly number[], rows: Row[]): 
 }
 
 async function loadTagsByPost(prisma: PrismaClient, postIds: readonly number[]): Promise<Tag[][]> {
+  // The links are read first (the (A, B) primary key: 2 entries per post) and sorted after the join.
+  // With the ORDER BY beside the join, the planner may walk the tags in slug order and read every
+  // link of each tag, filtering by post: rows read grow with the table, not with the page.
   const rows = await prisma.$queryRawUnsafe<(Tag & { postId: number })[]>(
-    `SELECT pt."A" AS "postId", t.id, t.slug, t.name FROM "_PostToTag" pt JOIN "tags" t ON t.id = pt."B"
-     WHERE pt."A" = ANY($1::int[]) ORDER BY t.slug`,
+    `WITH links AS MATERIALIZED (SELECT "A", "B" FROM "_PostToTag" WHERE "A" = ANY($1::int[]))
+     SELECT links."A" AS "postId", t.id, t.slug, t.name, t.post_count AS "postCount"
+     FROM links JOIN "tags" t ON t.id = links."B"
+     ORDER BY t.slug`,
     postIds,
   );
   const byPost = new Map<number, Tag[]>(postIds.map((id) => [id, []]));

@@ -1,6 +1,6 @@
 import path from "node:path";
 import pg from "pg";
-import { DEMO_SIZES, isEmpty, type SeedSizes, seedDatabase } from "../prisma/seed.ts";
+import { DEMO_SIZES, isEmpty, type SeedDistribution, type SeedSizes, seedDatabase } from "../prisma/seed.ts";
 import { loadOrCreateSecret } from "./auth/secret.ts";
 import { createTokenService } from "./auth/token.ts";
 import { type Config, ConfigError, loadConfig } from "./config.ts";
@@ -22,7 +22,7 @@ const USAGE = `Usage: node src/main.ts <command>
   serve     API only, for production: DATABASE_URL and AUTH_SECRET required
   migrate   apply pending migrations (DATABASE_URL, or the embedded PostgreSQL)
   worker    background jobs only (several may run at once): DATABASE_URL required
-  seed      insert demo data: --users N --posts N --comments N (DATABASE_URL, or embedded)`;
+  seed      insert demo data: --users N --posts N --comments N [--skew] (DATABASE_URL, or embedded)`;
 
 const [major] = process.versions.node.split(".").map(Number);
 if ((major ?? 0) < 22) {
@@ -68,7 +68,11 @@ async function runWorker(config: Config, url: string, logger: Logger): Promise<v
   onShutdown("job worker", () => worker.stop());
 }
 
-async function seed(url: string, sizes: SeedSizes, options: { onlyIfEmpty: boolean; logger: Logger }) {
+async function seed(
+  url: string,
+  sizes: SeedSizes,
+  options: { onlyIfEmpty: boolean; logger: Logger; distribution?: SeedDistribution },
+) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -77,10 +81,10 @@ async function seed(url: string, sizes: SeedSizes, options: { onlyIfEmpty: boole
       throw new Error("The database already has users; seed an empty database (npm run migrate on a new one).");
     }
     const started = Date.now();
-    await seedDatabase(client, sizes, progressBar);
+    await seedDatabase(client, sizes, progressBar, { distribution: options.distribution });
     process.stderr.write("\n");
     options.logger.info(
-      `seeded ${sizes.users} users, ${sizes.posts} posts, ${sizes.comments} comments in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `seeded ${sizes.users} users, ${sizes.posts} posts, ${sizes.comments} comments (${options.distribution ?? "uniform"}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
     return true;
   } finally {
@@ -96,18 +100,31 @@ function progressBar(table: string, done: number, total: number): void {
   );
 }
 
-function seedSizes(args: string[]): SeedSizes {
+function seedArgs(args: string[]): { sizes: SeedSizes; distribution: SeedDistribution } {
   const sizes = { ...DEMO_SIZES, users: 1_000, posts: 10_000, comments: 50_000 };
-  for (let i = 0; i < args.length; i += 2) {
-    const flag = args[i]?.replace(/^--/, "") as keyof SeedSizes | undefined;
-    const value = Number(args[i + 1]);
-    if (!flag || !(flag in sizes) || !Number.isInteger(value) || value < 0) {
-      throw new ConfigError(`seed: expected --users N --posts N --comments N, got ${JSON.stringify(args.join(" "))}`);
+  let distribution: SeedDistribution = "uniform";
+  const usage = `seed: expected --users N --posts N --comments N [--skew | --distribution uniform|skewed], got ${JSON.stringify(args.join(" "))}`;
+  let i = 0;
+  while (i < args.length) {
+    const flag = args[i]?.replace(/^--/, "");
+    if (flag === "skew") {
+      distribution = "skewed";
+      i += 1;
+      continue;
     }
-    sizes[flag] = value;
+    const value = args[i + 1];
+    if (flag === "distribution") {
+      if (value !== "uniform" && value !== "skewed") throw new ConfigError(usage);
+      distribution = value;
+    } else {
+      const count = Number(value);
+      if (!flag || !(flag in sizes) || !Number.isInteger(count) || count < 0) throw new ConfigError(usage);
+      sizes[flag as keyof SeedSizes] = count;
+    }
+    i += 2;
   }
   if (sizes.users < 2 && sizes.posts > 0) throw new ConfigError("seed: posts need at least 2 users");
-  return sizes;
+  return { sizes, distribution };
 }
 
 async function serveApi(command: "start" | "serve", config: Config, url: string, secret: string, logger: Logger) {
@@ -202,10 +219,10 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
       return;
     }
     case "seed": {
-      const sizes = seedSizes(args);
+      const { sizes, distribution } = seedArgs(args);
       const url = await resolveDatabaseUrl(config, logger);
       await migrate(url, logger);
-      await seed(url, sizes, { onlyIfEmpty: false, logger });
+      await seed(url, sizes, { onlyIfEmpty: false, logger, distribution });
       await shutdown();
       return;
     }

@@ -11,8 +11,9 @@ import pg from "pg";
 export class SqlStats {
   statements = 0;
   durationMs = 0;
-  /** With recordTexts: each statement's text and its time in ms, in the order they were sent. */
+  /** With recordTexts: each statement's text, parameter values and time in ms, in the order they were sent. */
   readonly texts: string[] = [];
+  readonly values: unknown[][] = [];
   readonly timings: number[] = [];
   readonly recordTexts: boolean;
   constructor(recordTexts = false) {
@@ -39,6 +40,7 @@ export class CountingClient extends pg.Client {
     if (!stats) return query.apply(this, args);
     stats.statements += 1;
     const index = stats.recordTexts ? stats.texts.push(statementText(args[0])) - 1 : -1;
+    if (index >= 0) stats.values[index] = statementValues(args);
     const started = performance.now();
     const finish = () => {
       const elapsed = performance.now() - started;
@@ -62,6 +64,13 @@ function statementText(arg: unknown): string {
   if (typeof arg === "string") return arg;
   if (arg && typeof arg === "object" && "text" in arg) return String((arg as { text: unknown }).text);
   return String(arg);
+}
+
+function statementValues(args: unknown[]): unknown[] {
+  const [first, second] = args;
+  if (Array.isArray(second)) return second;
+  if (first && typeof first === "object" && "values" in first && Array.isArray(first.values)) return first.values;
+  return [];
 }
 
 /**

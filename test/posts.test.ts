@@ -201,6 +201,34 @@ describe("posts pagination", () => {
     expect(titles).toEqual(["page-7", "page-6", "page-5", "page-4", "page-3", "page-2", "page-1"]);
   });
 
+  it("pages a tag's posts forwards and backwards, skipping posts without the tag", async () => {
+    const token = (await signUpUser(server, "tag_pager")).token;
+    for (let i = 1; i <= 9; i++) {
+      await createPost(server, token, { title: `mixed-${i}`, tags: i % 3 === 0 ? ["other"] : ["mixed"] });
+    }
+    type Page = { edges: { cursor: string; node: { title: string } }[]; pageInfo: { hasNextPage: boolean } };
+    const page = async (args: string) => {
+      const result = await server.execute<{ posts: Page }, object>(
+        `{ posts(tag: "mixed", ${args}) { edges { cursor node { title } } pageInfo { hasNextPage } } }`,
+      );
+      if (!result.data) throw new Error(JSON.stringify(result.errors));
+      return result.data.posts;
+    };
+    const titles = (connection: Page) => connection.edges.map((edge) => edge.node.title);
+    const first = await page("first: 4");
+    expect(titles(first)).toEqual(["mixed-8", "mixed-7", "mixed-5", "mixed-4"]);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const next = await page(`first: 4, after: "${first.edges.at(-1)?.cursor}"`);
+    expect(titles(next)).toEqual(["mixed-2", "mixed-1"]);
+    expect(next.pageInfo.hasNextPage).toBe(false);
+    const before = await page(`last: 3, before: "${next.edges[0]?.cursor}"`);
+    expect(titles(before)).toEqual(["mixed-7", "mixed-5", "mixed-4"]);
+    const unknown = await server.execute<{ posts: Page }, object>(
+      `{ posts(tag: "nope", first: 3) { edges { cursor } } }`,
+    );
+    expect(unknown.data?.posts.edges).toEqual([]);
+  });
+
   it("caps page size at 100 and rejects a negative first or a malformed cursor", async () => {
     const negative = await server.execute(PostsPage, { variables: { first: -1 } });
     expect(errorCodes(negative)).toEqual(["BAD_USER_INPUT"]);

@@ -71,6 +71,23 @@ function charAsText(result: pg.QueryResult | undefined): pg.QueryResult | undefi
 }
 
 /**
+ * adapter-pg 7.10's executeScript splits a migration on every ";" and sends the pieces one by one,
+ * which breaks a function body between $$ quotes (the counter triggers). PostgreSQL's simple query
+ * protocol takes the whole script at once, as `npm run migrate` sends it.
+ */
+function runsScriptsWhole<Adapter extends { executeScript(script: string): Promise<void> }>(adapter: Adapter): Adapter {
+  const internals = adapter as unknown as { client: pg.Pool; onError(error: unknown): never };
+  adapter.executeScript = async (script: string) => {
+    try {
+      await internals.client.query(script);
+    } catch (error) {
+      internals.onError(error);
+    }
+  };
+  return adapter;
+}
+
+/**
  * adapter-pg's own connectToShadowDb drops the shadow database while its pool is still
  * connected (the DROP fails and the database is left behind); this one closes the pool
  * first and drops WITH (FORCE).
@@ -93,7 +110,7 @@ function migrationAdapter(connectionString: string): SqlMigrationAwareDriverAdap
       const admin = await main.connect();
       const name = `prisma_migrate_shadow_db_${randomUUID()}`;
       await admin.executeScript(`CREATE DATABASE "${name}"`);
-      const shadow = await new PrismaPg({ ...config, database: name }).connect();
+      const shadow = runsScriptsWhole(await new PrismaPg({ ...config, database: name }).connect());
       const disposeShadow = shadow.dispose.bind(shadow);
       shadow.dispose = async () => {
         await disposeShadow();

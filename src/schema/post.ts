@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
-import { COUNTS } from "../loaders.ts";
 import { forbidden, notFound, withPrismaErrors } from "../errors.ts";
+import { postIdsWithTag } from "../tag-pages.ts";
 import { fields, parseInput } from "./validation.ts";
 
 export const PostRef = builder.prismaNode("Post", {
@@ -14,10 +14,9 @@ export const PostRef = builder.prismaNode("Post", {
     body: t.exposeString("body"),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
-    commentCount: t.int({
-      resolve: (post, _args, context) => context.loaders.count(COUNTS.commentsByPost).load(post.id),
-    }),
-    likeCount: t.int({ resolve: (post, _args, context) => context.loaders.count(COUNTS.likesByPost).load(post.id) }),
+    // Counter columns kept by triggers in the write's transaction: one read, whatever the count.
+    commentCount: t.exposeInt("commentCount"),
+    likeCount: t.exposeInt("likeCount"),
     viewerHasLiked: t.boolean({
       extensions: { cacheScope: "PRIVATE" },
       description: "Whether the logged-in user likes this post; false when logged out.",
@@ -43,12 +42,13 @@ builder.queryFields((t) => ({
     cursor: "id",
     description: "Newest first; `tag` (a slug) keeps the posts with that tag.",
     args: { tag: t.arg.string() },
-    resolve: (query, _root, args, context) =>
-      context.prisma.post.findMany({
-        ...query,
-        where: args.tag ? { tags: { some: { slug: args.tag } } } : {},
-        orderBy: { id: "desc" },
-      }),
+    resolve: async (query, _root, args, context) => {
+      if (!args.tag) return context.prisma.post.findMany({ ...query, orderBy: { id: "desc" } });
+      // The tag's page of ids comes from its own index (see postIdsWithTag), then the rows by id.
+      const { cursor, skip, take, ...rest } = query;
+      const ids = await postIdsWithTag(context.prisma, args.tag, { cursor: cursor as { id: number }, skip, take });
+      return context.prisma.post.findMany({ ...rest, where: { id: { in: ids } }, orderBy: { id: "desc" } });
+    },
   }),
 }));
 

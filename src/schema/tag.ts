@@ -1,5 +1,4 @@
 import { builder } from "../builder.ts";
-import { COUNTS } from "../loaders.ts";
 
 export const TagRef = builder.prismaNode("Tag", {
   id: { field: "id" },
@@ -8,7 +7,8 @@ export const TagRef = builder.prismaNode("Tag", {
   fields: (t) => ({
     slug: t.exposeString("slug"),
     name: t.exposeString("name"),
-    postCount: t.int({ resolve: (tag, _args, context) => context.loaders.count(COUNTS.postsByTag).load(tag.id) }),
+    // A counter column kept by a trigger on _PostToTag in the write's transaction.
+    postCount: t.exposeInt("postCount"),
   }),
 });
 

@@ -1,7 +1,6 @@
 import { builder } from "../builder.ts";
 import type { PrismaClient } from "../db.ts";
 import { notFound } from "../errors.ts";
-import { COUNTS } from "../loaders.ts";
 
 // Users that logIn/signUp just authenticated in this request: their payload shows their own email.
 const authenticatedUsers = new WeakSet<object>();
@@ -29,13 +28,10 @@ export const UserRef = builder.prismaNode("User", {
       resolve: (user) => user.email,
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
-    postCount: t.int({ resolve: (user, _args, context) => context.loaders.count(COUNTS.postsByAuthor).load(user.id) }),
-    followerCount: t.int({
-      resolve: (user, _args, context) => context.loaders.count(COUNTS.followersByUser).load(user.id),
-    }),
-    followingCount: t.int({
-      resolve: (user, _args, context) => context.loaders.count(COUNTS.followingByUser).load(user.id),
-    }),
+    // Counter columns kept by triggers in the write's transaction: one read, whatever the count.
+    postCount: t.exposeInt("postCount"),
+    followerCount: t.exposeInt("followerCount"),
+    followingCount: t.exposeInt("followingCount"),
   }),
 });
 
