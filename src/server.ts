@@ -10,6 +10,8 @@ import type { Config } from "./config.ts";
 import { type Context, createContextFactory } from "./context.ts";
 import type { Database } from "./db.ts";
 import { useErrorCodes } from "./error-codes.ts";
+import { createDocumentCache } from "./graphql/document-cache.ts";
+import { useDocumentLimits } from "./graphql/document-limits.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
 import type { Logger } from "./logger.ts";
 import { pendingMigrations } from "./migrate/apply.ts";
@@ -70,18 +72,22 @@ export function createYogaServer({
     graphiql: development,
     renderGraphiQL: renderSokudoGraphiQL,
     maxRequestBodySize: config.limits.maxBodyBytes,
+    parserAndValidationCache: createDocumentCache(64 * 1024 * 1024),
     logging: logger,
     maskedErrors: {
       isDev: development,
       maskError: (error, message, isDev) => exposeExpectedError(error) ?? yogaMaskError(error, message, isDev),
     },
     plugins: [
+      // First: nothing below may parse, print, analyse or remember a document over a limit.
+      useDocumentLimits(schema, { ...config.limits, maxBytes: config.limits.maxBodyBytes, maxDirectives: 50 }),
+      // Depth, token, alias and directive limits run in useDocumentLimits, before any other work.
       EnvelopArmorPlugin({
-        maxDepth: { n: config.limits.maxDepth, exposeLimits: true },
-        maxTokens: { n: config.limits.maxTokens, exposeLimits: true },
-        maxAliases: { n: config.limits.maxAliases, exposeLimits: true },
+        maxDepth: { enabled: false },
+        maxTokens: { enabled: false },
+        maxAliases: { enabled: false },
         costLimit: { enabled: false },
-        maxDirectives: { n: 50, exposeLimits: true },
+        maxDirectives: { enabled: false },
         blockFieldSuggestion: { enabled: !development },
       }),
       useErrorCodes(),
