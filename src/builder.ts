@@ -1,10 +1,12 @@
 import SchemaBuilder from "@pothos/core";
+import ComplexityPlugin from "@pothos/plugin-complexity";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { Context } from "./context.ts";
 import { badInput, unauthenticated } from "./errors.ts";
+import { createDefaultFieldCost } from "./graphql/cost.ts";
 import type PrismaTypes from "./generated/pothos-prisma-types.ts";
 import { getDatamodel } from "./generated/pothos-prisma-types.ts";
 
@@ -21,8 +23,12 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, DataloaderPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
+  // Field weights only: useCostLimit (src/graphql/cost.ts) enforces the budget before execution.
+  complexity: {
+    fieldComplexity: createDefaultFieldCost({ defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE }),
+  },
   scopeAuth: {
     authScopes: (context) => ({ loggedIn: context.viewerId !== null }),
     unauthorizedError: () => unauthenticated(),

@@ -71,6 +71,8 @@ const schema = z.object({
   GRAPHQL_MAX_TOKENS: positiveInt.default(2_000),
   GRAPHQL_MAX_ALIASES: positiveInt.default(30),
   GRAPHQL_MAX_BODY_BYTES: positiveInt.default(100_000),
+  GRAPHQL_MAX_COST: positiveInt.default(10_000),
+  GRAPHQL_EXECUTION_TIMEOUT_MS: positiveInt.default(10_000),
 });
 
 export type Env = z.input<typeof schema>;
@@ -126,6 +128,10 @@ export interface Config {
     maxTokens: number;
     maxAliases: number;
     maxBodyBytes: number;
+    /** The most an operation may cost (src/graphql/cost.ts) before it is refused unexecuted. */
+    maxCost: number;
+    /** A query or mutation still running after this long is answered with EXECUTION_TIMEOUT. */
+    executionTimeoutMs: number;
   };
 }
 
@@ -212,6 +218,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTokens: e.GRAPHQL_MAX_TOKENS,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
+      maxCost: e.GRAPHQL_MAX_COST,
+      executionTimeoutMs: e.GRAPHQL_EXECUTION_TIMEOUT_MS,
     },
   };
 }

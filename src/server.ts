@@ -12,6 +12,8 @@ import type { Database } from "./db.ts";
 import { useErrorCodes } from "./error-codes.ts";
 import { createDocumentCache } from "./graphql/document-cache.ts";
 import { useDocumentLimits } from "./graphql/document-limits.ts";
+import { useCostLimit } from "./graphql/cost.ts";
+import { useExecutionDeadline } from "./graphql/execution-deadline.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
 import type { Logger } from "./logger.ts";
 import { pendingMigrations } from "./migrate/apply.ts";
@@ -91,6 +93,8 @@ export function createYogaServer({
         blockFieldSuggestion: { enabled: !development },
       }),
       useErrorCodes(),
+      useCostLimit(schema, config.limits.maxCost),
+      useExecutionDeadline(config.limits.executionTimeoutMs),
       useTracing({ cacheStatus: responseCache?.statusOf }),
       useMetrics(metrics, { cacheStatus: responseCache?.statusOf, sqlOf: sqlStatsOf }),
       useServerTiming({ cacheStatus: responseCache?.statusOf }),

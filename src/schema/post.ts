@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { COST } from "../graphql/cost.ts";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { COUNTS } from "../loaders.ts";
@@ -13,9 +14,13 @@ export const PostRef = builder.prismaNode("Post", {
     createdAt: t.expose("createdAt", { type: "DateTime" }),
     updatedAt: t.expose("updatedAt", { type: "DateTime" }),
     commentCount: t.int({
+      complexity: COST.count,
       resolve: (post, _args, context) => context.loaders.count(COUNTS.commentsByPost).load(post.id),
     }),
-    likeCount: t.int({ resolve: (post, _args, context) => context.loaders.count(COUNTS.likesByPost).load(post.id) }),
+    likeCount: t.int({
+      complexity: COST.count,
+      resolve: (post, _args, context) => context.loaders.count(COUNTS.likesByPost).load(post.id),
+    }),
     viewerHasLiked: t.boolean({
       description: "Whether the logged-in user likes this post; false when logged out.",
       resolve: (post, _args, context) => context.loaders.viewerLikes.load(post.id),

@@ -1,4 +1,5 @@
 import { builder } from "../builder.ts";
+import { COST } from "../graphql/cost.ts";
 import { COUNTS } from "../loaders.ts";
 
 export const TagRef = builder.prismaNode("Tag", {
@@ -6,7 +7,10 @@ export const TagRef = builder.prismaNode("Tag", {
   fields: (t) => ({
     slug: t.exposeString("slug"),
     name: t.exposeString("name"),
-    postCount: t.int({ resolve: (tag, _args, context) => context.loaders.count(COUNTS.postsByTag).load(tag.id) }),
+    postCount: t.int({
+      complexity: COST.count,
+      resolve: (tag, _args, context) => context.loaders.count(COUNTS.postsByTag).load(tag.id),
+    }),
   }),
 });
 

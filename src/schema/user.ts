@@ -1,4 +1,5 @@
 import { builder } from "../builder.ts";
+import { COST } from "../graphql/cost.ts";
 import type { PrismaClient } from "../db.ts";
 import { notFound } from "../errors.ts";
 import { COUNTS } from "../loaders.ts";
@@ -24,11 +25,16 @@ export const UserRef = builder.prismaNode("User", {
         context.viewerId === user.id || authenticatedUsers.has(user) ? user.email : null,
     }),
     createdAt: t.expose("createdAt", { type: "DateTime" }),
-    postCount: t.int({ resolve: (user, _args, context) => context.loaders.count(COUNTS.postsByAuthor).load(user.id) }),
+    postCount: t.int({
+      complexity: COST.count,
+      resolve: (user, _args, context) => context.loaders.count(COUNTS.postsByAuthor).load(user.id),
+    }),
     followerCount: t.int({
+      complexity: COST.count,
       resolve: (user, _args, context) => context.loaders.count(COUNTS.followersByUser).load(user.id),
     }),
     followingCount: t.int({
+      complexity: COST.count,
       resolve: (user, _args, context) => context.loaders.count(COUNTS.followingByUser).load(user.id),
     }),
   }),
