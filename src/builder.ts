@@ -47,16 +47,27 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     decodeGlobalID: decodeGlobalId,
+    // src/schema/node.ts defines `node` and `nodes`: one bad id must not fail its siblings.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
   },
 });
 
+/** The largest id a PostgreSQL `integer` column holds. */
+const MAX_DATABASE_ID = 2_147_483_647;
+
 /** Global ids are base64url("Type:id"); anything else is the client's mistake, not ours. */
-function decodeGlobalId(globalId: string): { typename: string; id: string } {
+export function decodeGlobalId(globalId: string): { typename: string; id: string } {
   const decoded = Buffer.from(globalId, "base64").toString("utf8");
   const separator = decoded.indexOf(":");
   const typename = decoded.slice(0, separator);
   const id = decoded.slice(separator + 1);
-  if (separator <= 0 || !/^[A-Z][A-Za-z]*$/.test(typename) || !/^[1-9]\d{0,9}$/.test(id)) {
+  if (
+    separator <= 0 ||
+    !/^[A-Z][A-Za-z]*$/.test(typename) ||
+    !/^[1-9]\d{0,9}$/.test(id) ||
+    Number(id) > MAX_DATABASE_ID
+  ) {
     throw badInput(`Invalid id: ${JSON.stringify(globalId)}`);
   }
   return { typename, id };

@@ -71,7 +71,7 @@ const schema = z.object({
   GRAPHQL_MAX_TOKENS: positiveInt.default(2_000),
   GRAPHQL_MAX_ALIASES: positiveInt.default(30),
   GRAPHQL_MAX_BODY_BYTES: positiveInt.default(100_000),
-  GRAPHQL_MAX_COST: positiveInt.default(10_000),
+  GRAPHQL_MAX_COST: positiveInt.default(300_000),
   GRAPHQL_EXECUTION_TIMEOUT_MS: positiveInt.default(10_000),
 });
 

@@ -1,3 +1,4 @@
+import { PothosValidationError } from "@pothos/core";
 import { complexityFromQuery, type FieldComplexityValue } from "@pothos/plugin-complexity";
 import {
   type DocumentNode,
@@ -61,7 +62,16 @@ const isList = (field: FieldShape) => isListType(isNonNullType(field.type) ? fie
  */
 export function useCostLimit(schema: GraphQLSchema, maxCost: number): Plugin {
   const check = (args: ExecutionArgs, stop: (result: { errors: GraphQLError[] }) => void) => {
-    const cost = operationCost(schema, args);
+    let cost: number | undefined;
+    try {
+      cost = operationCost(schema, args);
+    } catch (error) {
+      // An argument the cost cannot be read from (a global id of the wrong type, say) would fail
+      // its field anyway; refusing the operation keeps a bad argument from skipping the budget.
+      if (!(error instanceof PothosValidationError || error instanceof GraphQLError)) throw error;
+      stop({ errors: [new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT" } })] });
+      return;
+    }
     if (cost !== undefined && cost > maxCost) {
       stop({
         errors: [

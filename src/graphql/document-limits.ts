@@ -1,7 +1,16 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
-import { type DocumentNode, GraphQLError, type GraphQLSchema, parse, type ValidationRule, validate } from "graphql";
+import {
+  type DocumentNode,
+  GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  parse,
+  type ValidationRule,
+  validate,
+  visit,
+} from "graphql";
 import type { Plugin } from "graphql-yoga";
 
 export interface DocumentLimits {
@@ -19,7 +28,11 @@ export type DocumentLimitCode =
   | "DEPTH_LIMIT_EXCEEDED"
   | "ALIAS_LIMIT_EXCEEDED"
   | "DIRECTIVE_LIMIT_EXCEEDED"
-  | "GRAPHQL_PARSE_FAILED";
+  | "GRAPHQL_PARSE_FAILED"
+  | "BAD_USER_INPUT";
+
+/** Variables nested deeper than this are refused: no input type of the schema comes close. */
+export const MAX_VARIABLE_DEPTH = 16;
 
 const refused = (code: DocumentLimitCode, message: string) =>
   new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
@@ -67,7 +80,37 @@ export function parseWithinLimits(source: string, schema: GraphQLSchema, limits:
     const [error] = errors;
     if (error) throw refused(code, error.message.replace(/^Syntax Error: /, ""));
   }
+  visit(document, {
+    [Kind.STRING](node) {
+      if (node.value.includes("\u0000")) {
+        throw refused("BAD_USER_INPUT", "A string in the document contains U+0000, which text cannot hold.");
+      }
+    },
+  });
   return document;
+}
+
+/**
+ * Variables within limits: nested at most MAX_VARIABLE_DEPTH deep (a deeper value would
+ * overflow the stack of whatever walks it first, the response cache's key included), and no
+ * string with U+0000 (PostgreSQL text cannot hold it). Iterative: the walk itself cannot overflow.
+ */
+export function checkVariables(variables: unknown): void {
+  if (variables === undefined || variables === null) return;
+  const pending: [value: unknown, depth: number, name: string][] = [[variables, 0, ""]];
+  while (pending.length > 0) {
+    const [value, depth, name] = pending.pop() as [unknown, number, string];
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) {
+        throw refused("BAD_USER_INPUT", `Variable "$${name}" contains U+0000, which text cannot hold.`);
+      }
+    } else if (typeof value === "object" && value !== null) {
+      if (depth >= MAX_VARIABLE_DEPTH) {
+        throw refused("BAD_USER_INPUT", `Variable "$${name}" is nested more than ${MAX_VARIABLE_DEPTH} levels deep.`);
+      }
+      for (const [key, child] of Object.entries(value)) pending.push([child, depth + 1, depth === 0 ? key : name]);
+    }
+  }
 }
 
 /**
@@ -81,6 +124,7 @@ export function useDocumentLimits(schema: GraphQLSchema, limits: DocumentLimits)
   const checked = new WeakMap<object, { source: string; document: DocumentNode }>();
   return {
     onParams({ params }) {
+      checkVariables(params.variables);
       if (params.query === undefined || params.query === null) return;
       if (typeof params.query !== "string") {
         throw new GraphQLError("The query parameter must be a string.", {
