@@ -141,6 +141,16 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/**
+ * Secrets and URLs (which may carry a password or a token) are never echoed in an error:
+ * the variable is named, its value is not.
+ */
+const NEVER_SHOWN = /SECRET|PASSWORD|TOKEN|KEY$|_URL$/;
+
+function shownValue(name: string, value: string | undefined): string {
+  return NEVER_SHOWN.test(name) ? " (value not shown)" : `=${JSON.stringify(value)}`;
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const present = Object.fromEntries(
     Object.entries(env).filter(([key, value]) => key in schema.shape && value !== undefined && value !== ""),
@@ -149,7 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+      return `${name}${shownValue(name, env[name])}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }

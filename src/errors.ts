@@ -8,9 +8,12 @@ export function clientErrorForDatabaseFailure(error: unknown): GraphQLError | un
   if (codes.some((code) => UNAVAILABLE_CODES.has(code)) || messages.some((message) => UNAVAILABLE.test(message))) {
     return clientError("DATABASE_UNAVAILABLE", "The database is unavailable; try again shortly");
   }
-  // SQLSTATE class 22: data exceptions (a value out of range, an invalid representation, a NUL byte).
+  // SQLSTATE class 22: data exceptions (a value out of range, an invalid representation, a NUL
+  // byte), and Prisma's codes for the same where a resolver did not translate them itself.
   if (
-    codes.some((code) => /^22[0-9A-Z]{3}$/.test(code) || DATA_EXCEPTION_KINDS.has(code)) ||
+    codes.some(
+      (code) => /^22[0-9A-Z]{3}$/.test(code) || DATA_EXCEPTION_KINDS.has(code) || PRISMA_BAD_VALUE.has(code),
+    ) ||
     messages.some((message) => DATA_EXCEPTION.test(message))
   ) {
     return badInput("A value is out of range or not valid here");
@@ -27,6 +30,7 @@ const UNAVAILABLE_CODES = new Set([
 ]);
 const UNAVAILABLE =
   /timeout exceeded when trying to connect|Connection terminated|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|Can't reach database server|Server has closed the connection|DatabaseNotReachable|ConnectionClosed|connect ECONNREFUSED/i;
+const PRISMA_BAD_VALUE = new Set(["P2000", "P2006", "P2007", "P2011", "P2012", "P2020", "P2023"]);
 /** Prisma driver adapter error kinds for the same. */
 const DATA_EXCEPTION_KINDS = new Set(["ValueOutOfRange", "InvalidInputValue", "LengthMismatch"]);
 const DATA_EXCEPTION =
@@ -113,6 +117,13 @@ export function translatePrismaError(error: unknown, entity = "Record"): never {
         throw notFound(entity);
       case "P2000":
         throw badInput("A value is too long");
+      case "P2006": // a value of the wrong kind for its column
+      case "P2007": // data validation
+      case "P2011": // a null where the column needs a value
+      case "P2012": // a required value missing
+      case "P2020": // a value out of range for its column
+      case "P2023": // inconsistent column data (a malformed id, say)
+        throw badInput("A value is out of range or not valid here");
     }
   }
   throw error;
