@@ -1,9 +1,11 @@
 import SchemaBuilder from "@pothos/core";
+import ComplexityPlugin from "@pothos/plugin-complexity";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { Context } from "./context.ts";
 import { badInput, notFound, unauthenticated } from "./errors.ts";
+import { createDefaultFieldCost } from "./graphql/cost.ts";
 import type PrismaTypes from "./generated/pothos-prisma-types.ts";
 import { getDatamodel } from "./generated/pothos-prisma-types.ts";
 import { deniedByOwnerRule } from "./schema/owner-rule.ts";
@@ -22,8 +24,12 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
+  // Field weights only: useCostLimit (src/graphql/cost.ts) enforces the budget before execution.
+  complexity: {
+    fieldComplexity: createDefaultFieldCost({ defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE }),
+  },
   scopeAuth: {
     authScopes: (context) => ({
       loggedIn: context.viewerId !== null,
@@ -52,18 +58,9 @@ export const builder = new SchemaBuilder<{
     edgesFieldOptions: { nullable: false },
     nodeFieldOptions: { nullable: false },
     decodeGlobalID: decodeGlobalId,
-    // A missing object, or one its rule hides from the viewer (owner-only types load only the
-    // viewer's), is null with NOT_FOUND: the answer of every other path, so ids cannot be probed.
-    nodeQueryOptions: {
-      resolve: async (_root, { id }, _context, _info, resolveNode) =>
-        (await resolveNode(id)) ?? Promise.reject(notFound(id.typename)),
-    },
-    nodesQueryOptions: {
-      resolve: async (_root, { ids }, _context, _info, resolveNodes) =>
-        (await resolveNodes(ids)).map((node, index) =>
-          node === null || node === undefined ? Promise.reject(notFound(ids[index]?.typename ?? "Node")) : node,
-        ),
-    },
+    // src/schema/node.ts defines `node` and `nodes`: one bad id must not fail its siblings.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
     // Connection wrappers hold nothing of their own: their fields' types decide (cache/cache-scope.ts).
     defaultConnectionTypeOptions: { extensions: { cacheScope: "PUBLIC" } },
     defaultEdgeTypeOptions: { extensions: { cacheScope: "PUBLIC" } },
@@ -71,13 +68,21 @@ export const builder = new SchemaBuilder<{
   },
 });
 
+/** The largest id a PostgreSQL `integer` column holds. */
+const MAX_DATABASE_ID = 2_147_483_647;
+
 /** Global ids are base64url("Type:id"); anything else is the client's mistake, not ours. */
-function decodeGlobalId(globalId: string): { typename: string; id: string } {
+export function decodeGlobalId(globalId: string): { typename: string; id: string } {
   const decoded = Buffer.from(globalId, "base64").toString("utf8");
   const separator = decoded.indexOf(":");
   const typename = decoded.slice(0, separator);
   const id = decoded.slice(separator + 1);
-  if (separator <= 0 || !/^[A-Z][A-Za-z]*$/.test(typename) || !/^[1-9]\d{0,9}$/.test(id)) {
+  if (
+    separator <= 0 ||
+    !/^[A-Z][A-Za-z]*$/.test(typename) ||
+    !/^[1-9]\d{0,9}$/.test(id) ||
+    Number(id) > MAX_DATABASE_ID
+  ) {
     throw badInput(`Invalid id: ${JSON.stringify(globalId)}`);
   }
   return { typename, id };

@@ -71,6 +71,8 @@ const schema = z.object({
   GRAPHQL_MAX_TOKENS: positiveInt.default(2_000),
   GRAPHQL_MAX_ALIASES: positiveInt.default(30),
   GRAPHQL_MAX_BODY_BYTES: positiveInt.default(100_000),
+  GRAPHQL_MAX_COST: positiveInt.default(300_000),
+  GRAPHQL_EXECUTION_TIMEOUT_MS: positiveInt.default(10_000),
 });
 
 export type Env = z.input<typeof schema>;
@@ -126,6 +128,10 @@ export interface Config {
     maxTokens: number;
     maxAliases: number;
     maxBodyBytes: number;
+    /** The most an operation may cost (src/graphql/cost.ts) before it is refused unexecuted. */
+    maxCost: number;
+    /** A query or mutation still running after this long is answered with EXECUTION_TIMEOUT. */
+    executionTimeoutMs: number;
   };
 }
 
@@ -133,6 +139,16 @@ export type UpstreamName = "reputation" | "geo" | "badges" | "activity" | "recom
 
 export class ConfigError extends Error {
   override name = "ConfigError";
+}
+
+/**
+ * Secrets and URLs (which may carry a password or a token) are never echoed in an error:
+ * the variable is named, its value is not.
+ */
+const NEVER_SHOWN = /SECRET|PASSWORD|TOKEN|KEY$|_URL$/;
+
+function shownValue(name: string, value: string | undefined): string {
+  return NEVER_SHOWN.test(name) ? " (value not shown)" : `=${JSON.stringify(value)}`;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -143,7 +159,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]);
-      return `${name}=${JSON.stringify(env[name])}: ${issue.message}`;
+      return `${name}${shownValue(name, env[name])}: ${issue.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
@@ -212,6 +228,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTokens: e.GRAPHQL_MAX_TOKENS,
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
+      maxCost: e.GRAPHQL_MAX_COST,
+      executionTimeoutMs: e.GRAPHQL_EXECUTION_TIMEOUT_MS,
     },
   };
 }

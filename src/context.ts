@@ -1,9 +1,9 @@
 import type { YogaInitialContext } from "graphql-yoga";
 import type DataLoader from "dataloader";
 import type { TokenService } from "./auth/token.ts";
+import { createViewerResolver } from "./auth/viewer.ts";
 import type { JobEvents } from "./jobs/tracking.ts";
 import type { PrismaClient } from "./db.ts";
-import { clientError } from "./errors.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
 import type { Reputation, Upstreams } from "./upstream/services.ts";
 
@@ -30,11 +30,12 @@ export interface ContextDependencies {
 }
 
 export function createContextFactory(deps: ContextDependencies) {
+  const viewers = createViewerResolver(deps.prisma, deps.tokens);
   return async ({ request }: YogaInitialContext): Promise<Context> => {
-    const viewerId = await viewerIdFrom(request.headers.get("authorization"), deps.tokens);
+    const viewerId = await viewers.viewerIdFrom(request.headers.get("authorization"));
     return {
       prisma: deps.prisma,
-      tokens: deps.tokens,
+      tokens: viewers.tokens,
       viewerId,
       loaders: createLoaders(deps.prisma, viewerId),
       upstreams: deps.upstreams,
@@ -43,13 +44,4 @@ export function createContextFactory(deps: ContextDependencies) {
       jobEvents: deps.jobEvents,
     };
   };
-}
-
-/** No header: anonymous. A header with a bad or expired token: UNAUTHENTICATED, never silently anonymous. */
-async function viewerIdFrom(header: string | null, tokens: TokenService): Promise<number | null> {
-  if (!header) return null;
-  const token = header.match(/^Bearer\s+(\S+)$/i)?.[1];
-  const viewerId = token ? await tokens.verify(token) : null;
-  if (viewerId === null) throw clientError("UNAUTHENTICATED", "Invalid or expired token");
-  return viewerId;
 }

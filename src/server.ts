@@ -10,6 +10,12 @@ import type { Config } from "./config.ts";
 import { type Context, createContextFactory } from "./context.ts";
 import type { Database } from "./db.ts";
 import { useErrorCodes } from "./error-codes.ts";
+import { clientErrorForDatabaseFailure } from "./errors.ts";
+import { createDocumentCache } from "./graphql/document-cache.ts";
+import { useDocumentLimits } from "./graphql/document-limits.ts";
+import { useCostLimit } from "./graphql/cost.ts";
+import { useExecutionDeadline } from "./graphql/execution-deadline.ts";
+import { useRequestErrors } from "./graphql/request-errors.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
 import type { Logger } from "./logger.ts";
 import { pendingMigrations } from "./migrate/apply.ts";
@@ -67,21 +73,28 @@ export function createYogaServer({
     graphiql: development,
     renderGraphiQL: renderSokudoGraphiQL,
     maxRequestBodySize: config.limits.maxBodyBytes,
+    parserAndValidationCache: createDocumentCache(64 * 1024 * 1024),
     logging: logger,
     maskedErrors: {
       isDev: development,
       maskError: (error, message, isDev) => exposeExpectedError(error) ?? yogaMaskError(error, message, isDev),
     },
     plugins: [
+      useRequestErrors(),
+      // First: nothing below may parse, print, analyse or remember a document over a limit.
+      useDocumentLimits(schema, { ...config.limits, maxBytes: config.limits.maxBodyBytes, maxDirectives: 50 }),
+      // Depth, token, alias and directive limits run in useDocumentLimits, before any other work.
       EnvelopArmorPlugin({
-        maxDepth: { n: config.limits.maxDepth, exposeLimits: true },
-        maxTokens: { n: config.limits.maxTokens, exposeLimits: true },
-        maxAliases: { n: config.limits.maxAliases, exposeLimits: true },
+        maxDepth: { enabled: false },
+        maxTokens: { enabled: false },
+        maxAliases: { enabled: false },
         costLimit: { enabled: false },
-        maxDirectives: { n: 50, exposeLimits: true },
+        maxDirectives: { enabled: false },
         blockFieldSuggestion: { enabled: !development },
       }),
       useErrorCodes(),
+      useCostLimit(schema, config.limits.maxCost),
+      useExecutionDeadline(config.limits.executionTimeoutMs),
       useTracing({ cacheStatus: responseCache?.statusOf }),
       useMetrics(metrics, { cacheStatus: responseCache?.statusOf, sqlOf: sqlStatsOf }),
       useServerTiming({ cacheStatus: responseCache?.statusOf }),
@@ -92,7 +105,7 @@ export function createYogaServer({
   });
 }
 
-/** Errors our own code means for the client: Pothos argument validation and a saturated pool. */
+/** Errors our own code means for the client: Pothos argument validation, database outages and rejected values. */
 function exposeExpectedError(error: unknown): GraphQLError | undefined {
   if (!(error instanceof GraphQLError)) return undefined;
   const original = error.originalError;
@@ -107,6 +120,13 @@ function exposeExpectedError(error: unknown): GraphQLError | undefined {
       path: error.path,
       extensions: { code: "DATABASE_UNAVAILABLE" },
     });
+  }
+  const database = original ? clientErrorForDatabaseFailure(original) : undefined;
+  if (database) {
+    // Rewritten in place, like the Pothos case above; the original stays on the error for the logs.
+    error.message = database.message;
+    Object.assign(error.extensions, database.extensions);
+    return error;
   }
   return undefined;
 }

@@ -1,7 +1,8 @@
 import type { Server } from "node:http";
-import type { ExecutionArgs, ExecutionResult } from "graphql";
+import { type ExecutionArgs, type ExecutionResult, GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
+import { checkVariables } from "./graphql/document-limits.ts";
 import type { SokudoYoga } from "./server.ts";
 
 type OperationResult =
@@ -36,17 +37,25 @@ export function attachWebSocket(server: Server, yoga: SokudoYoga): () => Promise
           request,
           params: payload,
         });
-        const document = parse(payload.query);
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
-        return {
-          schema,
-          document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
-        };
+        // A client error (a limit, a bad token, a bad variable) is an `error` message for this
+        // operation with its code and reason; anything else still closes the socket (4500).
+        try {
+          checkVariables(payload.variables);
+          const document = parse(payload.query);
+          const errors = validate(schema, document);
+          if (errors.length > 0) return errors;
+          return {
+            schema,
+            document,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe },
+          };
+        } catch (error) {
+          if (error instanceof GraphQLError) return [withoutHttp(error)];
+          throw error;
+        }
       },
     },
     wss,
@@ -55,4 +64,16 @@ export function attachWebSocket(server: Server, yoga: SokudoYoga): () => Promise
     await disposable.dispose();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   };
+}
+
+/** The same error without `extensions.http` (status and headers mean nothing on a socket). */
+function withoutHttp(error: GraphQLError): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions,
+  });
 }

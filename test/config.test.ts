@@ -21,12 +21,30 @@ describe("config", () => {
   it.each([
     [{ PORT: "http" }, /PORT="http"/],
     [{ PORT: "70000" }, /PORT="70000"/],
-    [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL="mysql:\/\/x": .*postgres/],
-    [{ AUTH_SECRET: "short" }, /AUTH_SECRET="short": at least 32 characters/],
+    [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL \(value not shown\): .*postgres/],
+    [{ AUTH_SECRET: "short" }, /AUTH_SECRET \(value not shown\): at least 32 characters/],
     [{ NODE_ENV: "staging" }, /NODE_ENV="staging"/],
     [{ DB_POOL_MIN: "20", DB_POOL_MAX: "5" }, /DB_POOL_MIN=20: must not exceed DB_POOL_MAX=5/],
   ])("rejects %o with a message naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("names a bad secret or URL but never echoes its value", () => {
+    const secrets = {
+      AUTH_SECRET: "hunter2-is-my-secret",
+      DATABASE_URL: "mysql://admin:s3cr3t-db-password@db.internal/app",
+      REDIS_URL: "http://:s3cr3t-redis-password@cache.internal",
+      SMTP_URL: "mail://user:s3cr3t-smtp-password@mail",
+      UPSTREAM_GEO_URL: "ftp://token-s3cr3t@geo",
+    };
+    let message = "";
+    try {
+      loadConfig(secrets);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const name of Object.keys(secrets)) expect(message).toContain(name);
+    expect(message).not.toMatch(/hunter2|s3cr3t/);
   });
 });

@@ -17,6 +17,7 @@ import {
   visitWithTypeInfo,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { LRUCache } from "lru-cache";
 import type { TokenService } from "../auth/token.ts";
 import { type CacheScope, cacheScopes, declaredTtls, stricter, uncachedTypes } from "./cache-scope.ts";
 import type { ResponseCacheBackend } from "./response-cache-backend.ts";
@@ -77,7 +78,12 @@ export function createResponseCache(options: {
   const generations = new Map<string, number>();
   const documentIndexesByKey = new Map<string, string[]>();
   const statuses = new WeakMap<Request, CacheStatus>();
-  const factsByDocument = new Map<string, DocumentFacts>();
+  // Bounded in bytes: a few large documents must not hold more than an entry count suggests.
+  const factsByDocument = new LRUCache<string, DocumentFacts>({
+    maxSize: 16 * 1024 * 1024,
+    sizeCalculation: (facts, source) =>
+      2 * (1 + source.length + facts.normalized.length + facts.indexes.reduce((sum, index) => sum + index.length, 0)),
+  });
   const scopes = cacheScopes(options.schema);
   const rootListsOf = rootListFields(options.schema);
 
@@ -85,7 +91,6 @@ export function createResponseCache(options: {
     let facts = factsByDocument.get(documentString);
     if (!facts) {
       facts = analyse(documentString, options.schema, scopes);
-      if (factsByDocument.size > 1_000) factsByDocument.clear();
       factsByDocument.set(documentString, facts);
     }
     return facts;

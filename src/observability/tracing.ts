@@ -1,5 +1,6 @@
 import { type Attributes, context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import DataLoader from "dataloader";
+import { type DocumentNode, Kind, print, visit } from "graphql";
 import type { Plugin } from "graphql-yoga";
 
 /**
@@ -50,7 +51,13 @@ export function useTracing(options: { cacheStatus?: (request: Request) => string
       if (type) span.setAttribute("graphql.operation.type", type);
       if (name) span.setAttribute("graphql.operation.name", name);
       span.updateName([type ?? "graphql", name].filter(Boolean).join(" "));
-      span.setAttribute("graphql.document", document.length > 2_000 ? `${document.slice(0, 2_000)}…` : document);
+    },
+    // The document is recorded once parsed and within limits, and without its literal values.
+    onExecute({ args }) {
+      recordDocument(args.contextValue, args.document);
+    },
+    onSubscribe({ args }) {
+      recordDocument(args.contextValue, args.document);
     },
     onResponse({ request, response }) {
       const span = operationSpans.get(request);
@@ -67,6 +74,35 @@ export function useTracing(options: { cacheStatus?: (request: Request) => string
       span.end();
     },
   };
+}
+
+function recordDocument(contextValue: unknown, document: DocumentNode): void {
+  const request = (contextValue as { request?: Request } | undefined)?.request;
+  const span = request && operationSpans.get(request);
+  if (span) span.setAttribute("graphql.document", documentWithoutLiterals(document));
+}
+
+const printedWithoutLiterals = new WeakMap<DocumentNode, string>();
+
+/**
+ * The document as `graphql.document` carries it: every string, number and custom-scalar
+ * literal replaced (a password or an email written inline must not reach the tracing
+ * backend); variables are never recorded. Memoised per parsed document, which Yoga's parse
+ * cache shares between requests.
+ */
+export function documentWithoutLiterals(document: DocumentNode): string {
+  let printed = printedWithoutLiterals.get(document);
+  if (printed === undefined) {
+    const stripped = visit(document, {
+      [Kind.STRING]: (node) => ({ ...node, value: "", block: false }),
+      [Kind.INT]: (node) => ({ ...node, value: "0" }),
+      [Kind.FLOAT]: (node) => ({ ...node, value: "0" }),
+    });
+    printed = print(stripped);
+    if (printed.length > 2_000) printed = `${printed.slice(0, 2_000)}…`;
+    printedWithoutLiterals.set(document, printed);
+  }
+  return printed;
 }
 
 /** A DataLoader whose every batch is a span named after it, with the batch size. */

@@ -9,5 +9,6 @@ import "./auth.ts";
 import "./relations.ts";
 import "./insights.ts";
 import "./jobs.ts";
+import "./node.ts";
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -1,4 +1,5 @@
 import { builder } from "../builder.ts";
+import { COST } from "../graphql/cost.ts";
 import type { Post } from "../generated/prisma/client.ts";
 import { schemas, upstreamPaths } from "../upstream/services.ts";
 import { PostRef } from "./post.ts";
@@ -33,17 +34,20 @@ const UserInsights = builder.objectRef<{ handle: string }>("UserInsights").imple
   description: "Data from external services; each field is null (with an error) when its service fails.",
   fields: (t) => ({
     reputation: t.field({
+      complexity: COST.upstream,
       type: Reputation,
       nullable: true,
       resolve: ({ handle }, _args, context) => context.upstreamLoaders.reputation.load(handle),
     }),
     location: t.field({
+      complexity: COST.upstream,
       type: Location,
       nullable: true,
       resolve: ({ handle }, _args, context) =>
         context.upstreams.clients.geo.get(upstreamPaths.user(handle), schemas.geo, { signal: context.signal }),
     }),
     badges: t.field({
+      complexity: COST.upstream,
       type: [Badge],
       nullable: true,
       resolve: async ({ handle }, _args, context) => {
@@ -54,6 +58,7 @@ const UserInsights = builder.objectRef<{ handle: string }>("UserInsights").imple
       },
     }),
     activity: t.field({
+      complexity: COST.upstream,
       type: Activity,
       nullable: true,
       resolve: ({ handle }, _args, context) =>
@@ -62,6 +67,7 @@ const UserInsights = builder.objectRef<{ handle: string }>("UserInsights").imple
         }),
     }),
     recommendedPosts: t.field({
+      complexity: COST.upstream,
       type: [PostRef],
       nullable: true,
       description: "Posts the recommender suggests, loaded in one statement; deleted ones are left out.",

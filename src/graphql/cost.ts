@@ -1,0 +1,114 @@
+import { PothosValidationError } from "@pothos/core";
+import { complexityFromQuery, type FieldComplexityValue } from "@pothos/plugin-complexity";
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  getNamedType,
+  type GraphQLField,
+  GraphQLError,
+  type GraphQLSchema,
+  isListType,
+  isNonNullType,
+  Kind,
+  type OperationDefinitionNode,
+} from "graphql";
+import { getVariableValues } from "graphql/execution/values.js";
+import type { Plugin } from "graphql-yoga";
+
+/**
+ * What a field weighs in an operation's cost (@pothos/plugin-complexity). Types declare the
+ * heavier ones next to the field (`complexity: COST.upstream`); everything else is `defaultFieldCost`.
+ */
+export const COST = {
+  /** A scalar or object field resolved from what its parent already loaded. */
+  field: 1,
+  /** A call to an upstream service (cached, but a miss is an HTTP request). */
+  upstream: 10,
+} as const;
+
+/** A plain list without a page size: assumed this long. */
+const LIST_LENGTH = 10;
+
+/**
+ * Connections multiply what they select by the page asked for (`first` or `last`, the default
+ * page size when absent, never more than the maximum); their `edges` list does not multiply
+ * again. Other lists multiply by LIST_LENGTH.
+ */
+export function createDefaultFieldCost(page: { defaultSize: number; maxSize: number }) {
+  return (args: Record<string, unknown>, _context: unknown, field: FieldShape) => {
+    const named = getNamedType(field.type).name;
+    if (named.endsWith("Connection") && field.args.some(isPageArg)) {
+      const requested = [args.first, args.last].find((value): value is number => typeof value === "number");
+      const size = Math.min(Math.max(requested ?? page.defaultSize, 0), page.maxSize);
+      return { field: COST.field, multiplier: size } satisfies FieldComplexityValue;
+    }
+    if (isList(field) && named.endsWith("Edge")) return { field: COST.field, multiplier: 1 };
+    if (isList(field)) return { field: COST.field, multiplier: LIST_LENGTH };
+    return COST.field;
+  };
+}
+
+const isPageArg = (arg: { name: string }) => arg.name === "first" || arg.name === "last";
+/** The part of a GraphQLField a weight depends on. */
+type FieldShape = Pick<GraphQLField<unknown, never>, "type" | "args">;
+
+const isList = (field: FieldShape) => isListType(isNonNullType(field.type) ? field.type.ofType : field.type);
+
+/**
+ * Refuses an operation whose cost is over `maxCost` before anything executes (code
+ * COST_LIMIT_EXCEEDED, the computed cost in the message), on HTTP, SSE and WebSocket alike.
+ */
+export function useCostLimit(schema: GraphQLSchema, maxCost: number): Plugin {
+  const check = (args: ExecutionArgs, stop: (result: { errors: GraphQLError[] }) => void) => {
+    let cost: number | undefined;
+    try {
+      cost = operationCost(schema, args);
+    } catch (error) {
+      // An argument the cost cannot be read from (a global id of the wrong type, say) would fail
+      // its field anyway; refusing the operation keeps a bad argument from skipping the budget.
+      if (!(error instanceof PothosValidationError || error instanceof GraphQLError)) throw error;
+      stop({ errors: [new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT" } })] });
+      return;
+    }
+    if (cost !== undefined && cost > maxCost) {
+      stop({
+        errors: [
+          new GraphQLError(`The operation costs ${cost}, over the limit of ${maxCost}.`, {
+            extensions: { code: "COST_LIMIT_EXCEEDED", cost, maxCost },
+          }),
+        ],
+      });
+    }
+  };
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      check(args, setResultAndStopExecution);
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      check(args, setResultAndStopExecution);
+    },
+  };
+}
+
+/** The cost of the operation `args` will run; undefined when its variables are invalid (execution refuses those). */
+export function operationCost(
+  schema: GraphQLSchema,
+  args: Pick<ExecutionArgs, "document" | "operationName" | "variableValues" | "contextValue">,
+): number | undefined {
+  const operation = selectedOperation(args.document, args.operationName);
+  if (!operation) return undefined;
+  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
+  if (variables.errors) return undefined;
+  const fragments = args.document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION);
+  return complexityFromQuery(
+    { ...args.document, definitions: [operation, ...fragments] },
+    { schema, variables: variables.coerced, ctx: (args.contextValue ?? {}) as object },
+  ).complexity;
+}
+
+function selectedOperation(document: DocumentNode, name: string | null | undefined) {
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  return name ? operations.find((operation) => operation.name?.value === name) : operations[0];
+}

@@ -1,0 +1,126 @@
+import { createClient } from "graphql-ws";
+import { SignJWT } from "jose";
+import { afterAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { createTokenService } from "../src/auth/token.ts";
+import { type HttpServer, listen } from "../src/server.ts";
+import { signUpUser } from "./helpers/factories.ts";
+import { TEST_SECRET, useTestServer } from "./helpers/server.ts";
+
+const server = await useTestServer({ RESPONSE_CACHE: "on" });
+const http: HttpServer = await listen(server.yoga, "127.0.0.1", 0);
+// A second instance on the same database, as after a restart or on another replica.
+const other = await useTestServer({ RESPONSE_CACHE: "on" }, server.url);
+afterAll(() => http.close());
+
+/** A token signed with the server's own secret whose expiry is an hour past. */
+const expiredToken = (userId: number) =>
+  new SignJWT({})
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(String(userId))
+    .setIssuer("sokudo")
+    .setIssuedAt(Math.floor(Date.now() / 1000) - 7_200)
+    .setExpirationTime(Math.floor(Date.now() / 1000) - 3_600)
+    .sign(new TextEncoder().encode(TEST_SECRET));
+
+interface ErrorBody {
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+  data?: unknown;
+}
+
+async function post(authorization: string, accept = "application/json", query = "{ tags { name } }") {
+  const response = await fetch(`${http.url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept, authorization },
+    body: JSON.stringify({ query }),
+  });
+  return { response, text: await response.text() };
+}
+
+function firstError(text: string) {
+  return (JSON.parse(text) as ErrorBody).errors?.[0];
+}
+
+describe("a bad or expired token, on every transport", () => {
+  it("HTTP: 401, WWW-Authenticate invalid_token, UNAUTHENTICATED with reason TOKEN_EXPIRED", async () => {
+    const { response, text } = await post(`Bearer ${await expiredToken(1)}`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(/^Bearer error="invalid_token"/);
+    const error = firstError(text);
+    expect(error?.extensions).toEqual({ code: "UNAUTHENTICATED", reason: "TOKEN_EXPIRED" });
+    expect(error?.message).toMatch(/expired/);
+  });
+
+  it("HTTP: a forged, malformed or non-Bearer token is TOKEN_INVALID", async () => {
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("1")
+      .setIssuer("sokudo")
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode("another-secret-that-is-long-enough-for-hs256"));
+    for (const authorization of [`Bearer ${forged}`, "Bearer not.a.token", "Basic Zm9vOmJhcg==", "Bearer"]) {
+      const { response, text } = await post(authorization);
+      expect(response.status, authorization).toBe(401);
+      expect(response.headers.get("www-authenticate")).toMatch(/^Bearer error="invalid_token"/);
+      expect(firstError(text)?.extensions).toEqual({ code: "UNAUTHENTICATED", reason: "TOKEN_INVALID" });
+    }
+  });
+
+  it("HTTP: a valid token of a user that no longer exists is UNAUTHENTICATED", async () => {
+    const gone = await signUpUser(server);
+    await server.db.prisma.user.delete({
+      where: { id: Number(Buffer.from(gone.id, "base64").toString().split(":")[1]) },
+    });
+    const result = await other.execute("{ viewer { handle } }", { token: gone.token });
+    expect(result.status).toBe(401);
+    expect(result.errors?.map((error) => error.extensions)).toEqual([
+      { code: "UNAUTHENTICATED", reason: "TOKEN_INVALID" },
+    ]);
+    const neverExisted = await createTokenService(TEST_SECRET, 3_600).sign(2_000_000_000);
+    const stranger = await other.execute("{ viewer { handle } }", { token: neverExisted });
+    expect(stranger.errors?.[0]?.extensions).toEqual({ code: "UNAUTHENTICATED", reason: "TOKEN_INVALID" });
+  });
+
+  it("SSE: the same 401 and reason before any event", async () => {
+    const { response, text } = await post(`Bearer ${await expiredToken(1)}`, "text/event-stream");
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(/^Bearer error="invalid_token"/);
+    expect(text).toContain('"reason":"TOKEN_EXPIRED"');
+    expect(text).toContain('"code":"UNAUTHENTICATED"');
+  });
+
+  it("WebSocket (graphql-ws): an UNAUTHENTICATED error with its reason, not a 4500 close", async () => {
+    const closes: number[] = [];
+    const client = createClient({
+      url: `${http.url.replace("http", "ws")}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${await expiredToken(1)}` },
+      retryAttempts: 0,
+      on: { closed: (event) => closes.push((event as { code: number }).code) },
+    });
+    try {
+      const errors = await new Promise<unknown>((resolve) => {
+        client.subscribe(
+          { query: 'subscription { jobUpdated(id: "Sm9iOjE=") { status } }' },
+          { next: () => undefined, error: resolve, complete: () => resolve("completed") },
+        );
+      });
+      expect(errors).toEqual([
+        expect.objectContaining({ extensions: { code: "UNAUTHENTICATED", reason: "TOKEN_EXPIRED" } }),
+      ]);
+      expect(closes).not.toContain(4500);
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+describe("a valid token", () => {
+  it("authenticates without an extra statement once its user is known", async () => {
+    const user = await signUpUser(server);
+    const result = await server.execute("{ viewer { handle } }", { token: user.token });
+    expect(result.status).toBe(200);
+    expect(result.data).toEqual({ viewer: { handle: user.handle } });
+    expect(result.statements).toBe(1); // the viewer's row, nothing for the token
+  });
+});

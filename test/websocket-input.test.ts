@@ -1,0 +1,55 @@
+import { createClient } from "graphql-ws";
+import { afterAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { type HttpServer, listen } from "../src/server.ts";
+import { useTestServer } from "./helpers/server.ts";
+
+// graphql-ws skips Yoga's onParams: limits and variable checks must hold there too, as coded
+// errors for the operation rather than a 4500 close of the socket.
+
+const server = await useTestServer({ RESPONSE_CACHE: "off" });
+const http: HttpServer = await listen(server.yoga, "127.0.0.1", 0);
+afterAll(() => http.close());
+
+async function subscribeOnce(query: string, variables?: Record<string, unknown>) {
+  const closes: number[] = [];
+  const client = createClient({
+    url: `${http.url.replace("http", "ws")}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    on: { closed: (event) => closes.push((event as { code: number }).code) },
+  });
+  try {
+    const outcome = await new Promise<unknown>((resolve) => {
+      client.subscribe(
+        { query, variables },
+        { next: (value) => resolve(value), error: resolve, complete: () => resolve("completed") },
+      );
+    });
+    return { outcome, closes };
+  } finally {
+    await client.dispose();
+  }
+}
+
+describe("graphql-ws input", () => {
+  it.each([
+    ["a document over the token limit", `subscription { ${"a ".repeat(5_000)}}`, undefined, "TOKEN_LIMIT_EXCEEDED"],
+    [
+      "a document over the depth limit",
+      `subscription { ${"a { ".repeat(20)}b${" }".repeat(20)} }`,
+      undefined,
+      "DEPTH_LIMIT_EXCEEDED",
+    ],
+    [
+      "a variable with U+0000",
+      "subscription ($id: ID!) { jobUpdated(id: $id) { status } }",
+      { id: "a\u0000" },
+      "BAD_USER_INPUT",
+    ],
+  ])("answers %s with its code, without closing 4500", async (_case, query, variables, code) => {
+    const { outcome, closes } = await subscribeOnce(query, variables);
+    expect(outcome).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code }) })]);
+    expect(closes).not.toContain(4500);
+  });
+});
