@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type RateLimitConfig, rateLimitConfig, rateLimitVariables } from "./graphql/rate-limit-config.ts";
 
 /**
  * Every environment variable Sokudo reads, validated once at start.
@@ -71,6 +72,7 @@ const schema = z.object({
   GRAPHQL_MAX_TOKENS: positiveInt.default(2_000),
   GRAPHQL_MAX_ALIASES: positiveInt.default(30),
   GRAPHQL_MAX_BODY_BYTES: positiveInt.default(100_000),
+  ...rateLimitVariables,
 });
 
 export type Env = z.input<typeof schema>;
@@ -127,6 +129,7 @@ export interface Config {
     maxAliases: number;
     maxBodyBytes: number;
   };
+  rateLimits: RateLimitConfig;
 }
 
 export type UpstreamName = "reputation" | "geo" | "badges" | "activity" | "recommender";
@@ -213,5 +216,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxAliases: e.GRAPHQL_MAX_ALIASES,
       maxBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
     },
+    rateLimits: rateLimitConfig(e, e.NODE_ENV),
   };
 }

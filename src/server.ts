@@ -3,6 +3,7 @@ import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { createYoga, type Plugin, type YogaServerInstance, maskError as yogaMaskError } from "graphql-yoga";
+import type { Redis } from "ioredis";
 import type { TokenService } from "./auth/token.ts";
 import type { CacheStore, ResponseCacheBackend } from "./cache/index.ts";
 import { createResponseCache } from "./cache/response-cache.ts";
@@ -11,6 +12,7 @@ import { type Context, createContextFactory } from "./context.ts";
 import type { Database } from "./db.ts";
 import { useErrorCodes } from "./error-codes.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
+import { useConfiguredRateLimits } from "./graphql/rate-limit.ts";
 import type { Logger } from "./logger.ts";
 import { pendingMigrations } from "./migrate/apply.ts";
 import { schema } from "./schema/index.ts";
@@ -36,6 +38,8 @@ export interface ServerDependencies {
   jobEvents: JobEvents;
   tokens: TokenService;
   logger: Logger;
+  /** The caches' Redis connection (REDIS_URL): rate limits count there, in memory without it. */
+  redis?: Redis;
 }
 
 export type SokudoYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -49,6 +53,7 @@ export function createYogaServer({
   jobEvents,
   tokens,
   logger,
+  redis,
 }: ServerDependencies): SokudoYoga {
   const development = config.env !== "production";
   const responseCache = config.responseCache.enabled
@@ -84,6 +89,7 @@ export function createYogaServer({
         maxDirectives: { n: 50, exposeLimits: true },
         blockFieldSuggestion: { enabled: !development },
       }),
+      useConfiguredRateLimits({ config, redis, logger, graphqlEndpoint: "/graphql" }),
       useErrorCodes(),
       useTracing({ cacheStatus: responseCache?.statusOf }),
       useMetrics(metrics, { cacheStatus: responseCache?.statusOf, sqlOf: sqlStatsOf }),
