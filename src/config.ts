@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type CorsConfig, corsConfig, corsVariables } from "./graphql/cors.ts";
 import { type RateLimitConfig, rateLimitConfig, rateLimitVariables } from "./graphql/rate-limit-config.ts";
 
 /**
@@ -73,6 +74,7 @@ const schema = z.object({
   GRAPHQL_MAX_ALIASES: positiveInt.default(30),
   GRAPHQL_MAX_BODY_BYTES: positiveInt.default(100_000),
   ...rateLimitVariables,
+  ...corsVariables,
 });
 
 export type Env = z.input<typeof schema>;
@@ -130,6 +132,7 @@ export interface Config {
     maxBodyBytes: number;
   };
   rateLimits: RateLimitConfig;
+  cors: CorsConfig;
 }
 
 export type UpstreamName = "reputation" | "geo" | "badges" | "activity" | "recommender";
@@ -217,5 +220,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBodyBytes: e.GRAPHQL_MAX_BODY_BYTES,
     },
     rateLimits: rateLimitConfig(e, e.NODE_ENV),
+    cors: corsConfig(e.CORS_ORIGINS, e.NODE_ENV),
   };
 }

@@ -12,6 +12,7 @@ import { type Context, createContextFactory } from "./context.ts";
 import type { Database } from "./db.ts";
 import { useErrorCodes } from "./error-codes.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
+import { corsOptions } from "./graphql/cors.ts";
 import { useConfiguredRateLimits } from "./graphql/rate-limit.ts";
 import type { Logger } from "./logger.ts";
 import { pendingMigrations } from "./migrate/apply.ts";
@@ -71,6 +72,7 @@ export function createYogaServer({
       jobEvents,
     }),
     graphqlEndpoint: "/graphql",
+    cors: corsOptions(config.cors),
     landingPage: false,
     graphiql: development,
     renderGraphiQL: renderSokudoGraphiQL,
