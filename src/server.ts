@@ -13,6 +13,7 @@ import type { Database } from "./db.ts";
 import { useErrorCodes } from "./error-codes.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
 import { corsOptions } from "./graphql/cors.ts";
+import { trackForDrain } from "./http/drain.ts";
 import { useConfiguredRateLimits } from "./graphql/rate-limit.ts";
 import type { Logger } from "./logger.ts";
 import { pendingMigrations } from "./migrate/apply.ts";
@@ -154,12 +155,16 @@ function useHealthChecks(db: Database): Plugin {
 export interface HttpServer {
   server: Server;
   url: string;
-  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes idle sockets. */
+  /**
+   * Drains (src/http/drain.ts): idle keep-alive connections close at once, requests in flight are
+   * answered with `Connection: close`; rejects if any is still running after `graceMs`.
+   */
   close(graceMs?: number): Promise<void>;
 }
 
 export async function listen(yoga: SokudoYoga, host: string, port: number): Promise<HttpServer> {
   const server = createHttpServer(yoga);
+  const drainable = trackForDrain(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());
@@ -172,15 +177,9 @@ export async function listen(yoga: SokudoYoga, host: string, port: number): Prom
     server,
     url: `http://${shownHost}:${actualPort}`,
     close: async (graceMs = 10_000) => {
+      const drained = drainable.drain(graceMs);
       await closeWebSockets();
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), graceMs).unref();
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+      await drained;
     },
   };
 }
