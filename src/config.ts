@@ -1,5 +1,11 @@
 import { z } from "zod";
 import { type CorsConfig, corsConfig, corsVariables } from "./graphql/cors.ts";
+import {
+  type TrustedDocumentsConfig,
+  trustedDocumentsConfig,
+  trustedDocumentsProblem,
+  trustedDocumentsVariables,
+} from "./graphql/trusted-documents-config.ts";
 import { type RateLimitConfig, rateLimitConfig, rateLimitVariables } from "./graphql/rate-limit-config.ts";
 
 /**
@@ -75,6 +81,7 @@ const schema = z.object({
   GRAPHQL_MAX_BODY_BYTES: positiveInt.default(100_000),
   ...rateLimitVariables,
   ...corsVariables,
+  ...trustedDocumentsVariables,
 });
 
 export type Env = z.input<typeof schema>;
@@ -133,6 +140,7 @@ export interface Config {
   };
   rateLimits: RateLimitConfig;
   cors: CorsConfig;
+  trustedDocuments: TrustedDocumentsConfig;
 }
 
 export type UpstreamName = "reputation" | "geo" | "badges" | "activity" | "recommender";
@@ -159,6 +167,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `Invalid configuration:\n  DB_POOL_MIN=${e.DB_POOL_MIN}: must not exceed DB_POOL_MAX=${e.DB_POOL_MAX}`,
     );
   }
+  const trustedDocuments = trustedDocumentsConfig(e);
+  const trustedDocumentsIssue = trustedDocumentsProblem(trustedDocuments);
+  if (trustedDocumentsIssue) throw new ConfigError(`Invalid configuration:\n  ${trustedDocumentsIssue}`);
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -221,5 +232,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     rateLimits: rateLimitConfig(e, e.NODE_ENV),
     cors: corsConfig(e.CORS_ORIGINS, e.NODE_ENV),
+    trustedDocuments,
   };
 }

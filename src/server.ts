@@ -15,6 +15,7 @@ import { renderSokudoGraphiQL } from "./graphiql.ts";
 import { corsOptions } from "./graphql/cors.ts";
 import { trackForDrain } from "./http/drain.ts";
 import { useConfiguredRateLimits } from "./graphql/rate-limit.ts";
+import { useTrustedDocuments } from "./graphql/trusted-documents.ts";
 import type { Logger } from "./logger.ts";
 import { pendingMigrations } from "./migrate/apply.ts";
 import { schema } from "./schema/index.ts";
@@ -84,6 +85,7 @@ export function createYogaServer({
       maskError: (error, message, isDev) => exposeExpectedError(error) ?? yogaMaskError(error, message, isDev),
     },
     plugins: [
+      ...useTrustedDocuments({ config: config.trustedDocuments, graphqlEndpoint: "/graphql", development }),
       EnvelopArmorPlugin({
         maxDepth: { n: config.limits.maxDepth, exposeLimits: true },
         maxTokens: { n: config.limits.maxTokens, exposeLimits: true },
