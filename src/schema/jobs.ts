@@ -106,7 +106,9 @@ builder.subscriptionFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: JobRef }) },
     subscribe: async function* (_root, args, context) {
       const id = Number(args.id.id);
-      yield await loadOwnJob(context, id);
+      const job = await loadOwnJob(context, id);
+      yield job;
+      if (job.status === "succeeded" || job.status === "failed") return; // no change will ever come
       for await (const _change of context.jobEvents.changes(id, context.signal)) {
         const job = await loadOwnJob(context, id);
         yield job;
