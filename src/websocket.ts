@@ -35,6 +35,7 @@ export function attachWebSocket(server: Server, yoga: SokudoYoga): () => Promise
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           request,
           params: payload,
+          req: ctx.extra.request, // the upgrade request: its socket is the client's address (rate limits)
         });
         const document = parse(payload.query);
         const errors = validate(schema, document);

@@ -1,5 +1,7 @@
+import { createClient } from "graphql-ws";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { parseRateLimit } from "../src/graphql/rate-limit-config.ts";
 import {
   createMemoryRateLimitStore,
@@ -159,6 +161,25 @@ describe("logIn and signUp", () => {
     expect(results[4]?.headers.get("retry-after")).toMatch(/^\d+$/);
     const users = await server.db.prisma.user.count({ where: { handle: { startsWith: "addr_" } } });
     expect(users).toBe(4);
+  });
+  it("count logIn over WebSocket per client address too", async () => {
+    const client = createClient({ url: `${http.url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket });
+    const codes: unknown[] = [];
+    for (let i = 0; i < 7; i++) {
+      const query = `mutation { logIn(input: { email: "ws_${i}@example.test", password: "x" }) { token } }`;
+      const result = await new Promise<{ errors?: readonly { extensions?: Record<string, unknown> }[] }>(
+        (resolve, reject) => {
+          let last = {};
+          client.subscribe(
+            { query },
+            { next: (value) => (last = value), error: reject, complete: () => resolve(last) },
+          );
+        },
+      );
+      codes.push(result.errors?.[0]?.extensions?.code);
+    }
+    await client.dispose();
+    expect(codes).toEqual([...Array(6).fill("UNAUTHENTICATED"), "RATE_LIMITED"]);
   });
 });
 
