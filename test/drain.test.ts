@@ -116,7 +116,7 @@ function post(agent: Agent, query: string, afterDrain: boolean): Promise<Outcome
   });
 }
 
-async function signUp(handle: string): Promise<void> {
+async function signUp(handle: string): Promise<string> {
   const input = { email: `${handle}@example.test`, handle, name: handle, password: "correct horse" };
   const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: "POST",
@@ -127,12 +127,49 @@ async function signUp(handle: string): Promise<void> {
     }),
   });
   expect(response.status).toBe(200);
+  return ((await response.json()) as { data: { signUp: { token: string } } }).data.signUp.token;
+}
+
+/** An SSE subscription to a job no worker will run (serve runs none): a stream that never ends by itself. */
+async function openJobStream(token: string): Promise<{ closed: Promise<string> }> {
+  const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
+  const requested = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: "POST",
+    headers,
+    body: JSON.stringify({ query: "mutation { requestActivityReport(input: {}) { id } }" }),
+  });
+  const { id } = ((await requested.json()) as { data: { requestActivityReport: { id: string } } }).data
+    .requestActivityReport;
+  const stream = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: "POST",
+    headers: { ...headers, accept: "text/event-stream" },
+    body: JSON.stringify({ query: `subscription { jobUpdated(id: "${id}") { status } }` }),
+  });
+  const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  while (!text.includes("event: next")) {
+    const chunk = await reader.read();
+    if (chunk.done) throw new Error(`the subscription ended at once (${stream.status}): ${text}`);
+    text += decoder.decode(chunk.value);
+  }
+  // Resolves with what the stream carried once the server closes it.
+  const closed = (async () => {
+    for (;;) {
+      const chunk = await reader.read().catch(() => ({ done: true, value: undefined }));
+      if (chunk.done) return text;
+      text += decoder.decode(chunk.value);
+    }
+  })();
+  return { closed };
 }
 
 describe("SIGTERM under keep-alive load", () => {
   it("closes idle connections at once, answers every request in flight with Connection: close, cuts none, exits 0", async () => {
     const handles = Array.from({ length: HELD }, (_, i) => `held_${i}`);
-    for (const handle of handles) await signUp(handle);
+    const tokens: string[] = [];
+    for (const handle of handles) tokens.push(await signUp(handle));
+    const stream = await openJobStream(tokens[0] as string);
 
     // An idle keep-alive connection: one request answered, then nothing.
     const idle: Socket = connect(port, "127.0.0.1");
@@ -169,6 +206,7 @@ describe("SIGTERM under keep-alive load", () => {
     await logged("SIGTERM received");
     drainSeen = true;
     await idleClosed; // before anything in flight has been answered
+    expect(await stream.closed).toContain('"status":"queued"');
     expect(heldArrivals).toBe(HELD);
     release.resolve();
 

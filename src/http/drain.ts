@@ -10,7 +10,7 @@ export class ShutdownCutRequestsError extends Error {
  * - answers every request in flight, and any that arrives on a busy connection meanwhile, with
  *   `Connection: close`, so each connection ends after its current response instead of being
  *   reused for the whole grace period;
- * - ends event streams (SSE subscriptions) at once: they never finish, their clients reconnect;
+ * - closes event streams (SSE subscriptions) at once: they never finish, their clients reconnect;
  * - after `graceMs`, cuts what is left and rejects with ShutdownCutRequestsError.
  * Between the moment a connection goes idle and the moment it is closed, a client may already
  * have sent its next request: HTTP/1.1 cannot prevent that race; the client sees its reused
@@ -55,7 +55,9 @@ function closeAfter(response: ServerResponse): void {
   if (!response.headersSent) {
     response.setHeader("connection", "close");
   } else if (String(response.getHeader("content-type")).startsWith("text/event-stream")) {
-    response.end();
+    // Not end(): the stream's writer may still write, and a write after end() would throw
+    // asynchronously; a destroyed response drops it. Closing aborts the subscription's signal.
+    response.destroy();
   } else {
     // Headers already on the wire: end the connection once this response is complete.
     response.once("finish", () => response.socket?.end());
