@@ -1,7 +1,8 @@
 import type { Server } from "node:http";
-import type { ExecutionArgs, ExecutionResult } from "graphql";
+import { type ExecutionArgs, type ExecutionResult, GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
+import { trustedQueryOf } from "./graphql/trusted-documents.ts";
 import type { SokudoYoga } from "./server.ts";
 
 type OperationResult =
@@ -37,7 +38,14 @@ export function attachWebSocket(server: Server, yoga: SokudoYoga): () => Promise
           params: payload,
           req: ctx.extra.request, // the upgrade request: its socket is the client's address (rate limits)
         });
-        const document = parse(payload.query);
+        let query: string;
+        try {
+          query = trustedQueryOf(yoga, payload); // TRUSTED_DOCUMENTS holds here as over HTTP
+        } catch (error) {
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+        const document = parse(query);
         const errors = validate(schema, document);
         if (errors.length > 0) return errors;
         return {

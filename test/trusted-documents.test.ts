@@ -1,9 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { createClient } from "graphql-ws";
+import { afterAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { DEFAULT_WARM_OPERATIONS_FILE, warmResponseCache } from "../src/cache/warm.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { loadTrustedDocuments } from "../src/graphql/trusted-documents.ts";
+import { type HttpServer, listen } from "../src/server.ts";
 import { useTestServer } from "./helpers/server.ts";
 
 // The manifest `npm run codegen` writes for the operations the tests send (codegen.ts).
@@ -15,7 +19,9 @@ const [viewerKey, viewerDocument] = Object.entries(manifest).find(([, document])
 const viewerHash = viewerKey.replace(/^sha256:/, "");
 const UNKNOWN = "0".repeat(64);
 
+// Queries over graphql-ws do not pass Yoga's HTTP pipeline, which the response cache needs.
 const required = await useTestServer({
+  RESPONSE_CACHE: "off",
   NODE_ENV: "production",
   TRUSTED_DOCUMENTS: "required",
   TRUSTED_DOCUMENTS_FILE: MANIFEST,
@@ -27,9 +33,14 @@ const developmentRequired = await useTestServer(
 );
 
 type Server = typeof required;
+const listening = new Map<Server, HttpServer>();
+for (const server of [required, allowed, developmentRequired])
+  listening.set(server, await listen(server.yoga, "127.0.0.1", 0));
+afterAll(() => Promise.all([...listening.values()].map((http) => http.close())));
 
+/** Over real HTTP: requests from the process itself (yoga.fetch without a socket) are trusted. */
 async function send(server: Server, body: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const response = await server.yoga.fetch("http://sokudo.test/graphql", {
+  const response = await fetch(`${listening.get(server)?.url}/graphql`, {
     method: "POST",
     headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
     body: JSON.stringify(body),
@@ -75,10 +86,47 @@ describe("TRUSTED_DOCUMENTS=required", () => {
   });
 
   it("lets GraphiQL send free-form documents in development only", async () => {
-    const graphiql = { referer: "http://sokudo.test/graphql" };
+    const graphiql = { referer: `${listening.get(developmentRequired)?.url}/graphql` };
     expect(await send(developmentRequired, FREE_FORM, graphiql)).toMatchObject({ status: 200, codes: undefined });
     expect(await send(developmentRequired, FREE_FORM)).toMatchObject({ codes: ["PERSISTED_QUERY_REQUIRED"] });
     expect(await send(required, FREE_FORM, graphiql)).toMatchObject({ codes: ["PERSISTED_QUERY_REQUIRED"] });
+  });
+});
+
+describe("TRUSTED_DOCUMENTS=required, beyond HTTP", () => {
+  async function overWebSocket(payload: { query: string; extensions?: Record<string, unknown> }) {
+    const client = createClient({
+      url: `${listening.get(required)?.url.replace("http", "ws")}/graphql`,
+      webSocketImpl: WebSocket,
+    });
+    try {
+      return await new Promise<{ data?: unknown; codes?: unknown[] }>((resolve) => {
+        let last: { data?: unknown; codes?: unknown[] } = {};
+        client.subscribe(payload, {
+          next: (result) => (last = { data: result.data }),
+          error: (errors) =>
+            resolve({
+              codes: Array.isArray(errors)
+                ? errors.map((error: { extensions?: { code?: string } }) => error.extensions?.code)
+                : [String(errors)],
+            }),
+          complete: () => resolve(last),
+        });
+      });
+    } finally {
+      await client.dispose();
+    }
+  }
+
+  it("holds over WebSocket: free-form refused, trusted text and trusted hash run", async () => {
+    expect(await overWebSocket(FREE_FORM)).toEqual({ codes: ["PERSISTED_QUERY_REQUIRED"] });
+    expect(await overWebSocket({ query: viewerDocument })).toEqual({ data: { viewer: null } });
+    expect(await overWebSocket({ query: "", ...byApqHash(viewerHash) })).toEqual({ data: { viewer: null } });
+    expect(await overWebSocket({ query: "", ...byApqHash(UNKNOWN) })).toEqual({ codes: ["PERSISTED_QUERY_NOT_FOUND"] });
+  });
+
+  it("lets the process itself warm the response cache with its own documents", async () => {
+    expect(await warmResponseCache(required.yoga, DEFAULT_WARM_OPERATIONS_FILE)).toContain("LatestPosts");
   });
 });
 
