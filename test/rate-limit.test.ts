@@ -2,6 +2,7 @@ import { createClient } from "graphql-ws";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { loadConfig } from "../src/config.ts";
 import { clientAddress } from "../src/graphql/rate-limit.ts";
 import { parseRateLimit } from "../src/graphql/rate-limit-config.ts";
 import {
@@ -89,6 +90,10 @@ it("reads N/window settings", () => {
   expect(parseRateLimit("10/15m")).toEqual({ points: 10, windowMs: 900_000 });
   expect(parseRateLimit("5/1h")).toEqual({ points: 5, windowMs: 3_600_000 });
   expect(parseRateLimit("off")).toBeNull();
+  expect(() => loadConfig({ RATE_LIMIT_LOGIN_ACCOUNT: "10 per minute" })).toThrow(/RATE_LIMIT_LOGIN_ACCOUNT/);
+  expect(() => loadConfig({ RATE_LIMIT_OPERATIONS: "0/1m" })).toThrow(/RATE_LIMIT_OPERATIONS/);
+  expect(loadConfig({ NODE_ENV: "production" }).rateLimits.operations).toEqual({ points: 1200, windowMs: 60_000 });
+  expect(loadConfig({ NODE_ENV: "development" }).rateLimits.operations).toBeNull();
 });
 
 const LogIn = graphql(`
