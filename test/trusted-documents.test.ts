@@ -107,7 +107,10 @@ describe("TRUSTED_DOCUMENTS=required, beyond HTTP", () => {
           error: (errors) =>
             resolve({
               codes: Array.isArray(errors)
-                ? errors.map((error: { extensions?: { code?: string } }) => error.extensions?.code)
+                ? errors.map((error: { extensions?: { code?: string; http?: unknown } }) => {
+                    expect(error.extensions).not.toHaveProperty("http");
+                    return error.extensions?.code;
+                  })
                 : [String(errors)],
             }),
           complete: () => resolve(last),

@@ -50,6 +50,10 @@ const ERRORS = {
   },
 };
 
+/** The same refusal over WebSocket, where there is no HTTP status to set. */
+const webSocketError = ({ message, extensions }: (typeof ERRORS)[keyof typeof ERRORS]) =>
+  new GraphQLError(message, { extensions: { code: extensions.code } });
+
 /** What GraphQL over WebSocket (which bypasses Yoga's params hooks) asks of each server's documents. */
 interface DocumentParams {
   query?: string | null;
@@ -68,7 +72,7 @@ type Holder = { [WEBSOCKET_CHECK]?: { check: WebSocketCheck } };
 export function trustedQueryOf(yoga: object, params: DocumentParams): string {
   const check = (yoga as Holder)[WEBSOCKET_CHECK]?.check;
   if (check) return check(params);
-  if (!params.query) throw new GraphQLError(ERRORS.keyNotFound.message, ERRORS.keyNotFound);
+  if (!params.query) throw webSocketError(ERRORS.keyNotFound);
   return params.query;
 }
 
@@ -107,12 +111,12 @@ export function useTrustedDocuments(options: {
     const id = documentIdOf(params);
     if (!params.query && id) {
       const document = lookUp(id);
-      if (!document) throw new GraphQLError(ERRORS.notFound.message, ERRORS.notFound);
+      if (!document) throw webSocketError(ERRORS.notFound);
       return document;
     }
-    if (!params.query) throw new GraphQLError(ERRORS.keyNotFound.message, ERRORS.keyNotFound);
+    if (!params.query) throw webSocketError(ERRORS.keyNotFound);
     if (required && !documents.has(sha256(params.query))) {
-      throw new GraphQLError(ERRORS.persistedQueryOnly.message, ERRORS.persistedQueryOnly);
+      throw webSocketError(ERRORS.persistedQueryOnly);
     }
     return params.query;
   };
