@@ -9,7 +9,8 @@ const config: CodegenConfig = {
   generates: {
     "test/gql/": {
       preset: "client",
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: { sha256: document } for TRUSTED_DOCUMENTS_FILE (docs/trusted-documents.md).
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: "sha256" } },
       config: {
         useTypeImports: true,
         emitLegacyCommonJSImports: false,

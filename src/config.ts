@@ -1,4 +1,12 @@
 import { z } from "zod";
+import { type CorsConfig, corsConfig, corsVariables } from "./graphql/cors.ts";
+import {
+  type TrustedDocumentsConfig,
+  trustedDocumentsConfig,
+  trustedDocumentsProblem,
+  trustedDocumentsVariables,
+} from "./graphql/trusted-documents-config.ts";
+import { type RateLimitConfig, rateLimitConfig, rateLimitVariables } from "./graphql/rate-limit-config.ts";
 
 /**
  * Every environment variable Sokudo reads, validated once at start.
@@ -73,6 +81,9 @@ const schema = z.object({
   GRAPHQL_MAX_BODY_BYTES: positiveInt.default(100_000),
   GRAPHQL_MAX_COST: positiveInt.default(300_000),
   GRAPHQL_EXECUTION_TIMEOUT_MS: positiveInt.default(10_000),
+  ...rateLimitVariables,
+  ...corsVariables,
+  ...trustedDocumentsVariables,
 });
 
 export type Env = z.input<typeof schema>;
@@ -133,6 +144,9 @@ export interface Config {
     /** A query or mutation still running after this long is answered with EXECUTION_TIMEOUT. */
     executionTimeoutMs: number;
   };
+  rateLimits: RateLimitConfig;
+  cors: CorsConfig;
+  trustedDocuments: TrustedDocumentsConfig;
 }
 
 export type UpstreamName = "reputation" | "geo" | "badges" | "activity" | "recommender";
@@ -169,6 +183,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `Invalid configuration:\n  DB_POOL_MIN=${e.DB_POOL_MIN}: must not exceed DB_POOL_MAX=${e.DB_POOL_MAX}`,
     );
   }
+  const trustedDocuments = trustedDocumentsConfig(e);
+  const trustedDocumentsIssue = trustedDocumentsProblem(trustedDocuments);
+  if (trustedDocumentsIssue) throw new ConfigError(`Invalid configuration:\n  ${trustedDocumentsIssue}`);
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -231,5 +248,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCost: e.GRAPHQL_MAX_COST,
       executionTimeoutMs: e.GRAPHQL_EXECUTION_TIMEOUT_MS,
     },
+    rateLimits: rateLimitConfig(e, e.NODE_ENV),
+    cors: corsConfig(e.CORS_ORIGINS, e.NODE_ENV),
+    trustedDocuments,
   };
 }

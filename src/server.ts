@@ -3,6 +3,7 @@ import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { PothosValidationError } from "@pothos/core";
 import { GraphQLError } from "graphql";
 import { createYoga, type Plugin, type YogaServerInstance, maskError as yogaMaskError } from "graphql-yoga";
+import type { Redis } from "ioredis";
 import type { TokenService } from "./auth/token.ts";
 import type { CacheStore, ResponseCacheBackend } from "./cache/index.ts";
 import { createResponseCache } from "./cache/response-cache.ts";
@@ -17,6 +18,10 @@ import { useCostLimit } from "./graphql/cost.ts";
 import { useExecutionDeadline } from "./graphql/execution-deadline.ts";
 import { useRequestErrors } from "./graphql/request-errors.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
+import { corsOptions } from "./graphql/cors.ts";
+import { trackForDrain } from "./http/drain.ts";
+import { useConfiguredRateLimits } from "./graphql/rate-limit.ts";
+import { useTrustedDocuments } from "./graphql/trusted-documents.ts";
 import type { Logger } from "./logger.ts";
 import { pendingMigrations } from "./migrate/apply.ts";
 import { schema } from "./schema/index.ts";
@@ -42,6 +47,8 @@ export interface ServerDependencies {
   jobEvents: JobEvents;
   tokens: TokenService;
   logger: Logger;
+  /** The caches' Redis connection (REDIS_URL): rate limits count there, in memory without it. */
+  redis?: Redis;
 }
 
 export type SokudoYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -55,6 +62,7 @@ export function createYogaServer({
   jobEvents,
   tokens,
   logger,
+  redis,
 }: ServerDependencies): SokudoYoga {
   const development = config.env !== "production";
   const responseCache = config.responseCache.enabled
@@ -69,6 +77,7 @@ export function createYogaServer({
       jobEvents,
     }),
     graphqlEndpoint: "/graphql",
+    cors: corsOptions(config.cors),
     landingPage: false,
     graphiql: development,
     renderGraphiQL: renderSokudoGraphiQL,
@@ -83,6 +92,7 @@ export function createYogaServer({
       useRequestErrors(),
       // First: nothing below may parse, print, analyse or remember a document over a limit.
       useDocumentLimits(schema, { ...config.limits, maxBytes: config.limits.maxBodyBytes, maxDirectives: 50 }),
+      ...useTrustedDocuments({ config: config.trustedDocuments, graphqlEndpoint: "/graphql", development }),
       // Depth, token, alias and directive limits run in useDocumentLimits, before any other work.
       EnvelopArmorPlugin({
         maxDepth: { enabled: false },
@@ -92,6 +102,7 @@ export function createYogaServer({
         maxDirectives: { enabled: false },
         blockFieldSuggestion: { enabled: !development },
       }),
+      useConfiguredRateLimits({ config, redis, logger, graphqlEndpoint: "/graphql" }),
       useErrorCodes(),
       useCostLimit(schema, config.limits.maxCost),
       useExecutionDeadline(config.limits.executionTimeoutMs),
@@ -171,12 +182,16 @@ function useHealthChecks(db: Database, jobEvents: JobEvents): Plugin {
 export interface HttpServer {
   server: Server;
   url: string;
-  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then closes idle sockets. */
+  /**
+   * Drains (src/http/drain.ts): idle keep-alive connections close at once, requests in flight are
+   * answered with `Connection: close`; rejects if any is still running after `graceMs`.
+   */
   close(graceMs?: number): Promise<void>;
 }
 
 export async function listen(yoga: SokudoYoga, host: string, port: number): Promise<HttpServer> {
   const server = createHttpServer(yoga);
+  const drainable = trackForDrain(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve());
@@ -189,15 +204,9 @@ export async function listen(yoga: SokudoYoga, host: string, port: number): Prom
     server,
     url: `http://${shownHost}:${actualPort}`,
     close: async (graceMs = 10_000) => {
+      const drained = drainable.drain(graceMs);
       await closeWebSockets();
-      await new Promise<void>((resolve) => {
-        const force = setTimeout(() => server.closeAllConnections(), graceMs).unref();
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+      await drained;
     },
   };
 }

@@ -3,6 +3,7 @@ import { type ExecutionArgs, type ExecutionResult, GraphQLError } from "graphql"
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { checkVariables } from "./graphql/document-limits.ts";
+import { trustedQueryOf } from "./graphql/trusted-documents.ts";
 import type { SokudoYoga } from "./server.ts";
 
 type OperationResult =
@@ -36,12 +37,14 @@ export function attachWebSocket(server: Server, yoga: SokudoYoga): () => Promise
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           request,
           params: payload,
+          req: ctx.extra.request, // the upgrade request: its socket is the client's address (rate limits)
         });
-        // A client error (a limit, a bad token, a bad variable) is an `error` message for this
-        // operation with its code and reason; anything else still closes the socket (4500).
+        // A client error (a limit, an untrusted document, a bad token, a bad variable) is an `error`
+        // message for this operation with its code and reason; anything else still closes the socket (4500).
         try {
           checkVariables(payload.variables);
-          const document = parse(payload.query);
+          const query = trustedQueryOf(yoga, payload); // TRUSTED_DOCUMENTS holds here as over HTTP
+          const document = parse(query);
           const errors = validate(schema, document);
           if (errors.length > 0) return errors;
           return {

@@ -32,6 +32,8 @@ function start(): Promise<void> {
     HOST: "127.0.0.1",
     EMBEDDED_PG_DIR: path.join(dataRoot, "postgres"),
     EMBEDDED_PG_PORT: String(pgPort),
+    // The shared test Redis (inherited REDIS_URL): keys of this run only, not the default prefix.
+    CACHE_KEY_PREFIX: `test:start:${path.basename(dataRoot)}`,
   };
   child = spawn(process.execPath, ["src/main.ts", "start"], { env, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {

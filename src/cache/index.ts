@@ -1,5 +1,6 @@
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
+import type { Redis } from "ioredis";
 import { createRedisClient } from "../redis.ts";
 import {
   createMemoryResponseCacheBackend,
@@ -15,6 +16,8 @@ export interface Caches {
   store: CacheStore;
   /** Whole GraphQL responses with their invalidation indexes. */
   responses: ResponseCacheBackend;
+  /** The shared Redis connection, for other Redis-backed state (rate limits); unset without REDIS_URL. */
+  redis?: Redis;
   close(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export function createCaches(config: Config, logger?: Logger): Caches {
   }
   const redis = createRedisClient(config.redis.url, { commandTimeoutMs: config.redis.commandTimeoutMs, logger });
   return {
+    redis,
     store: createRedisStore(redis, { logger, prefix: `${config.redis.keyPrefix}:kv` }),
     responses: createRedisResponseCacheBackend(redis, { logger, prefix: `${config.redis.keyPrefix}:rc` }),
     close: async () => {

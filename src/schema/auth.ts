@@ -4,6 +4,7 @@ import { builder } from "../builder.ts";
 import { enqueueJob } from "../jobs/enqueue.ts";
 import { USER_SEND_WELCOME_EMAIL, type WelcomeEmailPayload } from "../jobs/tasks/user__send_welcome_email.ts";
 import { clientError, withPrismaErrors } from "../errors.ts";
+import { rateLimited } from "../graphql/rate-limit.ts";
 import type { User } from "../generated/prisma/client.ts";
 import { asAuthenticatedUser, UserRef } from "./user.ts";
 import { fields, parseInput } from "./validation.ts";
@@ -45,6 +46,7 @@ const decoyHash = hashPassword("decoy password that matches nothing");
 builder.mutationFields((t) => ({
   signUp: t.field({
     type: AuthPayload,
+    extensions: rateLimited("signUp", (args) => (args.input as { email?: unknown } | undefined)?.email),
     args: { input: t.arg({ type: SignUpInput, required: true }) },
     resolve: async (_root, args, context) => {
       const input = parseInput(signUpInput, args.input);
@@ -69,6 +71,7 @@ builder.mutationFields((t) => ({
   }),
   logIn: t.field({
     type: AuthPayload,
+    extensions: rateLimited("logIn", (args) => (args.input as { email?: unknown } | undefined)?.email),
     args: { input: t.arg({ type: LogInInput, required: true }) },
     resolve: async (_root, args, context) => {
       const email = args.input.email.trim().toLowerCase();

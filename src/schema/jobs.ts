@@ -114,11 +114,20 @@ builder.subscriptionFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: JobRef }) },
     subscribe: async function* (_root, args, context) {
       const id = Number(args.id.id);
-      yield await loadVisibleJob(context, id);
-      for await (const _change of context.jobEvents.changes(id, context.signal)) {
-        const job = await loadVisibleJob(context, id);
-        yield job;
-        if (job.status === "succeeded" || job.status === "failed") return;
+      const finished = new AbortController();
+      // Listening starts before the first read: a change in between is not missed.
+      const changes = context.jobEvents.changes(id, AbortSignal.any([context.signal, finished.signal]));
+      let change = changes.next();
+      try {
+        for (;;) {
+          const job = await loadVisibleJob(context, id);
+          yield job;
+          // A finished job never changes again: its last state ends the subscription.
+          if (job.status === "succeeded" || job.status === "failed" || (await change).done) return;
+          change = changes.next();
+        }
+      } finally {
+        finished.abort();
       }
     },
     resolve: (job) => job,

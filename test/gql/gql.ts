@@ -27,6 +27,7 @@ type Documents = {
     "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) {\n      deletedPostId\n    }\n  }\n": typeof types.DeletePostDocument,
     "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges {\n        cursor\n        node {\n          title\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": typeof types.PostsPageDocument,
     "\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n": typeof types.TagsDocument,
+    "\n  mutation LogInThrottled($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n    }\n  }\n": typeof types.LogInThrottledDocument,
     "\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n      kind\n      status\n      progress\n    }\n  }\n": typeof types.RequestReportDocument,
     "\n  query JobById($id: ID!) {\n    job(id: $id) {\n      id\n      status\n      progress\n      result\n      error\n    }\n  }\n": typeof types.JobByIdDocument,
     "\n  query MyJobs($handle: String!) {\n    user(handle: $handle) {\n      jobs(first: 10) {\n        edges {\n          node {\n            id\n            kind\n          }\n        }\n      }\n    }\n  }\n": typeof types.MyJobsDocument,
@@ -73,6 +74,7 @@ const documents: Documents = {
     "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) {\n      deletedPostId\n    }\n  }\n": types.DeletePostDocument,
     "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges {\n        cursor\n        node {\n          title\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": types.PostsPageDocument,
     "\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n": types.TagsDocument,
+    "\n  mutation LogInThrottled($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n    }\n  }\n": types.LogInThrottledDocument,
     "\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n      kind\n      status\n      progress\n    }\n  }\n": types.RequestReportDocument,
     "\n  query JobById($id: ID!) {\n    job(id: $id) {\n      id\n      status\n      progress\n      result\n      error\n    }\n  }\n": types.JobByIdDocument,
     "\n  query MyJobs($handle: String!) {\n    user(handle: $handle) {\n      jobs(first: 10) {\n        edges {\n          node {\n            id\n            kind\n          }\n        }\n      }\n    }\n  }\n": types.MyJobsDocument,
@@ -172,6 +174,10 @@ export function graphql(source: "\n  query PostsPage($first: Int, $after: String
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n"): (typeof documents)["\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LogInThrottled($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n    }\n  }\n"): (typeof documents)["\n  mutation LogInThrottled($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -83,6 +83,7 @@ export async function useTestServer(
     db,
     cache: caches.store,
     responses: caches.responses,
+    redis: caches.redis,
     upstreams,
     metrics,
     jobEvents,

@@ -1,0 +1,182 @@
+import { createHash } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import {
+  type DocumentNode,
+  type FieldNode,
+  getArgumentValues,
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  type SelectionSetNode,
+} from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { Redis } from "ioredis";
+import type { Config } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import type { RateLimit, RateLimitConfig } from "./rate-limit-config.ts";
+import {
+  createMemoryRateLimitStore,
+  createRedisRateLimitStore,
+  type RateLimitDecision,
+  type RateLimitStore,
+} from "./rate-limit-store.ts";
+
+export type RateLimitedAction = "logIn" | "signUp";
+
+/** Declared on a mutation field (`extensions: rateLimited(...)`): counted per account and per client address. */
+export interface RateLimitRule {
+  action: RateLimitedAction;
+  /** The account the call is about (an email), from the field's arguments. */
+  account(args: Record<string, unknown>): unknown;
+}
+
+export const rateLimited = (action: RateLimitedAction, account: RateLimitRule["account"]) => ({
+  rateLimit: { action, account } satisfies RateLimitRule,
+});
+
+export interface RateLimitOptions {
+  store: RateLimitStore;
+  config: RateLimitConfig;
+  graphqlEndpoint: string;
+  now?: () => number;
+}
+
+/** Rate limits counted in Redis when REDIS_URL is set (shared by every instance), else in memory. */
+export function useConfiguredRateLimits(options: {
+  config: Config;
+  redis: Redis | undefined;
+  logger?: Logger;
+  graphqlEndpoint: string;
+}): Plugin {
+  const { config, redis, logger, graphqlEndpoint } = options;
+  const store = redis
+    ? createRedisRateLimitStore(redis, { prefix: `${config.redis.keyPrefix}:rl`, logger })
+    : createMemoryRateLimitStore();
+  return useRateLimits({ store, config: config.rateLimits, graphqlEndpoint });
+}
+
+/**
+ * Throttling before any work: the operation budget is spent in onRequest (before the body is
+ * parsed), the per-account and per-address limits of rate-limited mutation fields in onExecute
+ * (before any resolver, so a refused logIn costs no password hash). Over a limit the client gets
+ * HTTP 429, `extensions.code` RATE_LIMITED, `extensions.retryAfterSeconds` and a Retry-After header.
+ * Requests without a socket (in-process `yoga.fetch`: cache warm-up, tests) have no address and
+ * are counted per account only.
+ */
+export function useRateLimits({ store, config, graphqlEndpoint, now = Date.now }: RateLimitOptions): Plugin {
+  const consume = (key: string, limit: RateLimit | null): Promise<RateLimitDecision> | undefined =>
+    limit ? store.consume(key, limit, now()) : undefined;
+  return {
+    async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
+      if (!config.operations || url.pathname !== graphqlEndpoint || request.method === "OPTIONS") return;
+      const address = clientAddress(request.headers, serverContext, config.trustProxyHops);
+      if (!address) return;
+      const decision = await store.consume(`operations:address:${digest(address)}`, config.operations, now());
+      if (decision.allowed) return;
+      const error = rateLimitedError(decision.retryAfterSeconds);
+      endResponse(
+        fetchAPI.Response.json(
+          {
+            errors: [
+              {
+                message: error.message,
+                extensions: { code: "RATE_LIMITED", retryAfterSeconds: decision.retryAfterSeconds },
+              },
+            ],
+          },
+          { status: 429, headers: { "retry-after": String(decision.retryAfterSeconds) } },
+        ),
+      );
+    },
+    async onExecute({ args, setResultAndStopExecution }) {
+      const mutation = args.schema.getMutationType();
+      const operation = getOperationAST(args.document, args.operationName);
+      if (!mutation || operation?.operation !== "mutation") return;
+      const context = args.contextValue as unknown as Record<string, unknown> & { request?: Request };
+      const address = clientAddress(context.request?.headers, context, config.trustProxyHops);
+      const pending: Promise<RateLimitDecision>[] = [];
+      for (const node of rootFields(args.document, operation.selectionSet)) {
+        const field = mutation.getFields()[node.name.value];
+        const rule = field?.extensions?.rateLimit as RateLimitRule | undefined;
+        if (!field || !rule) continue;
+        const limits = config[rule.action];
+        const account = accountOf(rule, field, node, args.variableValues);
+        if (account) pending.push(...defined(consume(`${rule.action}:account:${digest(account)}`, limits.account)));
+        if (address) pending.push(...defined(consume(`${rule.action}:address:${digest(address)}`, limits.address)));
+      }
+      if (pending.length === 0) return;
+      const refusals = (await Promise.all(pending)).filter((decision) => !decision.allowed);
+      if (refusals.length === 0) return;
+      const retryAfterSeconds = Math.max(...refusals.map((decision) => decision.retryAfterSeconds));
+      setResultAndStopExecution({ errors: [rateLimitedError(retryAfterSeconds)] });
+    },
+  };
+}
+
+export function rateLimitedError(retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(`Too many attempts: try again in ${retryAfterSeconds} s`, {
+    extensions: {
+      code: "RATE_LIMITED",
+      retryAfterSeconds,
+      http: { status: 429, headers: { "retry-after": String(retryAfterSeconds) } },
+    },
+  });
+}
+
+const defined = <T>(value: T | undefined): T[] => (value === undefined ? [] : [value]);
+
+function accountOf(
+  rule: RateLimitRule,
+  field: Parameters<typeof getArgumentValues>[0],
+  node: FieldNode,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+): string | undefined {
+  try {
+    const account = rule.account(getArgumentValues(field, node, variables ?? {}));
+    return typeof account === "string" ? account.trim().toLowerCase() : undefined;
+  } catch {
+    return undefined; // bad arguments: execution reports them
+  }
+}
+
+/** The mutation's root fields, through fragments; aliases count once each. */
+function* rootFields(
+  document: DocumentNode,
+  selectionSet: SelectionSetNode,
+  seen = new Set<string>(),
+): Generator<FieldNode> {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) yield selection;
+    else if (selection.kind === Kind.INLINE_FRAGMENT) yield* rootFields(document, selection.selectionSet, seen);
+    else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      const fragment = document.definitions.find(
+        (definition) => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === selection.name.value,
+      );
+      if (fragment?.kind === Kind.FRAGMENT_DEFINITION) yield* rootFields(document, fragment.selectionSet, seen);
+    }
+  }
+}
+
+/**
+ * The client's address: the socket's peer, or with `hops` trusted reverse proxies in front,
+ * the X-Forwarded-For entry the outermost of them appended (entries left of it are client-supplied).
+ */
+export function clientAddress(
+  headers: Headers | undefined,
+  serverContext: Record<string, unknown> | undefined,
+  hops: number,
+): string | undefined {
+  const socketAddress = (serverContext?.req as IncomingMessage | undefined)?.socket?.remoteAddress;
+  if (!socketAddress || hops === 0) return socketAddress;
+  const forwarded = headers?.get("x-forwarded-for");
+  const entries =
+    forwarded
+      ?.split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean) ?? [];
+  return entries[entries.length - hops] ?? entries[0] ?? socketAddress;
+}
+
+/** Keys never hold an email or an address in clear. */
+const digest = (value: string) => createHash("sha256").update(value).digest("base64url").slice(0, 22);

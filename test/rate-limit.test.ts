@@ -1,0 +1,223 @@
+import { createClient } from "graphql-ws";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { loadConfig } from "../src/config.ts";
+import { clientAddress } from "../src/graphql/rate-limit.ts";
+import { parseRateLimit } from "../src/graphql/rate-limit-config.ts";
+import {
+  createMemoryRateLimitStore,
+  createRedisRateLimitStore,
+  type RateLimitStore,
+} from "../src/graphql/rate-limit-store.ts";
+import { type HttpServer, listen } from "../src/server.ts";
+import { graphql } from "./gql/index.ts";
+import { SignUp, signUpUser } from "./helpers/factories.ts";
+import { TEST_REDIS_URL, useTestRedis } from "./helpers/redis.ts";
+import { errorCodes, useTestServer } from "./helpers/server.ts";
+
+const { redis, prefix } = await useTestRedis();
+
+const stores: [string, () => RateLimitStore][] = [
+  ["memory", () => createMemoryRateLimitStore()],
+  ["Redis", () => createRedisRateLimitStore(redis, { prefix: `${prefix}:rl:${Math.random()}` })],
+];
+
+const threePerMinute = { points: 3, windowMs: 60_000 };
+// A clock at the start of a window, so the arithmetic below reads in whole seconds.
+const T0 = 1_800_000_000_000 - (1_800_000_000_000 % 60_000);
+
+describe.each(stores)("sliding-window counters in %s", (_kind, createStore) => {
+  it("allows N in a window, refuses the next with the seconds until one more fits", async () => {
+    const store = createStore();
+    for (let i = 0; i < 3; i++) expect((await store.consume("k", threePerMinute, T0 + i)).allowed).toBe(true);
+    const refused = await store.consume("k", threePerMinute, T0 + 10_000);
+    // 3 in this window: the next window starts at 60 s with a weight of 3 that must decay to 2: at 80 s.
+    expect(refused).toEqual({ allowed: false, retryAfterSeconds: 70 });
+    expect((await store.consume("other", threePerMinute, T0 + 10_000)).allowed).toBe(true);
+  });
+
+  it("slides: the previous window's count weighs in by its overlap, refusals are not counted", async () => {
+    const store = createStore();
+    for (let i = 0; i < 3; i++) await store.consume("k", threePerMinute, T0 + i);
+    for (let i = 0; i < 5; i++) expect((await store.consume("k", threePerMinute, T0 + 30_000)).allowed).toBe(false);
+    // A fixed window would let 3 more in at 60 s; the sliding one still counts 3.
+    expect(await store.consume("k", threePerMinute, T0 + 60_000)).toEqual({ allowed: false, retryAfterSeconds: 20 });
+    expect((await store.consume("k", threePerMinute, T0 + 79_000)).allowed).toBe(false);
+    expect((await store.consume("k", threePerMinute, T0 + 80_000)).allowed).toBe(true);
+    // 3 * 1/3 + 1 = 2 counted; one more fits, then none.
+    expect((await store.consume("k", threePerMinute, T0 + 100_000)).allowed).toBe(true);
+    const full = await store.consume("k", threePerMinute, T0 + 100_000);
+    expect(full.allowed).toBe(false);
+    expect((await store.consume("k", threePerMinute, T0 + 100_000 + full.retryAfterSeconds * 1000)).allowed).toBe(true);
+    // Two windows later nothing is left.
+    for (let i = 0; i < 3; i++) expect((await store.consume("k", threePerMinute, T0 + 240_000)).allowed).toBe(true);
+  });
+});
+
+describe("the Redis counters", () => {
+  it("keep their keys no longer than two windows and never hold the subject in clear", async () => {
+    const store = createRedisRateLimitStore(redis, { prefix: `${prefix}:ttl` });
+    await store.consume("logIn:account:digest", threePerMinute, Date.now());
+    const keys = await redis.keys(`${prefix}:ttl:*`);
+    expect(keys).toHaveLength(1);
+    const ttl = await redis.pttl(keys[0] as string);
+    expect(ttl).toBeGreaterThan(60_000);
+    expect(ttl).toBeLessThanOrEqual(120_000);
+  });
+
+  it("count in process memory while Redis is unreachable", async () => {
+    const down = new Redis("redis://127.0.0.1:9", { lazyConnect: true });
+    const store = createRedisRateLimitStore(down, { prefix: "unreachable" });
+    for (let i = 0; i < 3; i++) expect((await store.consume("k", threePerMinute, T0)).allowed).toBe(true);
+    expect((await store.consume("k", threePerMinute, T0)).allowed).toBe(false);
+    down.disconnect();
+  });
+});
+
+it("takes the client address from the socket, or from X-Forwarded-For as far as trusted proxies vouch", () => {
+  const from = (remoteAddress: string) => ({ req: { socket: { remoteAddress } } });
+  const forwarded = new Headers({ "x-forwarded-for": "6.6.6.6, 203.0.113.7, 10.0.0.2" });
+  expect(clientAddress(forwarded, from("10.0.0.1"), 0)).toBe("10.0.0.1");
+  expect(clientAddress(forwarded, from("10.0.0.1"), 1)).toBe("10.0.0.2");
+  // Two proxies: the entry the outer one appended; the client-supplied 6.6.6.6 is never taken.
+  expect(clientAddress(forwarded, from("10.0.0.1"), 2)).toBe("203.0.113.7");
+  expect(clientAddress(new Headers(), from("10.0.0.1"), 2)).toBe("10.0.0.1");
+  expect(clientAddress(forwarded, {}, 1)).toBeUndefined();
+});
+
+it("reads N/window settings", () => {
+  expect(parseRateLimit("10/15m")).toEqual({ points: 10, windowMs: 900_000 });
+  expect(parseRateLimit("5/1h")).toEqual({ points: 5, windowMs: 3_600_000 });
+  expect(parseRateLimit("off")).toBeNull();
+  expect(() => loadConfig({ RATE_LIMIT_LOGIN_ACCOUNT: "10 per minute" })).toThrow(/RATE_LIMIT_LOGIN_ACCOUNT/);
+  expect(() => loadConfig({ RATE_LIMIT_OPERATIONS: "0/1m" })).toThrow(/RATE_LIMIT_OPERATIONS/);
+  expect(loadConfig({ NODE_ENV: "production" }).rateLimits.operations).toEqual({ points: 1200, windowMs: 60_000 });
+  expect(loadConfig({ NODE_ENV: "development" }).rateLimits.operations).toBeNull();
+});
+
+const LogIn = graphql(`
+  mutation LogInThrottled($input: LogInInput!) {
+    logIn(input: $input) {
+      token
+    }
+  }
+`);
+
+// On Redis: the counters the server uses when REDIS_URL is set.
+const server = await useTestServer({
+  REDIS_URL: TEST_REDIS_URL,
+  RATE_LIMIT_LOGIN_ACCOUNT: "3/15m",
+  RATE_LIMIT_LOGIN_ADDRESS: "6/15m",
+  RATE_LIMIT_SIGNUP_ACCOUNT: "2/1h",
+  RATE_LIMIT_SIGNUP_ADDRESS: "4/1h",
+});
+const http: HttpServer = await listen(server.yoga, "127.0.0.1", 0);
+afterAll(() => http.close());
+
+async function post(target: string, body: unknown) {
+  const response = await fetch(`${target}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
+describe("logIn and signUp", () => {
+  it("refuse an account's attempts over its limit with RATE_LIMITED, 429 and a retry hint, the right password included", async () => {
+    const { handle } = await signUpUser(server, "throttled");
+    const credentials = (password: string) => ({ input: { email: `${handle}@example.test`, password } });
+    for (let i = 0; i < 3; i++) {
+      const wrong = await server.execute(LogIn, { variables: credentials("wrong password") });
+      expect(errorCodes(wrong)).toEqual(["UNAUTHENTICATED"]);
+    }
+    const refused = await server.execute(LogIn, { variables: credentials("correct horse") });
+    expect(refused.status).toBe(429);
+    expect(errorCodes(refused)).toEqual(["RATE_LIMITED"]);
+    const retryAfter = refused.errors?.[0]?.extensions?.retryAfterSeconds;
+    expect(retryAfter).toBeGreaterThan(0);
+    // The previous window's count decays linearly, so the wait can exceed one window (at most 4/3 of it here).
+    expect(retryAfter).toBeLessThanOrEqual((4 / 3) * 15 * 60);
+    expect(refused.headers.get("retry-after")).toBe(String(retryAfter));
+    expect(refused.errors?.[0]?.extensions).not.toHaveProperty("http");
+    // The same account however it is spelled, and under aliases.
+    const aliased = await server.execute(
+      `mutation { a: logIn(input: { email: " ${handle.toUpperCase()}@EXAMPLE.test", password: "x" }) { token } }`,
+    );
+    expect(errorCodes(aliased)).toEqual(["RATE_LIMITED"]);
+    // Another account is not affected.
+    const other = await signUpUser(server, "unthrottled");
+    const fine = await server.execute(LogIn, {
+      variables: { input: { email: `${other.handle}@example.test`, password: "correct horse" } },
+    });
+    expect(fine.data?.logIn.token).toEqual(expect.any(String));
+  });
+
+  it("refuse signUp for one email over its limit", async () => {
+    const input = { email: "dup@example.test", handle: "dup_1", name: "Dup", password: "correct horse" };
+    await server.execute(SignUp, { variables: { input } });
+    const duplicate = await server.execute(SignUp, { variables: { input: { ...input, handle: "dup_2" } } });
+    expect(errorCodes(duplicate)).toEqual(["BAD_USER_INPUT"]);
+    const refused = await server.execute(SignUp, { variables: { input: { ...input, handle: "dup_3" } } });
+    expect(errorCodes(refused)).toEqual(["RATE_LIMITED"]);
+  });
+
+  it("limit one client address over HTTP across accounts", async () => {
+    const results = [];
+    for (let i = 0; i < 5; i++) {
+      const input = { email: `addr_${i}@example.test`, handle: `addr_${i}`, name: "Addr", password: "correct horse" };
+      results.push(
+        await post(http.url, {
+          query: "mutation($input: SignUpInput!) { signUp(input: $input) { token } }",
+          variables: { input },
+        }),
+      );
+    }
+    expect(results.map((result) => result.status)).toEqual([200, 200, 200, 200, 429]);
+    expect(results[4]?.body.errors[0].extensions.code).toBe("RATE_LIMITED");
+    expect(results[4]?.headers.get("retry-after")).toMatch(/^\d+$/);
+    const users = await server.db.prisma.user.count({ where: { handle: { startsWith: "addr_" } } });
+    expect(users).toBe(4);
+  });
+  it("count logIn over WebSocket per client address too", async () => {
+    const client = createClient({ url: `${http.url.replace("http", "ws")}/graphql`, webSocketImpl: WebSocket });
+    const codes: unknown[] = [];
+    for (let i = 0; i < 7; i++) {
+      const query = `mutation { logIn(input: { email: "ws_${i}@example.test", password: "x" }) { token } }`;
+      const result = await new Promise<{ errors?: readonly { extensions?: Record<string, unknown> }[] }>(
+        (resolve, reject) => {
+          let last = {};
+          client.subscribe(
+            { query },
+            { next: (value) => (last = value), error: reject, complete: () => resolve(last) },
+          );
+        },
+      );
+      codes.push(result.errors?.[0]?.extensions?.code);
+    }
+    await client.dispose();
+    expect(codes).toEqual([...Array(6).fill("UNAUTHENTICATED"), "RATE_LIMITED"]);
+  });
+});
+
+const budgeted = await useTestServer({ RATE_LIMIT_OPERATIONS: "3/1m" }, server.url);
+const budgetedHttp = await listen(budgeted.yoga, "127.0.0.1", 0);
+afterAll(() => budgetedHttp.close());
+
+describe("the operation budget per client address", () => {
+  it("answers 429 with RATE_LIMITED before parsing once spent; health checks are not counted", async () => {
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post(budgetedHttp.url, { query: "{ __typename }" })).status);
+    expect((await fetch(`${budgetedHttp.url}/healthz`)).status).toBe(200);
+    const refused = await post(budgetedHttp.url, { query: "{ not even valid" });
+    expect(statuses).toEqual([200, 200, 200]);
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors[0].extensions).toEqual({ code: "RATE_LIMITED", retryAfterSeconds: expect.any(Number) });
+    expect(refused.headers.get("retry-after")).toBe(String(refused.body.errors[0].extensions.retryAfterSeconds));
+  });
+
+  it("is off by default outside production", () => {
+    expect(server.config.rateLimits.operations).toBeNull();
+  });
+});
