@@ -1,20 +1,24 @@
 import type { Server, ServerResponse } from "node:http";
 
+/** How long a connection must stay idle after SIGTERM before it is closed as idle. */
+const IDLE_QUIET_MS = 100;
+
 export class ShutdownCutRequestsError extends Error {
   override name = "ShutdownCutRequestsError";
 }
 
 /**
  * Graceful HTTP shutdown for keep-alive clients. `drain()`:
- * - stops accepting connections and closes idle keep-alive ones at once (server.close());
+ * - closes idle keep-alive connections at once (after a quiet moment of IDLE_QUIET_MS) and stops
+ *   accepting new ones (server.close());
  * - answers every request in flight, and any that arrives on a busy connection meanwhile, with
  *   `Connection: close`, so each connection ends after its current response instead of being
  *   reused for the whole grace period;
  * - closes event streams (SSE subscriptions) at once: they never finish, their clients reconnect;
  * - after `graceMs`, cuts what is left and rejects with ShutdownCutRequestsError.
- * Between the moment a connection goes idle and the moment it is closed, a client may already
- * have sent its next request: HTTP/1.1 cannot prevent that race; the client sees its reused
- * connection reset before any response and may retry it elsewhere (RFC 9112, section 9.3.1).
+ * A client silent for the whole quiet moment that sends just as its connection closes sees it reset
+ * before any response (HTTP/1.1 cannot prevent that race, as with any keep-alive timeout) and may
+ * retry elsewhere (RFC 9112, section 9.3.1).
  */
 export function trackForDrain(server: Server): { drain(graceMs: number): Promise<void> } {
   const inFlight = new Set<ServerResponse>();
@@ -35,16 +39,17 @@ export function trackForDrain(server: Server): { drain(graceMs: number): Promise
           server.closeAllConnections();
           reject(new ShutdownCutRequestsError(`grace period of ${graceMs} ms over: ${cut} requests cut`));
         }, graceMs).unref();
-        // One poll phase first: requests already in the sockets' buffers (the event loop lags under
-        // load) are read and become in-flight, answered with Connection: close, instead of their
-        // connections being closed as idle under them.
-        setImmediate(() =>
-          setImmediate(() =>
+        // Busy keep-alive clients send their next request within milliseconds of a response: it
+        // is answered with Connection: close and their connection ends cleanly. Only connections
+        // still idle after this quiet moment are closed, so none is closed under a request that is
+        // already on its way (or unread in its socket's buffer while the event loop lags).
+        setTimeout(
+          () =>
             server.close(() => {
               clearTimeout(force);
               resolve();
             }),
-          ),
+          IDLE_QUIET_MS,
         );
       });
     },
