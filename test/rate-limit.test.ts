@@ -59,7 +59,14 @@ describe("the Redis counters", () => {
   it("keep their keys no longer than two windows and never hold the subject in clear", async () => {
     const store = createRedisRateLimitStore(redis, { prefix: `${prefix}:ttl` });
     await store.consume("logIn:account:digest", threePerMinute, Date.now());
-    const keys = await redis.keys(`${prefix}:ttl:*`);
+    // SCAN, not KEYS: response-cache.test.ts asserts that nothing runs KEYS on the shared Redis.
+    const keys: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix}:ttl:*`, "COUNT", 1000);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== "0");
     expect(keys).toHaveLength(1);
     const ttl = await redis.pttl(keys[0] as string);
     expect(ttl).toBeGreaterThan(60_000);

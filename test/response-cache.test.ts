@@ -312,6 +312,27 @@ describe("response cache on Redis", () => {
     expect(first.statements).toBe(0);
   });
 
+  it("treats a stored entry it cannot read (another version's format) as a miss, not an error", async () => {
+    const query = "query Unreadable { tags { slug } }";
+    expect((await server.execute(query)).errors).toBeUndefined();
+    const keys: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix}:rc:r:*`, "COUNT", 1000);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== "0");
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      const stored = (await redis.get(key)) ?? "";
+      await redis.set(key, `${stored.slice(0, stored.indexOf("\n"))}\n{not json`, "KEEPTTL");
+    }
+    const again = await server.execute(query);
+    expect(again.errors).toBeUndefined();
+    expect(again.headers.get("server-timing")).not.toContain('cache;desc="hit"');
+    expect((again.data as { tags: unknown[] } | undefined)?.tags.length).toBeGreaterThan(0);
+  });
+
   it("never runs KEYS", async () => {
     expect(await keysCalls(redis)).toBe(commandsAtStart);
   });

@@ -2,6 +2,7 @@ import { hashSHA256, useResponseCache } from "@graphql-yoga/plugin-response-cach
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import {
   type DocumentNode,
+  type ExecutionResult,
   type GraphQLSchema,
   getNamedType,
   getOperationAST,
@@ -154,7 +155,8 @@ export function createResponseCache(options: {
     cache: {
       async get(key) {
         const { value, generation } = await backend.get(key);
-        if (value === null) {
+        const cached = value === null ? undefined : parseStoredResponse(value);
+        if (cached === undefined) {
           // Misses that end in an error are never set; do not let their entries pile up.
           if (generations.size > 10_000) {
             generations.clear();
@@ -164,7 +166,7 @@ export function createResponseCache(options: {
           generations.set(key, seen === undefined ? generation : Math.min(seen, generation));
           return undefined;
         }
-        return JSON.parse(value);
+        return cached;
       },
       async set(key, result, entities, ttlMs) {
         const generation = generations.get(key);
@@ -263,4 +265,14 @@ function rootListFields(schema: GraphQLSchema): Map<string, string[]> {
     if (listed) lists.set(listed, [...(lists.get(listed) ?? []), field.name]);
   }
   return lists;
+}
+
+/** A stored entry this code cannot read (written by another version sharing the prefix) is a miss, never an error. */
+function parseStoredResponse(value: string): ExecutionResult | undefined {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return typeof parsed === "object" && parsed !== null ? (parsed as ExecutionResult) : undefined;
+  } catch {
+    return undefined;
+  }
 }
