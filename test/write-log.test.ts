@@ -1,13 +1,19 @@
 import { describe, expect, it } from "vitest";
+import {
+  createMemoryResponseCacheBackend,
+  createRedisResponseCacheBackend,
+  type ResponseCacheBackend,
+} from "../src/cache/response-cache-backend.ts";
 import { collectWrites } from "../src/cache/write-log.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
-import { TEST_REDIS_URL } from "./helpers/redis.ts";
+import { TEST_REDIS_URL, useTestRedis } from "./helpers/redis.ts";
 import { useTestServer } from "./helpers/server.ts";
 
 // Every write through the one Prisma client records what it changed, derived from the data model;
 // mutations list nothing by hand, and the response cache invalidates exactly that.
 
 const server = await useTestServer({ REDIS_URL: TEST_REDIS_URL });
+const { redis, prefix } = await useTestRedis();
 const { prisma } = server.db;
 const alice = await signUpUser(server, "writer");
 const aliceId = Number(Buffer.from(alice.id, "base64").toString().split(":")[1]);
@@ -78,4 +84,40 @@ describe("write log", () => {
     });
     expect(await tagged()).toEqual(["untagged"]);
   });
+
+  it("takes a raw SQL write as a change to everything, and a raw read as none", async () => {
+    const read = await collectWrites(() => prisma.$queryRaw`SELECT count(*) FROM posts WHERE author_id = ${aliceId}`);
+    expect(read.changes).toEqual([]);
+    const queued = await collectWrites(() => prisma.$queryRawUnsafe(`SELECT 1 AS updated`));
+    expect(queued.changes).toEqual([]);
+    const executed = await collectWrites(() => prisma.$executeRaw`UPDATE posts SET body = body WHERE id = 0`);
+    expect(executed.changes).toEqual([{ everything: true }]);
+    const returning = await collectWrites(() =>
+      prisma.$queryRawUnsafe(
+        `WITH changed AS (UPDATE posts SET body = body WHERE id = 0 RETURNING id) SELECT * FROM changed`,
+      ),
+    );
+    expect(returning.changes).toEqual([{ everything: true }]);
+  });
+});
+
+describe("invalidating everything", () => {
+  const backends: [string, () => ResponseCacheBackend][] = [
+    ["memory", () => createMemoryResponseCacheBackend()],
+    ["Redis", () => createRedisResponseCacheBackend(redis, { prefix: `${prefix}:all` })],
+  ];
+  for (const [name, create] of backends) {
+    it(`makes every stored response stale and refuses responses computed before it (${name})`, async () => {
+      const backend = create();
+      const before = await backend.get("a");
+      expect(await backend.set("a", "old", ["e:Post:1"], 60, before.generation)).toBe(true);
+      const inFlight = await backend.get("b");
+      await backend.invalidateAll();
+      expect((await backend.get("a")).value).toBeNull();
+      expect(await backend.set("b", "computed before", ["e:Post:2"], 60, inFlight.generation)).toBe(false);
+      const after = await backend.get("a");
+      expect(await backend.set("a", "new", ["e:Post:1"], 60, after.generation)).toBe(true);
+      expect((await backend.get("a")).value).toBe("new");
+    });
+  }
 });

@@ -25,6 +25,8 @@ export interface ResponseCacheBackend {
   set(key: string, value: string, indexes: string[], ttlSeconds: number, generation: number): Promise<boolean>;
   /** Removes every response indexed under `indexes`; returns how many. */
   invalidate(indexes: string[]): Promise<number>;
+  /** Makes every response stored so far stale (a write nothing more precise can describe). */
+  invalidateAll(): Promise<void>;
   readonly outages: number;
 }
 
@@ -76,13 +78,15 @@ export function createRedisResponseCacheBackend(
   const floorKey = `${prefix}:floor`;
   let missedInvalidations = 0;
   /** False while a missed invalidation is still unaccounted for (Redis not answering yet). */
-  const settleMissedInvalidations = async (): Promise<boolean> => {
-    if (missedInvalidations === 0) return true;
-    const missed = missedInvalidations;
-    const raised = await guard.run(false, async () => {
+  const raiseFloor = () =>
+    guard.run(false, async () => {
       await redis.eval(RAISE_FLOOR_SCRIPT, 2, generationKey, floorKey);
       return true;
     });
+  const settleMissedInvalidations = async (): Promise<boolean> => {
+    if (missedInvalidations === 0) return true;
+    const missed = missedInvalidations;
+    const raised = await raiseFloor();
     if (raised) {
       missedInvalidations -= missed;
       options.logger?.warn(
@@ -146,6 +150,10 @@ export function createRedisResponseCacheBackend(
       if (removed === null) missedInvalidations += 1;
       return removed ?? 0;
     },
+    invalidateAll: async () => {
+      // Not applied now: raised, as for any missed invalidation, once Redis answers.
+      if (!(await raiseFloor())) missedInvalidations += 1;
+    },
   };
 }
 
@@ -156,6 +164,8 @@ export function createMemoryResponseCacheBackend(options: { maxEntries?: number;
   const indexMembers = new Map<string, Set<string>>();
   const versions = new Map<string, number>();
   let generation = 0;
+  /** Responses computed at a generation below this are not stored (see invalidateAll). */
+  let floor = 0;
 
   const remove = (key: string) => {
     const entry = responses.get(key);
@@ -178,6 +188,7 @@ export function createMemoryResponseCacheBackend(options: { maxEntries?: number;
       return { value: responses.get(key)?.value ?? null, generation };
     },
     async set(key, value, indexes, ttlSeconds, seenGeneration) {
+      if (seenGeneration < floor) return false;
       if (indexes.some((index) => (versions.get(index) ?? -1) > seenGeneration)) return false;
       remove(key);
       responses.set(key, { value, expiresAt: now() + ttlSeconds * 1000, indexes });
@@ -192,6 +203,11 @@ export function createMemoryResponseCacheBackend(options: { maxEntries?: number;
         remove(oldest);
       }
       return true;
+    },
+    async invalidateAll() {
+      generation += 1;
+      floor = generation;
+      for (const key of [...responses.keys()]) remove(key);
     },
     async invalidate(indexes) {
       generation += 1;

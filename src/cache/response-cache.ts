@@ -183,13 +183,18 @@ export function createResponseCache(options: {
     },
   });
 
-  const invalidate = (changes: Invalidation[]) => {
+  const invalidate = async (changes: Invalidation[]) => {
+    if (changes.some((change) => "everything" in change)) {
+      await backend.invalidateAll();
+      return 0;
+    }
     const indexes = changes.flatMap((change) => {
+      if ("everything" in change) return [];
       if ("listOf" in change) return (rootListsOf.get(change.listOf) ?? []).map((field) => `q:${field}`);
       if (change.id === undefined) return [`t:${change.typename}`];
       return [`e:${change.typename}:${encodeGlobalID(change.typename, change.id)}`];
     });
-    return indexes.length === 0 ? Promise.resolve(0) : backend.invalidate([...new Set(indexes)]);
+    return indexes.length === 0 ? 0 : backend.invalidate([...new Set(indexes)]);
   };
 
   return {

@@ -14,14 +14,17 @@ import { getDatamodel } from "../generated/pothos-prisma-types.ts";
  * - each parent whose foreign key r holds (`User:r.authorId`): its lists and counts of M changed;
  * - for a deleted row, every type whose rows cascade with it or that shares a many-to-many table;
  * - for nested relation writes (connect, connectOrCreate, set, ...), the related type and its lists.
- * Raw SQL is not seen: the only raw writes (jobs/tracking.ts, the job queue) touch jobs, which are
- * never cached (schema/jobs.ts).
+ * A raw SQL write through Prisma (`$executeRaw`, or an INSERT/UPDATE/DELETE through `$queryRaw`)
+ * cannot be described from the data model: it changes `everything` cached. (The worker's raw
+ * writes go through its own pool and touch only jobs, which are never cached: schema/jobs.ts.)
  */
 export type Change =
   /** An entity (`id`: database id), or with no id every response holding an entity of the type. */
   | { typename: string; id?: number }
   /** Every root field listing the type: a new or deleted row changes their pages. */
-  | { listOf: string };
+  | { listOf: string }
+  /** Every cached response: a write the data model cannot describe (raw SQL). */
+  | { everything: true };
 
 const writes = new AsyncLocalStorage<Change[]>();
 
@@ -89,21 +92,35 @@ const NESTED_ADDS = new Set(["create", "createMany", "connectOrCreate", "upsert"
 
 type Row = Record<string, unknown>;
 
+// A statement that writes: INSERT/UPDATE/DELETE/MERGE/TRUNCATE, or a WITH holding one.
+const RAW_WRITE = /^\s*(?:with\b[\s\S]*\b(?:insert|update|delete|merge)\b|insert|update|delete|merge|truncate)\b/i;
+
 export const recordWrites = Prisma.defineExtension({
   name: "record-writes",
   query: {
-    $allModels: {
-      async $allOperations({ model, operation, args, query }) {
-        const log = writes.getStore();
-        const model_ = model ? facts.get(model) : undefined;
-        if (!log || !model || !model_ || !WRITES.has(operation)) return query(args);
-        const result = await query(withKeys(model_, args as Row));
-        log.push(...changesOf(model, model_, operation, args as Row, result));
+    async $allOperations({ model, operation, args, query }) {
+      const log = writes.getStore();
+      if (!log) return query(args);
+      if (!model) {
+        const result = await query(args);
+        if (operation.startsWith("$executeRaw") || RAW_WRITE.test(rawSql(args))) log.push({ everything: true });
         return result;
-      },
+      }
+      const model_ = facts.get(model);
+      if (!model_ || !WRITES.has(operation)) return query(args);
+      const result = await query(withKeys(model_, args as Row));
+      log.push(...changesOf(model, model_, operation, args as Row, result));
+      return result;
     },
   },
 });
+
+/** The statement of a raw query: `$queryRaw` passes its template's strings, `$queryRawUnsafe` the text. */
+function rawSql(args: unknown): string {
+  if (Array.isArray(args)) return typeof args[0] === "string" ? args[0] : "";
+  const strings = (args as { strings?: unknown } | null)?.strings;
+  return Array.isArray(strings) ? strings.join("?") : "";
+}
 
 /** A `select` that leaves out the id or a foreign key would hide what changed: ask for them too. */
 function withKeys(model: ModelFacts, args: Row): Row {
@@ -161,7 +178,12 @@ const isId = (value: unknown): value is number => typeof value === "number" && N
 function dedupe(changes: Change[]): Change[] {
   const seen = new Map<string, Change>();
   for (const change of changes) {
-    const key = "listOf" in change ? `list:${change.listOf}` : `${change.typename}:${change.id ?? "*"}`;
+    const key =
+      "everything" in change
+        ? "everything"
+        : "listOf" in change
+          ? `list:${change.listOf}`
+          : `${change.typename}:${change.id ?? "*"}`;
     seen.set(key, change);
   }
   return [...seen.values()];
