@@ -25,11 +25,12 @@ const UNAVAILABLE_CODES = new Set([
   ...["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EPIPE", "EAI_AGAIN"],
   // PostgreSQL: admin/crash shutdown, cannot connect now, connection exceptions, too many connections.
   ...["57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006", "53300"],
-  // Prisma: cannot reach the server, timed out, connection closed, pool timeout.
-  ...["P1001", "P1002", "P1008", "P1017", "P2024"],
+  // Prisma: cannot reach the server, timed out, connection closed, pool timeout, no transaction
+  // could start in time (every connection busy: a write burst on one hot row).
+  ...["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"],
 ]);
 const UNAVAILABLE =
-  /timeout exceeded when trying to connect|Connection terminated|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|Can't reach database server|Server has closed the connection|DatabaseNotReachable|ConnectionClosed|connect ECONNREFUSED/i;
+  /timeout exceeded when trying to connect|Connection terminated|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|Can't reach database server|Server has closed the connection|DatabaseNotReachable|ConnectionClosed|connect ECONNREFUSED|Unable to start a transaction in the given time/i;
 const PRISMA_BAD_VALUE = new Set(["P2000", "P2006", "P2007", "P2011", "P2012", "P2020", "P2023"]);
 /** Prisma driver adapter error kinds for the same. */
 const DATA_EXCEPTION_KINDS = new Set(["ValueOutOfRange", "InvalidInputValue", "LengthMismatch"]);

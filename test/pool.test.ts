@@ -20,3 +20,18 @@ describe("an exhausted connection pool", () => {
     expect(after.errors).toBeUndefined();
   });
 });
+
+// The pool waits longer for a connection than Prisma waits to start a transaction (2 s): Prisma's
+// P2028 "Unable to start a transaction in the given time" comes first.
+const patient = await useTestServer({ DB_POOL_MAX: "1", DB_POOL_CONNECTION_TIMEOUT_MS: "10000" });
+
+describe("a write that cannot start its transaction", () => {
+  it("answers DATABASE_UNAVAILABLE, not an internal error, while every connection is held", async () => {
+    const held = await patient.db.pool.connect();
+    const result = await patient.execute(
+      'mutation { signUp(input: { email: "busy@example.test", handle: "busy_pool", name: "Busy", password: "long enough" }) { token } }',
+    );
+    held.release();
+    expect(errorCodes(result)).toEqual(["DATABASE_UNAVAILABLE"]);
+  });
+});
