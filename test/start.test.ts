@@ -22,7 +22,8 @@ afterAll(async () => {
   await rm(dataRoot, { recursive: true, force: true });
 });
 
-function start(): Promise<void> {
+/** `detached`: in its own process group, as `npm start` is in a terminal's foreground group. */
+function start({ detached = false } = {}): Promise<void> {
   const { DATABASE_URL: _url, AUTH_SECRET: _secret, ...inherited } = process.env;
   const env = {
     ...inherited,
@@ -33,7 +34,7 @@ function start(): Promise<void> {
     EMBEDDED_PG_DIR: path.join(dataRoot, "postgres"),
     EMBEDDED_PG_PORT: String(pgPort),
   };
-  child = spawn(process.execPath, ["src/main.ts", "start"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  child = spawn(process.execPath, ["src/main.ts", "start"], { env, detached, stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -105,6 +106,40 @@ describe("npm start with no DATABASE_URL", () => {
     expect(output).toContain("using the generated one");
     const users = await query(JSON.stringify({ query: "{ users(first: 100) { edges { node { id } } } }" }));
     expect(users.data.users.edges).toHaveLength(50);
+    expect(await stop()).toBe(0);
+  }, 120_000);
+
+  it("Ctrl-C (SIGINT to the whole process group) closes HTTP, worker, pools, then PostgreSQL, and exits 0", async () => {
+    output = "";
+    await start({ detached: true });
+    const started = output.length;
+    const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
+    process.kill(-(child?.pid ?? 0), "SIGINT"); // what a terminal does on Ctrl-C
+    expect(await exited).toBe(0);
+
+    const shutdownLines = output
+      .slice(started)
+      .split("\n")
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(shutdownLines.filter((line) => line.level >= 40)).toEqual([]);
+    expect(shutdownLines.map((line) => line.msg)).toEqual([
+      "SIGINT received: shutting down",
+      "closed HTTP server",
+      "closed job worker",
+      "closed job events",
+      "closed demo upstreams",
+      expect.stringMatching(/^closed (redis|memory) cache$/),
+      "closed database pool",
+      "closed embedded PostgreSQL",
+    ]);
+  }, 120_000);
+
+  it("starts again after Ctrl-C without finding a dead worker pool", async () => {
+    output = "";
+    await start();
+    expect(output).not.toMatch(/died|released its/);
+    expect(output).not.toMatch(/"level":[456]0/);
     expect(await stop()).toBe(0);
   }, 120_000);
 });
