@@ -12,23 +12,29 @@ export function asAuthenticatedUser<T extends object>(user: T): T {
 }
 
 export const UserRef = builder.prismaNode("User", {
+  description: "A person with an account: writes posts and comments, likes posts, follows other users.",
   id: { field: "id" },
   fields: (t) => ({
-    handle: t.exposeString("handle"),
-    name: t.exposeString("name"),
-    bio: t.exposeString("bio"),
+    handle: t.exposeString("handle", { description: "Unique public name, as in @handle; `user(handle:)` finds it." }),
+    name: t.exposeString("name", { description: "Display name." }),
+    bio: t.exposeString("bio", { description: "A short text about the user; empty when they wrote none." }),
     email: t.string({
       nullable: true,
       description: "Only the user themself sees their email; null for everyone else.",
       resolve: (user, _args, context) =>
         context.viewerId === user.id || authenticatedUsers.has(user) ? user.email : null,
     }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    postCount: t.int({ resolve: (user, _args, context) => context.loaders.count(COUNTS.postsByAuthor).load(user.id) }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the account was created." }),
+    postCount: t.int({
+      description: "How many posts the user wrote.",
+      resolve: (user, _args, context) => context.loaders.count(COUNTS.postsByAuthor).load(user.id),
+    }),
     followerCount: t.int({
+      description: "How many users follow this user.",
       resolve: (user, _args, context) => context.loaders.count(COUNTS.followersByUser).load(user.id),
     }),
     followingCount: t.int({
+      description: "How many users this user follows.",
       resolve: (user, _args, context) => context.loaders.count(COUNTS.followingByUser).load(user.id),
     }),
   }),
@@ -46,7 +52,7 @@ builder.queryFields((t) => ({
     type: "User",
     nullable: true,
     description: "The user with this handle; null and a NOT_FOUND error when there is none.",
-    args: { handle: t.arg.string({ required: true }) },
+    args: { handle: t.arg.string({ required: true, description: "Without the @." }) },
     resolve: async (query, _root, args, context) => {
       const user = await context.prisma.user.findUnique({ ...query, where: { handle: args.handle } });
       if (!user) throw notFound(`User @${args.handle}`);
@@ -56,6 +62,7 @@ builder.queryFields((t) => ({
   users: t.prismaConnection({
     type: "User",
     cursor: "id",
+    description: "Every user, oldest account first.",
     resolve: (query, _root, _args, context) => context.prisma.user.findMany({ ...query, orderBy: { id: "asc" } }),
   }),
 }));
