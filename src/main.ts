@@ -88,8 +88,9 @@ async function pendingMigrationsOf(url: string): Promise<string[]> {
   return pendingMigrations(client).finally(() => client.end());
 }
 
-async function runWorker(config: Config, url: string, logger: Logger): Promise<void> {
-  const worker = await startWorker({ connectionString: url, ...config.jobs }, logger);
+async function runWorker(config: Config, url: string, logger: Logger, demo = false): Promise<void> {
+  const progressStepDelayMs = demo ? 700 : 0;
+  const worker = await startWorker({ connectionString: url, ...config.jobs, progressStepDelayMs }, logger);
   // Stopping lets running jobs finish; the next worker picks up the rest.
   onShutdown("job worker", () => worker.stop(), "work");
 }
@@ -196,7 +197,8 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
         logger.info(`AUTH_SECRET not set: ${loaded.created ? "generated one" : "using the generated one"} in ${file}`);
       }
       const http = await serveApi("start", config, url, secret, logger);
-      await runWorker(config, url, logger);
+      // The zero-config demo (embedded PostgreSQL): reports pause between steps so they can be watched.
+      await runWorker(config, url, logger, !config.databaseUrl && config.env === "development");
       logger.info(
         `Sokudo ready: GraphiQL at ${http.url}/graphql, health at ${http.url}/healthz and ${http.url}/readyz`,
       );

@@ -114,7 +114,10 @@ builder.subscriptionFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: JobRef, description: "The job's global id." }) },
     subscribe: async function* (_root, args, context) {
       const id = Number(args.id.id);
-      yield await loadOwnJob(context, id);
+      const current = await loadOwnJob(context, id);
+      yield current;
+      // Already finished: nothing more will come, so the subscription ends (a client's stop button goes out).
+      if (current.status === "succeeded" || current.status === "failed") return;
       for await (const _change of context.jobEvents.changes(id, context.signal)) {
         const job = await loadOwnJob(context, id);
         yield job;
