@@ -51,7 +51,6 @@ async function resolveDatabaseUrl(
   }
   const { dataDir, reason } = await placeDataDir(config.embeddedPostgres.dataDir);
   const { port } = config.embeddedPostgres;
-  logger.info(`starting embedded PostgreSQL (data in ${dataDir}, port ${port})${reason ? `: ${reason}` : ""}`);
   const embedded = await startEmbeddedPostgres({
     dataDir,
     port,
@@ -59,6 +58,8 @@ async function resolveDatabaseUrl(
     whenInUse,
     onLog: (line) => logger.debug({ postgres: line }),
     onNotice: (message) => logger.info(message),
+    onStarting: () =>
+      logger.info(`starting embedded PostgreSQL (data in ${dataDir}, port ${port})${reason ? `: ${reason}` : ""}`),
   });
   if (embedded.sharedWith) {
     logger.info(`using the embedded PostgreSQL of the running \`npm start\` (pid ${embedded.sharedWith})`);

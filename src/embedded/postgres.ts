@@ -42,6 +42,8 @@ export async function startEmbeddedPostgres(options: {
   onLog?: (line: string) => void;
   /** Something done on the user's behalf that they should hear about. */
   onNotice?: (message: string) => void;
+  /** Called once it is clear that this process starts its own PostgreSQL (not shared, not refused). */
+  onStarting?: () => void;
   /**
    * What to do when a PostgreSQL of another live process already runs on `dataDir`: "share" it
    * (`npm run migrate` while `npm start` runs), or "refuse" with a message saying how to stop it
@@ -68,6 +70,7 @@ export async function startEmbeddedPostgres(options: {
         `Stop that one (Ctrl-C in its terminal), or give this one its own: EMBEDDED_PG_DIR=.data/postgres-2 EMBEDDED_PG_PORT=${options.port + 1} PORT=4001 npm start`,
     );
   }
+  options.onStarting?.();
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await initialise(dataDir, options.onLog);
 
   const server = await spawnPostgres(dataDir, options.port, asRoot ? await postgresUserIds() : {}, options.onLog);
