@@ -5,9 +5,11 @@ import type { GraphiQLOptions } from "graphql-yoga";
 // so GraphiQL works on a machine with no internet.
 export const GRAPHIQL_TABS: NonNullable<GraphiQLOptions["defaultTabs"]> = [
   {
-    query: `# Welcome to Sokudo. Run an operation with the ▶ button; the Docs pane (book icon) describes every field.
-# Demo users all have the password "password". Running the LogIn tab logs every tab in (its token is
-# shared); or set { "Authorization": "Bearer <token>" } once in any tab's Headers pane.
+    query: `# Welcome to Sokudo. Run an operation with the ▶ button.
+# The Docs pane (top icon on the left) describes every field.
+# Demo users' password is "password". Running the LogIn tab
+# logs every tab in; or set, once, in any tab's Headers:
+#   { "Authorization": "Bearer <token>" }
 query LatestPosts {
   posts(first: 5) {
     edges {
@@ -76,8 +78,10 @@ query UserInsights {
 }`,
   },
   {
-    query: `# Needs a token: run the LogIn tab first. RequestReport returns a job at once; run WatchJob
-# with its id (Variables: { "id": "..." }) to see each progress step pushed; it ends when the job is done.
+    query: `# Needs a token: run the LogIn tab first.
+# RequestReport returns a job at once; run WatchJob with its id
+# (Variables: { "id": "..." }) to see each progress step pushed.
+# The subscription ends when the job is done.
 mutation RequestReport {
   requestActivityReport(input: {}) { id status progress }
 }
