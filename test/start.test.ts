@@ -15,10 +15,13 @@ await chmod(dataRoot, 0o755);
 const port = await freePort();
 const pgPort = await freePort();
 let child: ChildProcess | undefined;
+/** Every start, so that one left running by a failed test is stopped too (it holds the port). */
+const started: ChildProcess[] = [];
 let output = "";
 
 afterAll(async () => {
-  if (child) await stopProcess(child, "SIGKILL");
+  // SIGTERM: a SIGKILLed start would leave its embedded PostgreSQL (own process group) running.
+  for (const each of started) await stopProcess(each, "SIGTERM");
   await rm(dataRoot, { recursive: true, force: true });
 });
 
@@ -36,6 +39,7 @@ function start({ detached = false } = {}): Promise<void> {
     EMBEDDED_PG_PORT: String(pgPort),
   };
   child = spawn(process.execPath, ["src/main.ts", "start"], { env, detached, stdio: ["ignore", "pipe", "pipe"] });
+  started.push(child);
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
