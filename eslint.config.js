@@ -3,7 +3,18 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "src/generated/", "test/gql/", ".data/", "coverage/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "src/generated/",
+      "test/gql/",
+      ".data/",
+      "coverage/",
+      "examples/*/node_modules/",
+      "examples/*/dist/",
+      "examples/*/src/gql/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

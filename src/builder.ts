@@ -55,16 +55,46 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
+    edgesFieldOptions: { nullable: false, description: "The results of this page, in order." },
+    nodeFieldOptions: { nullable: false, description: "The result." },
     decodeGlobalID: decodeGlobalId,
     // src/schema/node.ts defines `node` and `nodes`: one bad id must not fail its siblings.
     nodeQueryOptions: false,
     nodesQueryOptions: false,
+    // What GraphiQL's docs pane says about the parts every connection shares.
+    firstArgOptions: {
+      description: `How many results from the start (or after \`after\`): default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}.`,
+    },
+    afterArgOptions: {
+      description: "Start after this cursor (a `cursor` or `pageInfo.endCursor` of a previous page).",
+    },
+    lastArgOptions: {
+      description: `How many results from the end (or before \`before\`): default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}.`,
+    },
+    beforeArgOptions: { description: "End before this cursor (a `cursor` or `pageInfo.startCursor`)." },
+    cursorFieldOptions: { description: "Pass as `after` (or `before`) to continue from this result." },
+    pageInfoFieldOptions: { description: "Whether there are more pages, and the cursors to ask for them." },
     // Connection wrappers hold nothing of their own: their fields' types decide (cache/cache-scope.ts).
-    defaultConnectionTypeOptions: { extensions: { cacheScope: "PUBLIC" } },
-    defaultEdgeTypeOptions: { extensions: { cacheScope: "PUBLIC" } },
-    pageInfoTypeOptions: { extensions: { cacheScope: "PUBLIC" } },
+    defaultConnectionTypeOptions: {
+      description: "One page of a list: `edges` (each a result and its cursor), and `pageInfo` for the next page.",
+      extensions: { cacheScope: "PUBLIC" },
+    },
+    defaultEdgeTypeOptions: {
+      description: "One result of a page, with the cursor that points at it.",
+      extensions: { cacheScope: "PUBLIC" },
+    },
+    pageInfoTypeOptions: {
+      description: "Where a page sits in its list (Relay cursor pagination).",
+      extensions: { cacheScope: "PUBLIC" },
+    },
+    hasNextPageFieldOptions: { description: "True when results follow this page: ask again with `after: endCursor`." },
+    hasPreviousPageFieldOptions: {
+      description: "True when results precede this page: ask again with `before: startCursor`.",
+    },
+    startCursorFieldOptions: { description: "The cursor of the page's first result; null for an empty page." },
+    endCursorFieldOptions: { description: "The cursor of the page's last result; null for an empty page." },
+    nodeTypeOptions: { description: "An object with a global id, which `node(id:)` fetches again." },
+    idFieldOptions: { description: "Global id: opaque, stable, and unique across types." },
   },
 });
 

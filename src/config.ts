@@ -165,16 +165,30 @@ function shownValue(name: string, value: string | undefined): string {
   return NEVER_SHOWN.test(name) ? " (value not shown)" : `=${JSON.stringify(value)}`;
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+/** Variables a command cannot run without (the others have defaults, or are zero-config in `start`). */
+function requiredBy(command: string | undefined, env: Record<string, string | undefined>): string[] {
+  if (command === "worker") return ["DATABASE_URL"];
+  if (command !== "serve") return [];
+  const upstreams = env.DEMO_UPSTREAMS === "on" ? [] : UPSTREAMS.map((name) => `UPSTREAM_${name}_URL`);
+  return ["DATABASE_URL", "AUTH_SECRET", ...upstreams];
+}
+
+/** Invalid values and, for `command`, missing required variables: all reported at once. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, command?: string): Config {
   const present = Object.fromEntries(
     Object.entries(env).filter(([key, value]) => key in schema.shape && value !== undefined && value !== ""),
   );
   const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
+  const missing = requiredBy(command, env).filter((name) => !(name in present));
+  if (!parsed.success || missing.length > 0) {
+    const problems = (parsed.error?.issues ?? []).map((issue) => {
       const name = String(issue.path[0]);
       return `${name}${shownValue(name, env[name])}: ${issue.message}`;
     });
+    if (missing.length > 0) {
+      const demo = missing.some((name) => name.startsWith("UPSTREAM_")) ? " (UPSTREAM_*: or DEMO_UPSTREAMS=on)" : "";
+      problems.push(`${missing.join(", ")}: required by \`${command}\`${demo}`);
+    }
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
   const e = parsed.data;

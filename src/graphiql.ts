@@ -6,7 +6,9 @@ import type { GraphiQLOptions } from "graphql-yoga";
 export const GRAPHIQL_TABS: NonNullable<GraphiQLOptions["defaultTabs"]> = [
   {
     query: `# Welcome to Sokudo. Run an operation with the ▶ button.
-# Demo users all have the password "password"; logIn returns a token for the Headers tab:
+# The Docs pane (top icon on the left) describes every field.
+# Demo users' password is "password". Running the LogIn tab
+# logs every tab in; or set, once, in any tab's Headers:
 #   { "Authorization": "Bearer <token>" }
 query LatestPosts {
   posts(first: 5) {
@@ -49,7 +51,7 @@ query LatestPosts {
 }`,
   },
   {
-    query: `# Needs the Authorization header from LogIn.
+    query: `# Needs a token: run the LogIn tab first.
 mutation WritePost {
   createPost(input: { title: "Hello Sokudo", body: "Fast by construction.", tags: ["graphql", "performance"] }) {
     id
@@ -76,8 +78,10 @@ query UserInsights {
 }`,
   },
   {
-    query: `# Needs the Authorization header from LogIn. RequestReport returns a job at once;
-# run WatchJob with its id (Variables: { "id": "..." }) to see progress pushed until it is done.
+    query: `# Needs a token: run the LogIn tab first.
+# RequestReport returns a job at once; run WatchJob with its id
+# (Variables: { "id": "..." }) to see each progress step pushed.
+# The subscription ends when the job is done.
 mutation RequestReport {
   requestActivityReport(input: {}) { id status progress }
 }
@@ -88,6 +92,46 @@ subscription WatchJob($id: ID!) {
   },
 ];
 
+/**
+ * GraphiQL keeps headers per tab; Sokudo's token should be set once. This runs in the page before
+ * GraphiQL and wraps its fetch to the GraphQL endpoint: a request whose tab sets `Authorization`
+ * makes that the shared value (an empty one clears it), a request without one gets the shared value,
+ * and a `logIn` or `signUp` answer's token becomes the shared value by itself. Kept in
+ * localStorage, so it survives a reload like GraphiQL's own persisted headers.
+ */
+export const SHARED_AUTHORIZATION_SCRIPT = `
+(() => {
+  const key = "sokudo:authorization";
+  const send = window.fetch.bind(window);
+  window.fetch = async (input, init = {}) => {
+    const url = new URL(typeof input === "string" || input instanceof URL ? input : input.url, location.href);
+    if (url.origin !== location.origin || url.pathname !== location.pathname) return send(input, init);
+    const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+    const own = headers.get("authorization");
+    if (own !== null && own.trim() === "") {
+      localStorage.removeItem(key);
+      headers.delete("authorization");
+    } else if (own !== null) localStorage.setItem(key, own);
+    else if (localStorage.getItem(key)) headers.set("authorization", localStorage.getItem(key));
+    const response = await send(input, { ...init, headers });
+    if ((response.headers.get("content-type") ?? "").includes("json")) {
+      response.clone().json().then((body) => {
+        const token = body?.data?.logIn?.token ?? body?.data?.signUp?.token;
+        if (typeof token === "string") localStorage.setItem(key, "Bearer " + token);
+      }, () => {});
+    }
+    return response;
+  };
+})();
+`;
+
 export function renderSokudoGraphiQL(options: GraphiQLOptions = {}): string {
-  return renderGraphiQL({ title: "Sokudo GraphiQL", defaultTabs: GRAPHIQL_TABS, ...options });
+  const page = renderGraphiQL({
+    title: "Sokudo GraphiQL",
+    defaultTabs: GRAPHIQL_TABS,
+    // What a tab's Headers pane holds survives a reload of the page.
+    shouldPersistHeaders: true,
+    ...options,
+  });
+  return page.replace("</head>", `<script>${SHARED_AUTHORIZATION_SCRIPT}</script></head>`);
 }

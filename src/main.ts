@@ -7,14 +7,15 @@ import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { createCaches } from "./cache/index.ts";
 import { DEFAULT_WARM_OPERATIONS_FILE, warmResponseCache } from "./cache/warm.ts";
 import { createDatabase } from "./db.ts";
-import { EmbeddedPostgresError, startEmbeddedPostgres } from "./embedded/postgres.ts";
+import { EmbeddedPostgresError, placeDataDir, startEmbeddedPostgres } from "./embedded/postgres.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import { applyMigrations, pendingMigrations } from "./migrate/apply.ts";
+import { applyMigrations, MigrationError, pendingMigrations } from "./migrate/apply.ts";
+import { assertDatabaseReachable, assertPortFree, StartupError } from "./preflight.ts";
 import { createServerMetrics, createYogaServer, listen, watchUpstreamBreakers } from "./server.ts";
 import { createJobEvents } from "./jobs/tracking.ts";
 import { migrateJobQueue, startWorker } from "./jobs/worker.ts";
 import { setUpUpstreams } from "./upstream/index.ts";
-import { onShutdown, shutdown, shutdownOnSignals } from "./shutdown.ts";
+import { isShuttingDown, onShutdown, shutdown, shutdownOnSignals } from "./shutdown.ts";
 
 const USAGE = `Usage: node src/main.ts <command>
   start     all-in-one for development: embedded PostgreSQL unless DATABASE_URL is set,
@@ -34,17 +35,36 @@ if ((major ?? 0) < 22) {
 
 const redactUrl = (url: string) => url.replace(/:[^:@/]+@/, ":***@");
 
-/** The database to use: DATABASE_URL, or the embedded PostgreSQL started (and stopped on shutdown) here. */
-async function resolveDatabaseUrl(config: Config, logger: Logger): Promise<string> {
-  if (config.databaseUrl) return config.databaseUrl;
-  const { dataDir, port } = config.embeddedPostgres;
-  logger.info(`starting embedded PostgreSQL (data in ${path.resolve(dataDir)}, port ${port})`);
+/**
+ * The database to use: DATABASE_URL (checked reachable), or the embedded PostgreSQL started (and
+ * stopped last on shutdown) here. `whenInUse: "share"` lets `migrate` and `seed` use the embedded
+ * PostgreSQL of an `npm start` that is running on the same data folder.
+ */
+async function resolveDatabaseUrl(
+  config: Config,
+  logger: Logger,
+  whenInUse: "share" | "refuse" = "refuse",
+): Promise<string> {
+  if (config.databaseUrl) {
+    await assertDatabaseReachable(config.databaseUrl);
+    return config.databaseUrl;
+  }
+  const { dataDir, reason } = await placeDataDir(config.embeddedPostgres.dataDir);
+  const { port } = config.embeddedPostgres;
   const embedded = await startEmbeddedPostgres({
     dataDir,
     port,
     database: "sokudo",
+    whenInUse,
     onLog: (line) => logger.debug({ postgres: line }),
+    onNotice: (message) => logger.info(message),
+    onStarting: () =>
+      logger.info(`starting embedded PostgreSQL (data in ${dataDir}, port ${port})${reason ? `: ${reason}` : ""}`),
   });
+  if (embedded.sharedWith) {
+    logger.info(`using the embedded PostgreSQL of the running \`npm start\` (pid ${embedded.sharedWith})`);
+    return embedded.url;
+  }
   onShutdown("embedded PostgreSQL", () => embedded.stop());
   logger.info(`embedded PostgreSQL ready at ${redactUrl(embedded.url)}`);
   return embedded.url;
@@ -56,16 +76,24 @@ async function migrate(url: string, logger: Logger): Promise<void> {
   await migrateJobQueue(url);
 }
 
-async function pendingMigrationsOf(url: string): Promise<string[]> {
+/** A short-lived connection; a failure while idle is seen by the next query, not as a crash. */
+function createClient(url: string): pg.Client {
   const client = new pg.Client({ connectionString: url });
+  client.on("error", () => {});
+  return client;
+}
+
+async function pendingMigrationsOf(url: string): Promise<string[]> {
+  const client = createClient(url);
   await client.connect();
   return pendingMigrations(client).finally(() => client.end());
 }
 
-async function runWorker(config: Config, url: string, logger: Logger): Promise<void> {
-  const worker = await startWorker({ connectionString: url, ...config.jobs }, logger);
+async function runWorker(config: Config, url: string, logger: Logger, demo = false): Promise<void> {
+  const progressStepDelayMs = demo ? 700 : 0;
+  const worker = await startWorker({ connectionString: url, ...config.jobs, progressStepDelayMs }, logger);
   // Stopping lets running jobs finish; the next worker picks up the rest.
-  onShutdown("job worker", () => worker.stop());
+  onShutdown("job worker", () => worker.stop(), "work");
 }
 
 async function seed(
@@ -73,7 +101,7 @@ async function seed(
   sizes: SeedSizes,
   options: { onlyIfEmpty: boolean; logger: Logger; distribution?: SeedDistribution },
 ) {
-  const client = new pg.Client({ connectionString: url });
+  const client = createClient(url);
   await client.connect();
   try {
     if (options.onlyIfEmpty && !(await isEmpty(client))) return false;
@@ -163,17 +191,18 @@ async function serveApi(command: "start" | "serve", config: Config, url: string,
     logger.info(`response cache warmed: ${warmed.join(", ") || "nothing"} (${file})`);
   }
   const http = await listen(yoga, config.host, config.port);
-  onShutdown("HTTP server", () => http.close());
+  onShutdown("HTTP server", () => http.close(), "intake");
   return http;
 }
 
 async function main(command: string | undefined, args: string[]): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(process.env, command);
   const logger = createLogger(config);
   shutdownOnSignals((message) => logger.info(message));
 
   switch (command) {
     case "start": {
+      await assertPortFree(config.host, config.port);
       const url = await resolveDatabaseUrl(config, logger);
       await migrate(url, logger);
       if (await seed(url, DEMO_SIZES, { onlyIfEmpty: true, logger })) {
@@ -187,23 +216,27 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
         logger.info(`AUTH_SECRET not set: ${loaded.created ? "generated one" : "using the generated one"} in ${file}`);
       }
       const http = await serveApi("start", config, url, secret, logger);
-      await runWorker(config, url, logger);
+      // The zero-config demo (embedded PostgreSQL): reports pause between steps so they can be watched.
+      await runWorker(config, url, logger, !config.databaseUrl && config.env === "development");
       logger.info(
         `Sokudo ready: GraphiQL at ${http.url}/graphql, health at ${http.url}/healthz and ${http.url}/readyz`,
       );
       return;
     }
     case "serve": {
-      if (!config.databaseUrl) throw new ConfigError("Invalid configuration:\n  DATABASE_URL: required by `serve`");
-      if (!config.auth.secret) throw new ConfigError("Invalid configuration:\n  AUTH_SECRET: required by `serve`");
-      const pending = await pendingMigrationsOf(config.databaseUrl);
+      // loadConfig(…, "serve") has required both.
+      if (!config.databaseUrl || !config.auth.secret) throw new Error("unreachable: serve without DATABASE_URL");
+      await assertPortFree(config.host, config.port);
+      const url = await resolveDatabaseUrl(config, logger);
+      const pending = await pendingMigrationsOf(url);
       if (pending.length > 0) logger.warn(`pending migrations (run npm run migrate): ${pending.join(", ")}`);
-      const http = await serveApi("serve", config, config.databaseUrl, config.auth.secret, logger);
+      const http = await serveApi("serve", config, url, config.auth.secret, logger);
       logger.info(`Sokudo API listening at ${http.url}/graphql`);
       return;
     }
     case "worker": {
-      if (!config.databaseUrl) throw new ConfigError("Invalid configuration:\n  DATABASE_URL: required by `worker`");
+      if (!config.databaseUrl) throw new Error("unreachable: worker without DATABASE_URL");
+      await assertDatabaseReachable(config.databaseUrl);
       const pending = await pendingMigrationsOf(config.databaseUrl);
       if (pending.length > 0) {
         // The worker's own tables (job_workers, jobs) may be among them: refuse rather than fail mid-job.
@@ -215,13 +248,13 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
       return;
     }
     case "migrate": {
-      await migrate(await resolveDatabaseUrl(config, logger), logger);
+      await migrate(await resolveDatabaseUrl(config, logger, "share"), logger);
       await shutdown();
       return;
     }
     case "seed": {
       const { sizes, distribution } = seedArgs(args);
-      const url = await resolveDatabaseUrl(config, logger);
+      const url = await resolveDatabaseUrl(config, logger, "share");
       await migrate(url, logger);
       await seed(url, sizes, { onlyIfEmpty: false, logger, distribution });
       await shutdown();
@@ -234,8 +267,12 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
 }
 
 main(process.argv[2], process.argv.slice(3)).catch(async (error: unknown) => {
-  const plain = error instanceof ConfigError || error instanceof EmbeddedPostgresError;
-  console.error(plain ? error.message : error);
+  // Ctrl-C during startup closes the database under a migration or seed: that is no error to
+  // report; the signal handler finishes the shutdown and exits.
+  if (isShuttingDown()) return;
+  // Expected failures are one or two plain lines (cause, fix); anything else keeps its stack.
+  const expected = [ConfigError, EmbeddedPostgresError, StartupError, MigrationError];
+  console.error(expected.some((kind) => error instanceof kind) ? (error as Error).message : error);
   await shutdown();
   process.exit(1);
 });

@@ -168,6 +168,18 @@ describe("activity reports", () => {
     expect((await fetch(`${http.url}/reports/${jobId}.csv`)).status).toBe(401);
   });
 
+  it("ends a subscription to a job that has already finished after its one event", async () => {
+    const requested = await server.execute(RequestReport, { token: owner.token, variables: { input: {} } });
+    const id = requested.data?.requestActivityReport.id as string;
+    await runWorkerOnce();
+    const events: { status: string }[] = [];
+    const subscription = await subscribe(`subscription { jobUpdated(id: "${id}") { status } }`, owner.token, (event) =>
+      events.push((event.data as { jobUpdated: { status: string } }).jobUpdated),
+    );
+    await subscription.done; // before the fix, the stream stayed open: this waited until the test timed out
+    expect(events).toEqual([{ status: "succeeded" }]);
+  });
+
   it("refuses a subscription to someone else's job", async () => {
     const requested = await server.execute(RequestReport, { token: owner.token, variables: { input: {} } });
     const id = requested.data?.requestActivityReport.id as string;

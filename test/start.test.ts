@@ -15,15 +15,20 @@ await chmod(dataRoot, 0o755);
 const port = await freePort();
 const pgPort = await freePort();
 let child: ChildProcess | undefined;
+/** Every start, so that one left running by a failed test is stopped too (it holds the port). */
+const started: ChildProcess[] = [];
 let output = "";
 
 afterAll(async () => {
-  if (child) await stopProcess(child, "SIGKILL");
+  // SIGTERM: a SIGKILLed start would leave its embedded PostgreSQL (own process group) running.
+  for (const each of started) await stopProcess(each, "SIGTERM");
   await rm(dataRoot, { recursive: true, force: true });
 });
 
-function start(): Promise<void> {
-  const { DATABASE_URL: _url, AUTH_SECRET: _secret, ...inherited } = process.env;
+/** `detached`: in its own process group, as `npm start` is in a terminal's foreground group. */
+function start({ detached = false } = {}): Promise<void> {
+  // A newcomer's environment: no database, no Redis (a shared Redis may hold other runs' entries), no secret.
+  const { DATABASE_URL: _url, AUTH_SECRET: _secret, REDIS_URL: _redis, ...inherited } = process.env;
   const env = {
     ...inherited,
     NODE_ENV: "development",
@@ -35,7 +40,8 @@ function start(): Promise<void> {
     // The shared test Redis (inherited REDIS_URL): keys of this run only, not the default prefix.
     CACHE_KEY_PREFIX: `test:start:${path.basename(dataRoot)}`,
   };
-  child = spawn(process.execPath, ["src/main.ts", "start"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  child = spawn(process.execPath, ["src/main.ts", "start"], { env, detached, stdio: ["ignore", "pipe", "pipe"] });
+  started.push(child);
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
@@ -107,6 +113,40 @@ describe("npm start with no DATABASE_URL", () => {
     expect(output).toContain("using the generated one");
     const users = await query(JSON.stringify({ query: "{ users(first: 100) { edges { node { id } } } }" }));
     expect(users.data.users.edges).toHaveLength(50);
+    expect(await stop()).toBe(0);
+  }, 120_000);
+
+  it("Ctrl-C (SIGINT to the whole process group) closes HTTP, worker, pools, then PostgreSQL, and exits 0", async () => {
+    output = "";
+    await start({ detached: true });
+    const started = output.length;
+    const exited = new Promise<number | null>((resolve) => child?.once("exit", (code) => resolve(code)));
+    process.kill(-(child?.pid ?? 0), "SIGINT"); // what a terminal does on Ctrl-C
+    expect(await exited).toBe(0);
+
+    const shutdownLines = output
+      .slice(started)
+      .split("\n")
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line) as { level: number; msg: string });
+    expect(shutdownLines.filter((line) => line.level >= 40)).toEqual([]);
+    expect(shutdownLines.map((line) => line.msg)).toEqual([
+      "SIGINT received: shutting down",
+      "closed HTTP server",
+      "closed job worker",
+      "closed job events",
+      "closed demo upstreams",
+      "closed memory cache",
+      "closed database pool",
+      "closed embedded PostgreSQL",
+    ]);
+  }, 120_000);
+
+  it("starts again after Ctrl-C without finding a dead worker pool", async () => {
+    output = "";
+    await start();
+    expect(output).not.toMatch(/died|released its/);
+    expect(output).not.toMatch(/"level":[456]0/);
     expect(await stop()).toBe(0);
   }, 120_000);
 });

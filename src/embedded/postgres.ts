@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, readFile, readlink, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { arch, platform } from "node:os";
 import path from "node:path";
@@ -13,6 +14,8 @@ export interface EmbeddedPostgresHandle {
   /** Connection URL of the server's maintenance database, for CREATE/DROP DATABASE. */
   adminUrl: string;
   stop(): Promise<void>;
+  /** Set when another process's PostgreSQL on the same data folder is used (stop() leaves it running). */
+  sharedWith?: number;
 }
 
 /** PostgreSQL could not start; the message names PostgreSQL's own reason and what to change. */
@@ -37,11 +40,37 @@ export async function startEmbeddedPostgres(options: {
   port: number;
   database: string;
   onLog?: (line: string) => void;
+  /** Something done on the user's behalf that they should hear about. */
+  onNotice?: (message: string) => void;
+  /** Called once it is clear that this process starts its own PostgreSQL (not shared, not refused). */
+  onStarting?: () => void;
+  /**
+   * What to do when a PostgreSQL of another live process already runs on `dataDir`: "share" it
+   * (`npm run migrate` while `npm start` runs), or "refuse" with a message saying how to stop it
+   * or run a second copy. One left running by a process that died is stopped either way.
+   */
+  whenInUse?: "share" | "refuse";
 }): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
   await mkdir(path.dirname(dataDir), { recursive: true });
   const asRoot = process.getuid?.() === 0;
   if (asRoot) await assertTraversableByOthers(path.dirname(dataDir));
+
+  const running = await runningServerOn(dataDir);
+  if (running?.orphaned) {
+    options.onNotice?.(`stopping PostgreSQL ${running.pid}, left running on ${dataDir} by a process that died`);
+    await stopOrphan(running.pid);
+  } else if (running && options.whenInUse === "share") {
+    const url = (database: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${running.port}/${database}`;
+    await createDatabaseIfMissing(url("postgres"), options.database);
+    return { url: url(options.database), adminUrl: url("postgres"), stop: async () => {}, sharedWith: running.pid };
+  } else if (running) {
+    throw new EmbeddedPostgresError(
+      `The data folder ${dataDir} is in use by the PostgreSQL of another \`npm start\` (pid ${running.pid}, port ${running.port}).\n` +
+        `Stop that one (Ctrl-C in its terminal), or give this one its own: EMBEDDED_PG_DIR=.data/postgres-2 EMBEDDED_PG_PORT=${options.port + 1} PORT=4001 npm start`,
+    );
+  }
+  options.onStarting?.();
   if (!existsSync(path.join(dataDir, "PG_VERSION"))) await initialise(dataDir, options.onLog);
 
   const server = await spawnPostgres(dataDir, options.port, asRoot ? await postgresUserIds() : {}, options.onLog);
@@ -61,6 +90,7 @@ export async function startEmbeddedPostgres(options: {
 
 export async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
+  client.on("error", () => {}); // seen by the query in flight
   await client.connect();
   try {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
@@ -184,6 +214,87 @@ export function explainStartFailure(
     fix = `PostgreSQL cannot write where it needs to (its data folder ${context.dataDir}, or /tmp for its socket): check their permissions, or set EMBEDDED_PG_DIR.`;
   }
   return `The embedded PostgreSQL could not start: ${reason}\n${fix}`;
+}
+
+/** The PostgreSQL whose postmaster.pid is in `dataDir`, if that process is alive. */
+async function runningServerOn(dataDir: string): Promise<{ pid: number; port: number; orphaned: boolean } | undefined> {
+  let lines: string[];
+  try {
+    lines = (await readFile(path.join(dataDir, "postmaster.pid"), "utf8")).split("\n");
+  } catch {
+    return undefined;
+  }
+  const pid = Number.parseInt(lines[0] ?? "", 10);
+  const port = Number.parseInt(lines[3] ?? "", 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined; // a stale file PostgreSQL removes itself
+  return { pid, port, orphaned: await isOrphaned(pid) };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * An embedded PostgreSQL runs in its own process group and outlives a Node process killed with
+ * SIGKILL. Its parent is then no longer a Node process (init or a subreaper adopted it): nothing
+ * will ever stop it, so the next start may. Linux only (/proc); elsewhere it is treated as live.
+ */
+async function isOrphaned(pid: number): Promise<boolean> {
+  let ppid: number;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    ppid = Number.parseInt(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1] ?? "", 10);
+  } catch {
+    return false;
+  }
+  if (ppid === 1) return true;
+  try {
+    return !/node/.test(path.basename(await readlink(`/proc/${ppid}/exe`)));
+  } catch (error) {
+    // Another user's process (we may not look): not a Node process of ours.
+    return (error as NodeJS.ErrnoException).code === "EACCES";
+  }
+}
+
+async function stopOrphan(pid: number): Promise<void> {
+  process.kill(pid, "SIGINT"); // fast shutdown
+  for (let waited = 0; isAlive(pid); waited += 100) {
+    if (waited >= 30_000) throw new EmbeddedPostgresError(`PostgreSQL ${pid} did not stop within 30 s.`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * Where the data lives. As root, PostgreSQL runs as the `postgres` system user, which must be
+ * able to enter every folder above the data folder; a clone in a private folder (under /root,
+ * mode 700) has one it cannot enter. Then the data goes to a folder of its own under /var/tmp
+ * (kept across reboots, unlike /tmp), named after the configured path so each project and each
+ * EMBEDDED_PG_DIR keeps its own; `reason` says why, for the log.
+ */
+export async function placeDataDir(configured: string): Promise<{ dataDir: string; reason?: string }> {
+  const dataDir = path.resolve(configured);
+  if (process.getuid?.() !== 0) return { dataDir };
+  const blocked = await firstUntraversable(path.dirname(dataDir));
+  if (!blocked) return { dataDir };
+  const hash = createHash("sha256").update(dataDir).digest("hex").slice(0, 12);
+  const home = path.join("/var/tmp", `sokudo-${hash}`);
+  await mkdir(home, { recursive: true, mode: 0o755 });
+  return {
+    dataDir: path.join(home, "postgres"),
+    reason: `the "postgres" user that runs it as root cannot enter ${blocked}; set EMBEDDED_PG_DIR to choose another folder`,
+  };
+}
+
+async function firstUntraversable(dir: string): Promise<string | undefined> {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (existsSync(current) && ((await stat(current)).mode & 0o001) === 0) return current;
+    if (path.dirname(current) === current) return undefined;
+  }
 }
 
 /**

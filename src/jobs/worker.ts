@@ -25,6 +25,8 @@ export interface WorkerSettings {
   reportsDir: string;
   renderThreads: number;
   shutdownTimeoutMs: number;
+  /** See createReportTask: a demo pause between a report's progress steps. */
+  progressStepDelayMs?: number;
 }
 
 /** How often a worker looks for dead workers' jobs (also once at start). */
@@ -49,7 +51,12 @@ export function createTasks(settings: Omit<WorkerSettings, "concurrency" | "shut
     taskList: Object.fromEntries(
       Object.entries({
         [USER_SEND_WELCOME_EMAIL]: createWelcomeEmailTask(createMailer(settings)),
-        [REPORT_GENERATE]: createReportTask({ db, renderPool, reportsDir: settings.reportsDir }),
+        [REPORT_GENERATE]: createReportTask({
+          db,
+          renderPool,
+          reportsDir: settings.reportsDir,
+          progressStepDelayMs: settings.progressStepDelayMs,
+        }),
         [JOBS_CLEANUP]: createJobsCleanupTask({ db, reportsDir: settings.reportsDir, retentionDays: 7 }),
       }).map(([name, task]) => [name, tracedTask(name, task)]),
     ),
@@ -123,10 +130,19 @@ export async function startWorker(
   };
 }
 
-/** graphile-worker's log lines through pino. */
+/**
+ * graphile-worker's log lines through pino, one line each: its messages already name the job, task
+ * and duration, so routine (info/debug) lines carry nothing more; warnings and errors keep their
+ * details, with the job object (~30 lines pretty-printed) cut to its id and task.
+ */
 function workerLogger(logger: Logger): WorkerLogger {
   return new WorkerLogger((scope) => (level, message, meta) => {
-    const method = level === "error" ? "error" : level === "warning" ? "warn" : level === "info" ? "info" : "debug";
-    logger[method]({ worker: scope, ...meta }, message);
+    if (level !== "error" && level !== "warning") {
+      logger[level === "info" ? "info" : "debug"](message);
+      return;
+    }
+    const { job, ...rest } = (meta ?? {}) as { job?: { id?: string; task_identifier?: string } };
+    const fields = { worker: scope, ...rest, ...(job ? { job: job.id, task: job.task_identifier } : {}) };
+    logger[level === "error" ? "error" : "warn"](fields, message);
   });
 }

@@ -80,6 +80,7 @@ export async function applyMigrations(connectionString: string, dir = MIGRATIONS
   const migrations = await readMigrations(dir);
   if (migrations.length === 0) throw new MigrationError(`No migrations found in ${dir}`);
   const client = new pg.Client({ connectionString });
+  client.on("error", () => {}); // seen by the statement in flight, which fails the migration
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [ADVISORY_LOCK_ID]);

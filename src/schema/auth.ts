@@ -12,24 +12,32 @@ import { fields, parseInput } from "./validation.ts";
 const AuthPayload = builder.objectRef<{ token: string; user: User }>("AuthPayload").implement({
   description: "A bearer token for the Authorization header, and the user it logs in.",
   fields: (t) => ({
-    token: t.exposeString("token"),
-    user: t.field({ type: UserRef, resolve: (payload) => payload.user }),
+    token: t.exposeString("token", {
+      description: "Send as `Authorization: Bearer <token>`; it expires after AUTH_TOKEN_TTL_SECONDS (7 days).",
+    }),
+    user: t.field({
+      type: UserRef,
+      description: "The logged-in user (their `email` is visible here).",
+      resolve: (payload) => payload.user,
+    }),
   }),
 });
 
 const SignUpInput = builder.inputType("SignUpInput", {
+  description: "A new account.",
   fields: (t) => ({
-    email: t.string({ required: true }),
-    handle: t.string({ required: true }),
-    name: t.string({ required: true }),
-    password: t.string({ required: true }),
+    email: t.string({ required: true, description: "Unique; at most 254 characters." }),
+    handle: t.string({ required: true, description: "Unique; 3 to 32 letters, digits or underscores." }),
+    name: t.string({ required: true, description: "Display name, 1 to 100 characters." }),
+    password: t.string({ required: true, description: "8 to 200 characters." }),
   }),
 });
 
 const LogInInput = builder.inputType("LogInInput", {
+  description: "The credentials of an existing account.",
   fields: (t) => ({
-    email: t.string({ required: true }),
-    password: t.string({ required: true }),
+    email: t.string({ required: true, description: "The account's email (any case)." }),
+    password: t.string({ required: true, description: "The account's password." }),
   }),
 });
 
@@ -47,7 +55,8 @@ builder.mutationFields((t) => ({
   signUp: t.field({
     type: AuthPayload,
     extensions: rateLimited("signUp", (args) => (args.input as { email?: unknown } | undefined)?.email),
-    args: { input: t.arg({ type: SignUpInput, required: true }) },
+    description: "Creates an account, sends a welcome email (a background job) and logs it in.",
+    args: { input: t.arg({ type: SignUpInput, required: true, description: "The new account." }) },
     resolve: async (_root, args, context) => {
       const input = parseInput(signUpInput, args.input);
       const passwordHash = await hashPassword(input.password);
@@ -72,7 +81,8 @@ builder.mutationFields((t) => ({
   logIn: t.field({
     type: AuthPayload,
     extensions: rateLimited("logIn", (args) => (args.input as { email?: unknown } | undefined)?.email),
-    args: { input: t.arg({ type: LogInInput, required: true }) },
+    description: "Exchanges an email and password for a token; UNAUTHENTICATED when either is wrong.",
+    args: { input: t.arg({ type: LogInInput, required: true, description: "The credentials." }) },
     resolve: async (_root, args, context) => {
       const email = args.input.email.trim().toLowerCase();
       const user = await context.prisma.user.findUnique({ where: { email } });

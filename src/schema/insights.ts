@@ -10,23 +10,36 @@ import { UserRef } from "./user.ts";
 // A failing service makes its field null with an UPSTREAM_* error; the other fields still arrive.
 
 const Reputation = builder.objectRef<{ score: number; rank: number }>("Reputation").implement({
+  description: "Standing in the community, from the reputation service.",
   extensions: { cacheScope: "PUBLIC" },
-  fields: (t) => ({ score: t.exposeFloat("score"), rank: t.exposeInt("rank") }),
+  fields: (t) => ({
+    score: t.exposeFloat("score", { description: "Higher is better." }),
+    rank: t.exposeInt("rank", { description: "Position among all users; 1 is the top." }),
+  }),
 });
 const Location = builder.objectRef<{ country: string; timezone: string }>("Location").implement({
+  description: "Where the user is, from the geo service.",
   extensions: { cacheScope: "PUBLIC" },
   fields: (t) => ({
     country: t.exposeString("country", { description: "ISO 3166-1 alpha-2" }),
-    timezone: t.exposeString("timezone"),
+    timezone: t.exposeString("timezone", { description: "IANA time zone, e.g. `Europe/Paris`." }),
   }),
 });
 const Badge = builder.objectRef<{ id: string; name: string }>("Badge").implement({
+  description: "An award, from the badges service.",
   extensions: { cacheScope: "PUBLIC" },
-  fields: (t) => ({ id: t.exposeString("id"), name: t.exposeString("name") }),
+  fields: (t) => ({
+    id: t.exposeString("id", { description: "The badges service's own id (not a global id)." }),
+    name: t.exposeString("name", { description: "What it is called." }),
+  }),
 });
 const Activity = builder.objectRef<{ commitsLastWeek: number; streakDays: number }>("Activity").implement({
+  description: "Recent activity, from the activity service.",
   extensions: { cacheScope: "PUBLIC" },
-  fields: (t) => ({ commitsLastWeek: t.exposeInt("commitsLastWeek"), streakDays: t.exposeInt("streakDays") }),
+  fields: (t) => ({
+    commitsLastWeek: t.exposeInt("commitsLastWeek", { description: "Contributions in the last 7 days." }),
+    streakDays: t.exposeInt("streakDays", { description: "Consecutive days with a contribution, up to today." }),
+  }),
 });
 
 const UserInsights = builder.objectRef<{ handle: string }>("UserInsights").implement({
@@ -36,12 +49,14 @@ const UserInsights = builder.objectRef<{ handle: string }>("UserInsights").imple
     reputation: t.field({
       complexity: COST.upstream,
       type: Reputation,
+      description: "From the reputation service.",
       nullable: true,
       resolve: ({ handle }, _args, context) => context.upstreamLoaders.reputation.load(handle),
     }),
     location: t.field({
       complexity: COST.upstream,
       type: Location,
+      description: "From the geo service.",
       nullable: true,
       resolve: ({ handle }, _args, context) =>
         context.upstreams.clients.geo.get(upstreamPaths.user(handle), schemas.geo, { signal: context.signal }),
@@ -49,6 +64,7 @@ const UserInsights = builder.objectRef<{ handle: string }>("UserInsights").imple
     badges: t.field({
       complexity: COST.upstream,
       type: [Badge],
+      description: "From the badges service.",
       nullable: true,
       resolve: async ({ handle }, _args, context) => {
         const body = await context.upstreams.clients.badges.get(upstreamPaths.user(handle), schemas.badges, {
@@ -60,6 +76,7 @@ const UserInsights = builder.objectRef<{ handle: string }>("UserInsights").imple
     activity: t.field({
       complexity: COST.upstream,
       type: Activity,
+      description: "From the activity service.",
       nullable: true,
       resolve: ({ handle }, _args, context) =>
         context.upstreams.clients.activity.get(upstreamPaths.user(handle), schemas.activity, {
@@ -84,5 +101,9 @@ const UserInsights = builder.objectRef<{ handle: string }>("UserInsights").imple
 });
 
 builder.prismaObjectFields(UserRef, (t) => ({
-  insights: t.field({ type: UserInsights, resolve: (user) => ({ handle: user.handle }) }),
+  insights: t.field({
+    type: UserInsights,
+    description: "What external services know about the user; the services are called in parallel.",
+    resolve: (user) => ({ handle: user.handle }),
+  }),
 }));

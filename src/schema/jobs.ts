@@ -24,11 +24,16 @@ export const JobRef = builder.prismaNode("Job", {
     kind: t.exposeString("kind", { description: "The task, entity__action" }),
     status: t.exposeString("status", { description: "queued, running, succeeded or failed" }),
     progress: t.exposeInt("progress", { description: "0 to 100" }),
-    result: t.field({ type: "JSON", nullable: true, resolve: (job) => job.result }),
-    error: t.exposeString("error", { nullable: true }),
-    attempts: t.exposeInt("attempts"),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    result: t.field({
+      type: "JSON",
+      nullable: true,
+      description: "What a succeeded job produced (a report: links to its files); null until then.",
+      resolve: (job) => job.result,
+    }),
+    error: t.exposeString("error", { nullable: true, description: "Why the last attempt failed; null otherwise." }),
+    attempts: t.exposeInt("attempts", { description: "How many times it was started (it is retried on failure)." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was requested." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When its status or progress last changed." }),
   }),
 });
 
@@ -44,7 +49,7 @@ builder.queryFields((t) => ({
     type: "Job",
     nullable: true,
     description: "A job of the viewer's; null and NOT_FOUND for a missing job or anyone else's.",
-    args: { id: t.arg.globalID({ required: true, for: JobRef }) },
+    args: { id: t.arg.globalID({ required: true, for: JobRef, description: "The job's global id." }) },
     resolve: async (query, _root, args, context) => {
       const job = await context.prisma.job.findUnique({ ...query, where: { id: Number(args.id.id) } });
       if (!job) throw notFound("Job");
@@ -64,6 +69,7 @@ builder.prismaObjectFields(UserRef, (t) => ({
 }));
 
 const RequestActivityReportInput = builder.inputType("RequestActivityReportInput", {
+  description: "A request for a report of the viewer's activity.",
   fields: (t) => ({
     requestId: t.string({
       description: "Idempotency key: repeating a request with the same id returns the same job.",
@@ -76,7 +82,9 @@ builder.mutationFields((t) => ({
     type: "Job",
     description: "Queues a report of the viewer's activity (CSV and HTML); returns the job at once.",
     authScopes: { loggedIn: true },
-    args: { input: t.arg({ type: RequestActivityReportInput, required: true }) },
+    args: {
+      input: t.arg({ type: RequestActivityReportInput, required: true, description: "The request's options." }),
+    },
     resolve: async (query, _root, args, context) => {
       const ownerId = context.viewerId as number;
       const requestKey = args.input.requestId ?? null;
@@ -111,7 +119,7 @@ builder.subscriptionFields((t) => ({
   jobUpdated: t.field({
     type: JobRef,
     description: "The job now, then again at each change, until it succeeds or fails. Owner only (NOT_FOUND).",
-    args: { id: t.arg.globalID({ required: true, for: JobRef }) },
+    args: { id: t.arg.globalID({ required: true, for: JobRef, description: "The job's global id." }) },
     subscribe: async function* (_root, args, context) {
       const id = Number(args.id.id);
       const finished = new AbortController();

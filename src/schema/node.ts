@@ -52,7 +52,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description:
       "The object with this global id; null and NOT_FOUND when there is none or it is not the viewer's to read.",
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: "A global id, as returned in any object's `id`." }) },
     resolve: async (_root, args, context, info) => {
       const [node] = await loadNodes([String(args.id)], context, info);
       if (node instanceof Error) throw node;
@@ -64,7 +64,7 @@ builder.queryFields((t) => ({
     nullable: { list: false, items: true },
     description:
       "The objects with these global ids, in order: null and NOT_FOUND for an id of no object (or one not the viewer's to read), an error for a malformed id; either leaves the others as they are.",
-    args: { ids: t.arg.idList({ required: true }) },
+    args: { ids: t.arg.idList({ required: true, description: "Global ids, as returned in objects' `id`." }) },
     resolve: (_root, args, context, info) => loadNodes(args.ids.map(String), context, info) as never,
   }),
 }));

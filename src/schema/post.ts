@@ -6,17 +6,18 @@ import { postIdsWithTag } from "../tag-pages.ts";
 import { fields, parseInput } from "./validation.ts";
 
 export const PostRef = builder.prismaNode("Post", {
+  description: "A text a user wrote, with its tags, comments and likes.",
   id: { field: "id" },
   nullable: true, // node(id:) of a missing row loads null (then NOT_FOUND), not findUniqueOrThrow's internal error
   extensions: { cacheScope: "PUBLIC", cacheTtl: "postSeconds" },
   fields: (t) => ({
-    title: t.exposeString("title"),
-    body: t.exposeString("body"),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
-    updatedAt: t.expose("updatedAt", { type: "DateTime" }),
+    title: t.exposeString("title", { description: "One line, at most 200 characters." }),
+    body: t.exposeString("body", { description: "The text, plain (render it as text, not HTML)." }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was written." }),
+    updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When it last changed." }),
     // Counter columns kept by triggers in the write's transaction: one read, whatever the count.
-    commentCount: t.exposeInt("commentCount"),
-    likeCount: t.exposeInt("likeCount"),
+    commentCount: t.exposeInt("commentCount", { description: "How many comments it has." }),
+    likeCount: t.exposeInt("likeCount", { description: "How many users like it." }),
     viewerHasLiked: t.boolean({
       extensions: { cacheScope: "PRIVATE" },
       description: "Whether the logged-in user likes this post; false when logged out.",
@@ -30,7 +31,7 @@ builder.queryFields((t) => ({
     type: "Post",
     nullable: true,
     description: "The post with this id; null and a NOT_FOUND error when there is none.",
-    args: { id: t.arg.globalID({ required: true, for: PostRef }) },
+    args: { id: t.arg.globalID({ required: true, for: PostRef, description: "The post's global id." }) },
     resolve: async (query, _root, args, context) => {
       const post = await context.prisma.post.findUnique({ ...query, where: { id: Number(args.id.id) } });
       if (!post) throw notFound("Post");
@@ -41,7 +42,7 @@ builder.queryFields((t) => ({
     type: "Post",
     cursor: "id",
     description: "Newest first; `tag` (a slug) keeps the posts with that tag.",
-    args: { tag: t.arg.string() },
+    args: { tag: t.arg.string({ description: "A tag's slug, e.g. `graphql`; omit for every post." }) },
     resolve: async (query, _root, args, context) => {
       if (!args.tag) return context.prisma.post.findMany({ ...query, orderBy: { id: "desc" } });
       // The tag's page of ids comes from its own index (see postIdsWithTag), then the rows by id.
@@ -55,24 +56,27 @@ builder.queryFields((t) => ({
 const postInput = z.object({ title: fields.title, body: fields.postBody, tags: fields.tags });
 
 const CreatePostInput = builder.inputType("CreatePostInput", {
+  description: "A new post by the viewer.",
   fields: (t) => ({
-    title: t.string({ required: true }),
-    body: t.string({ required: true }),
-    tags: t.stringList({ description: "Tag names; a tag is created the first time it is used." }),
+    title: t.string({ required: true, description: "1 to 200 characters." }),
+    body: t.string({ required: true, description: "1 to 50,000 characters." }),
+    tags: t.stringList({ description: "Up to 10 tag names; a tag is created the first time it is used." }),
   }),
 });
 
 const UpdatePostInput = builder.inputType("UpdatePostInput", {
+  description: "Changes to one of the viewer's posts; fields left out stay as they are.",
   fields: (t) => ({
-    id: t.globalID({ required: true, for: PostRef }),
-    title: t.string(),
-    body: t.string(),
+    id: t.globalID({ required: true, for: PostRef, description: "The post to change." }),
+    title: t.string({ description: "A new title, 1 to 200 characters." }),
+    body: t.string({ description: "A new text, 1 to 50,000 characters." }),
     tags: t.stringList({ description: "Replaces the post's tags when given." }),
   }),
 });
 
 const DeletePostInput = builder.inputType("DeletePostInput", {
-  fields: (t) => ({ id: t.globalID({ required: true, for: PostRef }) }),
+  description: "Which of the viewer's posts to delete.",
+  fields: (t) => ({ id: t.globalID({ required: true, for: PostRef, description: "The post to delete." }) }),
 });
 
 const tagConnections = (tags: { slug: string; name: string }[]) =>
@@ -88,8 +92,9 @@ async function assertAuthor(context: Context, id: number) {
 builder.mutationFields((t) => ({
   createPost: t.prismaField({
     type: "Post",
+    description: "Publishes a post by the viewer and returns it. Needs a token.",
     authScopes: { loggedIn: true },
-    args: { input: t.arg({ type: CreatePostInput, required: true }) },
+    args: { input: t.arg({ type: CreatePostInput, required: true, description: "The post." }) },
     resolve: async (query, _root, args, context) => {
       const input = parseInput(postInput, { ...args.input, tags: args.input.tags ?? [] });
       const post = await withPrismaErrors("Post", () =>
@@ -108,8 +113,9 @@ builder.mutationFields((t) => ({
   }),
   updatePost: t.prismaField({
     type: "Post",
+    description: "Changes a post and returns it; only its author may (FORBIDDEN otherwise).",
     authScopes: { loggedIn: true },
-    args: { input: t.arg({ type: UpdatePostInput, required: true }) },
+    args: { input: t.arg({ type: UpdatePostInput, required: true, description: "The post and its changes." }) },
     resolve: async (query, _root, args, context) => {
       const id = Number(args.input.id.id);
       const input = parseInput(postInput.partial(), {
@@ -134,8 +140,9 @@ builder.mutationFields((t) => ({
   }),
   deletePost: t.field({
     type: DeletePostPayload,
+    description: "Deletes a post with its comments and likes; only its author may (FORBIDDEN otherwise).",
     authScopes: { loggedIn: true },
-    args: { input: t.arg({ type: DeletePostInput, required: true }) },
+    args: { input: t.arg({ type: DeletePostInput, required: true, description: "The post to delete." }) },
     resolve: async (_root, args, context) => {
       const id = Number(args.input.id.id);
       await assertAuthor(context, id);
@@ -148,7 +155,11 @@ builder.mutationFields((t) => ({
 const DeletePostPayload = builder
   .objectRef<{ deletedPostId: { type: string; id: number } }>("DeletePostPayload")
   .implement({
+    description: "What `deletePost` removed.",
     fields: (t) => ({
-      deletedPostId: t.globalID({ resolve: (payload) => payload.deletedPostId }),
+      deletedPostId: t.globalID({
+        description: "The deleted post's global id: remove it from client caches.",
+        resolve: (payload) => payload.deletedPostId,
+      }),
     }),
   });

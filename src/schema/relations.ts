@@ -22,7 +22,7 @@ builder.prismaObjectFields(UserRef, (t) => ({
   posts: t.connection(
     {
       type: PostRef,
-      description: "Newest first.",
+      description: "The posts the user wrote, newest first.",
       resolve: (user, args, context) => resolveChildConnection(PAGES.postsByAuthor, user.id, args, context),
     },
     { name: "UserPostsConnection" },
@@ -31,16 +31,20 @@ builder.prismaObjectFields(UserRef, (t) => ({
 }));
 
 builder.prismaObjectFields(PostRef, (t) => ({
-  author: t.field({ type: UserRef, resolve: (post, _args, context) => loadAuthor(context, post.authorId) }),
+  author: t.field({
+    type: UserRef,
+    description: "Who wrote it.",
+    resolve: (post, _args, context) => loadAuthor(context, post.authorId),
+  }),
   tags: t.field({
     type: [TagRef],
-    description: "By slug.",
+    description: "The post's tags, by slug.",
     resolve: (post, _args, context) => context.loaders.tagsByPost.load(post.id),
   }),
   comments: t.connection(
     {
       type: CommentRef,
-      description: "Oldest first.",
+      description: "The post's comments, oldest first.",
       resolve: (post, args, context) => resolveChildConnection(PAGES.commentsByPost, post.id, args, context),
     },
     { name: "PostCommentsConnection" },
@@ -49,9 +53,14 @@ builder.prismaObjectFields(PostRef, (t) => ({
 }));
 
 builder.prismaObjectFields(CommentRef, (t) => ({
-  author: t.field({ type: UserRef, resolve: (comment, _args, context) => loadAuthor(context, comment.authorId) }),
+  author: t.field({
+    type: UserRef,
+    description: "Who wrote it.",
+    resolve: (comment, _args, context) => loadAuthor(context, comment.authorId),
+  }),
   post: t.field({
     type: PostRef,
+    description: "The post it replies to.",
     resolve: async (comment, _args, context) => {
       const post = await context.loaders.postById.load(comment.postId);
       if (!post) throw new Error(`Post ${comment.postId} of comment ${comment.id} is missing`);

@@ -2,9 +2,16 @@ import { builder } from "../builder.ts";
 import { badInput } from "../errors.ts";
 
 // Root fields are public unless they declare otherwise (cache/cache-scope.ts).
-builder.queryType({ extensions: { cacheScope: "PUBLIC" } });
-builder.mutationType({});
-builder.subscriptionType({});
+builder.queryType({
+  description: "What can be read. Public fields need no token; `viewer` and jobs need one.",
+  extensions: { cacheScope: "PUBLIC" },
+});
+builder.mutationType({
+  description: "What can be changed. All but `signUp` and `logIn` need a token (`Authorization: Bearer <token>`).",
+});
+builder.subscriptionType({
+  description: "Live updates, over Server-Sent Events (`Accept: text/event-stream`) or graphql-ws at /graphql.",
+});
 
 builder.scalarType("DateTime", {
   description: "An ISO 8601 timestamp in UTC",

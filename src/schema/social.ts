@@ -3,23 +3,30 @@ import { badInput, withPrismaErrors } from "../errors.ts";
 import { PostRef } from "./post.ts";
 import { userIdByHandle } from "./user.ts";
 
-const PostIdInput = (name: string) =>
-  builder.inputType(name, { fields: (t) => ({ postId: t.globalID({ required: true, for: PostRef }) }) });
-const HandleInput = (name: string) =>
-  builder.inputType(name, { fields: (t) => ({ handle: t.string({ required: true }) }) });
+const PostIdInput = (name: string, description: string) =>
+  builder.inputType(name, {
+    description,
+    fields: (t) => ({ postId: t.globalID({ required: true, for: PostRef, description: "The post's global id." }) }),
+  });
+const HandleInput = (name: string, description: string) =>
+  builder.inputType(name, {
+    description,
+    fields: (t) => ({ handle: t.string({ required: true, description: "The user's handle, without the @." }) }),
+  });
 
-const LikePostInput = PostIdInput("LikePostInput");
-const UnlikePostInput = PostIdInput("UnlikePostInput");
-const FollowUserInput = HandleInput("FollowUserInput");
-const UnfollowUserInput = HandleInput("UnfollowUserInput");
+const LikePostInput = PostIdInput("LikePostInput", "The post the viewer likes.");
+const UnlikePostInput = PostIdInput("UnlikePostInput", "The post the viewer no longer likes.");
+const FollowUserInput = HandleInput("FollowUserInput", "The user the viewer follows.");
+const UnfollowUserInput = HandleInput("UnfollowUserInput", "The user the viewer stops following.");
 
 // Likes and follows are idempotent: liking twice leaves one like, unliking what was never liked is no
 // error (and, changing nothing, invalidates nothing: cache/write-log.ts).
 builder.mutationFields((t) => ({
   likePost: t.prismaField({
     type: "Post",
+    description: "Likes a post as the viewer and returns it (liking twice keeps one like). Needs a token.",
     authScopes: { loggedIn: true },
-    args: { input: t.arg({ type: LikePostInput, required: true }) },
+    args: { input: t.arg({ type: LikePostInput, required: true, description: "The post." }) },
     resolve: async (query, _root, args, context) => {
       const postId = Number(args.input.postId.id);
       const userId = context.viewerId as number;
@@ -31,8 +38,9 @@ builder.mutationFields((t) => ({
   }),
   unlikePost: t.prismaField({
     type: "Post",
+    description: "Removes the viewer's like, if any, and returns the post. Needs a token.",
     authScopes: { loggedIn: true },
-    args: { input: t.arg({ type: UnlikePostInput, required: true }) },
+    args: { input: t.arg({ type: UnlikePostInput, required: true, description: "The post." }) },
     resolve: async (query, _root, args, context) => {
       const postId = Number(args.input.postId.id);
       await context.prisma.like.deleteMany({ where: { userId: context.viewerId as number, postId } });
@@ -43,7 +51,7 @@ builder.mutationFields((t) => ({
     type: "User",
     description: "Follows the user with this handle and returns them.",
     authScopes: { loggedIn: true },
-    args: { input: t.arg({ type: FollowUserInput, required: true }) },
+    args: { input: t.arg({ type: FollowUserInput, required: true, description: "Whom to follow." }) },
     resolve: async (query, _root, args, context) => {
       const followeeId = await userIdByHandle(context.prisma, args.input.handle);
       const followerId = context.viewerId as number;
@@ -56,7 +64,7 @@ builder.mutationFields((t) => ({
     type: "User",
     description: "Stops following the user with this handle and returns them.",
     authScopes: { loggedIn: true },
-    args: { input: t.arg({ type: UnfollowUserInput, required: true }) },
+    args: { input: t.arg({ type: UnfollowUserInput, required: true, description: "Whom to stop following." }) },
     resolve: async (query, _root, args, context) => {
       const followeeId = await userIdByHandle(context.prisma, args.input.handle);
       await context.prisma.follow.deleteMany({ where: { followerId: context.viewerId as number, followeeId } });

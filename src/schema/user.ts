@@ -11,13 +11,14 @@ export function asAuthenticatedUser<T extends object>(user: T): T {
 }
 
 export const UserRef = builder.prismaNode("User", {
+  description: "A person with an account: writes posts and comments, likes posts, follows other users.",
   id: { field: "id" },
   nullable: true, // node(id:) of a missing row loads null (then NOT_FOUND), not findUniqueOrThrow's internal error
   extensions: { cacheScope: "PUBLIC", cacheTtl: "userSeconds" },
   fields: (t) => ({
-    handle: t.exposeString("handle"),
-    name: t.exposeString("name"),
-    bio: t.exposeString("bio"),
+    handle: t.exposeString("handle", { description: "Unique public name, as in @handle; `user(handle:)` finds it." }),
+    name: t.exposeString("name", { description: "Display name." }),
+    bio: t.exposeString("bio", { description: "A short text about the user; empty when they wrote none." }),
     email: t.string({
       nullable: true,
       description: "Only the user themself sees their email; null for everyone else.",
@@ -27,11 +28,11 @@ export const UserRef = builder.prismaNode("User", {
       unauthorizedResolver: () => null,
       resolve: (user) => user.email,
     }),
-    createdAt: t.expose("createdAt", { type: "DateTime" }),
+    createdAt: t.expose("createdAt", { type: "DateTime", description: "When the account was created." }),
     // Counter columns kept by triggers in the write's transaction: one read, whatever the count.
-    postCount: t.exposeInt("postCount"),
-    followerCount: t.exposeInt("followerCount"),
-    followingCount: t.exposeInt("followingCount"),
+    postCount: t.exposeInt("postCount", { description: "How many posts the user wrote." }),
+    followerCount: t.exposeInt("followerCount", { description: "How many users follow this user." }),
+    followingCount: t.exposeInt("followingCount", { description: "How many users this user follows." }),
   }),
 });
 
@@ -48,7 +49,7 @@ builder.queryFields((t) => ({
     type: "User",
     nullable: true,
     description: "The user with this handle; null and a NOT_FOUND error when there is none.",
-    args: { handle: t.arg.string({ required: true }) },
+    args: { handle: t.arg.string({ required: true, description: "Without the @." }) },
     resolve: async (query, _root, args, context) => {
       const user = await context.prisma.user.findUnique({ ...query, where: { handle: args.handle } });
       if (!user) throw notFound(`User @${args.handle}`);
@@ -58,6 +59,7 @@ builder.queryFields((t) => ({
   users: t.prismaConnection({
     type: "User",
     cursor: "id",
+    description: "Every user, oldest account first.",
     resolve: (query, _root, _args, context) => context.prisma.user.findMany({ ...query, orderBy: { id: "asc" } }),
   }),
 }));

@@ -4,60 +4,89 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** A comment by the viewer on a post. */
 export type AddCommentInput = {
+  /** 1 to 5,000 characters. */
   body: string;
+  /** The post to comment on. */
   postId: string | number;
 };
 
+/** A new post by the viewer. */
 export type CreatePostInput = {
+  /** 1 to 50,000 characters. */
   body: string;
-  /** Tag names; a tag is created the first time it is used. */
+  /** Up to 10 tag names; a tag is created the first time it is used. */
   tags?: Array<string> | null | undefined;
+  /** 1 to 200 characters. */
   title: string;
 };
 
+/** Which of the viewer's posts to delete. */
 export type DeletePostInput = {
+  /** The post to delete. */
   id: string | number;
 };
 
+/** The user the viewer follows. */
 export type FollowUserInput = {
+  /** The user's handle, without the @. */
   handle: string;
 };
 
+/** The post the viewer likes. */
 export type LikePostInput = {
+  /** The post's global id. */
   postId: string | number;
 };
 
+/** The credentials of an existing account. */
 export type LogInInput = {
+  /** The account's email (any case). */
   email: string;
+  /** The account's password. */
   password: string;
 };
 
+/** A request for a report of the viewer's activity. */
 export type RequestActivityReportInput = {
   /** Idempotency key: repeating a request with the same id returns the same job. */
   requestId?: string | null | undefined;
 };
 
+/** A new account. */
 export type SignUpInput = {
+  /** Unique; at most 254 characters. */
   email: string;
+  /** Unique; 3 to 32 letters, digits or underscores. */
   handle: string;
+  /** Display name, 1 to 100 characters. */
   name: string;
+  /** 8 to 200 characters. */
   password: string;
 };
 
+/** The user the viewer stops following. */
 export type UnfollowUserInput = {
+  /** The user's handle, without the @. */
   handle: string;
 };
 
+/** The post the viewer no longer likes. */
 export type UnlikePostInput = {
+  /** The post's global id. */
   postId: string | number;
 };
 
+/** Changes to one of the viewer's posts; fields left out stay as they are. */
 export type UpdatePostInput = {
+  /** A new text, 1 to 50,000 characters. */
   body?: string | null | undefined;
+  /** The post to change. */
   id: string | number;
   /** Replaces the post's tags when given. */
   tags?: Array<string> | null | undefined;
+  /** A new title, 1 to 200 characters. */
   title?: string | null | undefined;
 };
 

@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from "node:fs/promises";
+import { setTimeout as sleep } from "node:timers/promises";
 import path from "node:path";
 import type { Task } from "graphile-worker";
 import type pg from "pg";
@@ -66,7 +67,13 @@ async function loadActivity(db: pg.ClientBase | pg.Pool, ownerId: number): Promi
  * Builds a user's activity report: loads it (SQL), renders CSV and HTML in a worker thread,
  * stores both files and reports progress on the way; our `jobs` row says what happened.
  */
-export function createReportTask(options: { db: pg.Pool; renderPool: RenderPool; reportsDir: string }): Task {
+export function createReportTask(options: {
+  db: pg.Pool;
+  renderPool: RenderPool;
+  reportsDir: string;
+  /** A pause after each progress step, so a demo (`npm start`) shows the steps arrive; 0 elsewhere. */
+  progressStepDelayMs?: number;
+}): Task {
   return async (payload, helpers) => {
     assertReportPayload(payload);
     const { jobId } = payload;
@@ -78,11 +85,16 @@ export function createReportTask(options: { db: pg.Pool; renderPool: RenderPool;
     // Aborted when the worker is shutting down and the job outlives the grace period: stop now,
     // and graphile-worker releases the job for a retry.
     const { abortSignal } = helpers;
+    const step = async (progress: number) => {
+      await updateJob(db, jobId, { progress });
+      if (options.progressStepDelayMs) await sleep(options.progressStepDelayMs, undefined, { signal: abortSignal });
+    };
     try {
+      if (options.progressStepDelayMs) await sleep(options.progressStepDelayMs, undefined, { signal: abortSignal });
       const data = await withCancellableClient(db, abortSignal, (client) => loadActivity(client, ownerId));
-      await updateJob(db, jobId, { progress: 40 });
+      await step(40);
       const rendered = await options.renderPool.render(data, abortSignal);
-      await updateJob(db, jobId, { progress: 80 });
+      await step(80);
       await mkdir(options.reportsDir, { recursive: true });
       await writeFile(reportFile(options.reportsDir, jobId, "csv"), rendered.csv);
       await writeFile(reportFile(options.reportsDir, jobId, "html"), rendered.html);

@@ -1,0 +1,111 @@
+import { isLoggedIn, request, setToken, subscribe } from "./api";
+import { LatestPosts, LikePost, LogIn, RequestReport, WatchJob } from "./operations";
+import "./style.css";
+
+const PAGE_SIZE = 5;
+const $ = <T extends HTMLElement>(selector: string) => document.querySelector(selector) as T;
+
+/** Cursors of the pages seen so far: page n starts after cursors[n - 1]. */
+const cursors: (string | null)[] = [null];
+let page = 0;
+
+function showError(error: unknown): void {
+  $("#error").textContent = error instanceof Error ? error.message : String(error);
+}
+
+async function showPosts(): Promise<void> {
+  const { posts } = await request(LatestPosts, { first: PAGE_SIZE, after: cursors[page] ?? null });
+  const list = $("#posts");
+  list.replaceChildren(
+    ...posts.edges.map(({ node }) => {
+      const item = document.createElement("li");
+      item.dataset.id = node.id;
+      const title = document.createElement("strong");
+      title.textContent = node.title;
+      const meta = document.createElement("div");
+      meta.className = "meta";
+      meta.textContent = `@${node.author.handle} · ${new Date(node.createdAt).toLocaleDateString()} · `;
+      const likes = document.createElement("span");
+      likes.className = "likes";
+      likes.textContent = `${node.likeCount} likes`;
+      const like = document.createElement("button");
+      like.className = "like";
+      like.textContent = node.viewerHasLiked ? "Liked" : "Like";
+      like.disabled = !isLoggedIn() || node.viewerHasLiked;
+      like.addEventListener("click", () => likePost(node.id, likes, like).catch(showError));
+      meta.append(likes, like);
+      item.append(title, meta);
+      return item;
+    }),
+  );
+  cursors[page + 1] = posts.pageInfo.endCursor ?? null;
+  $<HTMLButtonElement>("#next").disabled = !posts.pageInfo.hasNextPage;
+  $<HTMLButtonElement>("#previous").disabled = page === 0;
+  $("#page").textContent = `Page ${page + 1}`;
+}
+
+async function likePost(postId: string, likes: HTMLElement, button: HTMLButtonElement): Promise<void> {
+  const { likePost } = await request(LikePost, { input: { postId } });
+  likes.textContent = `${likePost.likeCount} likes`;
+  button.textContent = likePost.viewerHasLiked ? "Liked" : "Like";
+  button.disabled = likePost.viewerHasLiked;
+}
+
+async function logIn(form: HTMLFormElement): Promise<void> {
+  const data = new FormData(form);
+  const { logIn } = await request(LogIn, {
+    input: { email: String(data.get("email")), password: String(data.get("password")) },
+  });
+  setToken(logIn.token);
+  showViewer(`${logIn.user.name} (@${logIn.user.handle})`);
+  await showPosts(); // `viewerHasLiked` and the like buttons depend on who asks
+}
+
+function showViewer(who: string): void {
+  $("#login").hidden = true;
+  const viewer = $("#viewer");
+  viewer.hidden = false;
+  viewer.textContent = `Logged in as ${who}`;
+  $<HTMLButtonElement>("#report").disabled = false;
+}
+
+/** Requests a report, then shows each progress event the server pushes until the job is done. */
+async function requestReport(): Promise<void> {
+  const button = $<HTMLButtonElement>("#report");
+  button.disabled = true;
+  const progress = $("#progress");
+  progress.replaceChildren();
+  $("#files").replaceChildren();
+  const { requestActivityReport: job } = await request(RequestReport, { input: {} });
+  const subscription = subscribe(WatchJob, { id: job.id }, ({ jobUpdated }) => {
+    const step = document.createElement("li");
+    step.className = jobUpdated.status;
+    step.textContent = `${jobUpdated.status} ${jobUpdated.progress}%`;
+    progress.append(step);
+    if (jobUpdated.status === "succeeded") showFiles(jobUpdated.result);
+    if (jobUpdated.error) showError(jobUpdated.error);
+  });
+  await subscription.done.finally(() => (button.disabled = false));
+}
+
+function showFiles(result: unknown): void {
+  const files = result as { csv?: string; html?: string } | null;
+  $("#files").textContent = files ? `Ready: ${files.csv} and ${files.html} (download them with the token)` : "";
+}
+
+$<HTMLFormElement>("#login").addEventListener("submit", (event) => {
+  event.preventDefault();
+  logIn(event.target as HTMLFormElement).catch(showError);
+});
+$("#next").addEventListener("click", () => {
+  page += 1;
+  showPosts().catch(showError);
+});
+$("#previous").addEventListener("click", () => {
+  page -= 1;
+  showPosts().catch(showError);
+});
+$("#report").addEventListener("click", () => requestReport().catch(showError));
+
+if (isLoggedIn()) showViewer("a saved session");
+showPosts().catch(showError);
