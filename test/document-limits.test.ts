@@ -56,9 +56,11 @@ describe("limits before work", () => {
     expect(Object.fromEntries(codes)).toEqual({ "400 TOKEN_LIMIT_EXCEEDED": rounds * perRound });
     expect(server.exited()).toBe(false);
     // The bound: the first round may grow the heap to its working size (garbage not yet
-    // collected); the last round, 26 MB of new documents, adds less than 24 MB to the peak.
+    // collected); the last round, 26 MB of new documents, adds less than 96 MB to the peak (how much
+    // garbage a busy machine lets pile up before a collection varies: 39 MB seen). Parsing and
+    // remembering those documents would add about 100 bytes of syntax tree per character: 2.6 GB.
     const [first, , beforeLast, last] = peaks as [number, number, number, number];
-    expect(last - beforeLast).toBeLessThan(24 * 1024 * 1024);
+    expect(last - beforeLast).toBeLessThan(96 * 1024 * 1024);
     expect(last - first).toBeLessThan(256 * 1024 * 1024);
     // Refused within the lexer's first 2,000 tokens: a few ms of CPU, not a print of 80 MB.
     expect(cpuPerDocument).toBeLessThan(25);
