@@ -31,7 +31,9 @@ export function createPool(url: string, pool: Config["pool"], logger?: Logger): 
   });
   // pg-pool's end() resolves before its idle clients have disconnected: errors after it are expected.
   instance.on("error", (error) => {
-    if (!instance.ending) logger?.warn({ err: error }, "idle PostgreSQL connection failed");
+    // Only what the reader needs: pg attaches the whole client (config, buffers, 300 lines) to the error.
+    const { message, code } = error as Error & { code?: string };
+    if (!instance.ending) logger?.warn({ err: { message, code } }, "idle PostgreSQL connection failed");
   });
   return instance;
 }
