@@ -69,26 +69,50 @@ export async function probe(server: Server, query: string) {
   return { statements, latencyMs: performance.now() - started, bytes: JSON.stringify(body).length };
 }
 
-export function load(
+export interface LoadRequest {
+  /** The JSON request body. */
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/** What bench/load.ts reads on stdin. */
+export interface LoadSpec {
+  url: string;
+  seconds: number;
+  connections: number;
+  /** Each connection sends one loop's requests in order, then the next loop in turn. */
+  loops: LoadRequest[][];
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  /** Socket errors, timeouts, non-2xx answers and answers carrying GraphQL `errors`. */
+  errors: number;
+}
+
+export function load(server: Server, query: string, headers: Record<string, string> = {}): Promise<LoadResult> {
+  return loadLoops(server, [[{ body: JSON.stringify({ query }), headers }]]);
+}
+
+export function loadLoops(
   server: Server,
-  query: string,
-  headers: Record<string, string> = {},
-): Promise<{ rps: number; p50: number; p99: number; requests: number; errors: number }> {
+  loops: LoadRequest[][],
+  options: { seconds?: number; connections?: number } = {},
+): Promise<LoadResult> {
+  const spec: LoadSpec = {
+    url: server.url,
+    seconds: options.seconds ?? SECONDS,
+    connections: options.connections ?? CONNECTIONS,
+    loops,
+  };
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        "bench/load.ts",
-        server.url,
-        JSON.stringify({ query }),
-        String(SECONDS),
-        String(CONNECTIONS),
-        JSON.stringify(headers),
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
+    const child = spawn(process.execPath, ["bench/load.ts"], { stdio: ["pipe", "pipe", "inherit"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`load exited ${code}`))));
+    child.stdin.end(JSON.stringify(spec));
   });
 }
