@@ -10,6 +10,7 @@ import type { Config } from "./config.ts";
 import { type Context, createContextFactory } from "./context.ts";
 import type { Database } from "./db.ts";
 import { useErrorCodes } from "./error-codes.ts";
+import { useJitExecution } from "./graphql/jit.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
 import type { Logger } from "./logger.ts";
 import { pendingMigrations } from "./migrate/apply.ts";
@@ -85,6 +86,7 @@ export function createYogaServer({
         blockFieldSuggestion: { enabled: !development },
       }),
       useErrorCodes(),
+      useJitExecution(),
       useTracing({ cacheStatus: responseCache?.statusOf }),
       useMetrics(metrics, { cacheStatus: responseCache?.statusOf, sqlOf: sqlStatsOf }),
       useServerTiming({ cacheStatus: responseCache?.statusOf }),
