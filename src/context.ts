@@ -4,6 +4,7 @@ import type { TokenService } from "./auth/token.ts";
 import type { Invalidation } from "./cache/response-cache.ts";
 import type { JobEvents } from "./jobs/tracking.ts";
 import type { PrismaClient } from "./db.ts";
+import type { Sql } from "./data/sql.ts";
 import { clientError } from "./errors.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
 import type { Reputation, Upstreams } from "./upstream/services.ts";
@@ -30,6 +31,8 @@ export interface Context {
 
 export interface ContextDependencies {
   prisma: PrismaClient;
+  /** The pool's prepared statements, for the loaders' hot reads. */
+  sql: Sql;
   tokens: TokenService;
   invalidate: Context["invalidate"];
   upstreams: Upstreams;
@@ -43,7 +46,7 @@ export function createContextFactory(deps: ContextDependencies) {
       prisma: deps.prisma,
       tokens: deps.tokens,
       viewerId,
-      loaders: createLoaders(deps.prisma, viewerId),
+      loaders: createLoaders(deps.sql, viewerId),
       invalidate: deps.invalidate,
       upstreams: deps.upstreams,
       upstreamLoaders: { reputation: deps.upstreams.createReputationLoader(request.signal) },

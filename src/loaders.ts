@@ -1,5 +1,5 @@
 import type DataLoader from "dataloader";
-import type { PrismaClient } from "./db.ts";
+import { modelColumns, type Sql } from "./data/sql.ts";
 import type { Comment, Post, Tag, User } from "./generated/prisma/client.ts";
 import { createTracedLoader } from "./observability/tracing.ts";
 
@@ -7,7 +7,8 @@ import { createTracedLoader } from "./observability/tracing.ts";
  * Per-request DataLoaders for what Prisma cannot fold into one bounded statement:
  * counts, per-parent pages of children, and viewer-dependent fields. One statement per
  * field (and per distinct page arguments) per request, whatever the number of parents.
- * Built once per request, so one request's cache never serves another.
+ * Built once per request, so one request's cache never serves another; each loader is
+ * created when first used. The SQL goes to the pool directly (data/sql.ts).
  */
 
 /** A count of child rows per parent id: `SELECT fk, count(*) ... WHERE fk = ANY(ids) GROUP BY fk`. */
@@ -79,7 +80,10 @@ export interface Loaders {
   viewerLikes: DataLoader<number, boolean>;
 }
 
-export function createLoaders(prisma: PrismaClient, viewerId: number | null): Loaders {
+const USER_COLUMNS = modelColumns("User");
+const POST_COLUMNS = modelColumns("Post");
+
+export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
   const memo = new Map<string, DataLoader<number, unknown>>();
   const memoized = <V>(key: string, create: () => DataLoader<number, V>): DataLoader<number, V> => {
     let loader = memo.get(key);
@@ -91,48 +95,64 @@ export function createLoaders(prisma: PrismaClient, viewerId: number | null): Lo
   };
 
   return {
-    userById: createTracedLoader("userById", async (ids: readonly number[]) =>
-      byId(ids, await prisma.user.findMany({ where: { id: { in: [...ids] } } })),
-    ),
-    postById: createTracedLoader("postById", async (ids: readonly number[]) =>
-      byId(ids, await prisma.post.findMany({ where: { id: { in: [...ids] } } })),
-    ),
-    tagsByPost: createTracedLoader("tagsByPost", (ids: readonly number[]) => loadTagsByPost(prisma, ids)),
+    get userById() {
+      return memoized("userById", () =>
+        createTracedLoader("userById", async (ids: readonly number[]) =>
+          byId(ids, await sql.rows<User>(`SELECT ${USER_COLUMNS} FROM users WHERE id = ANY($1::int[])`, [ids])),
+        ),
+      );
+    },
+    get postById() {
+      return memoized("postById", () =>
+        createTracedLoader("postById", async (ids: readonly number[]) =>
+          byId(ids, await sql.rows<Post>(`SELECT ${POST_COLUMNS} FROM posts WHERE id = ANY($1::int[])`, [ids])),
+        ),
+      );
+    },
+    get tagsByPost() {
+      return memoized("tagsByPost", () =>
+        createTracedLoader("tagsByPost", (ids: readonly number[]) => loadTagsByPost(sql, ids)),
+      );
+    },
     count: (spec) =>
       memoized(`count:${spec.table}.${spec.foreignKey}`, () =>
         createTracedLoader(`count ${spec.table}.${spec.foreignKey}`, (ids: readonly number[]) =>
-          loadCounts(prisma, spec, ids),
+          loadCounts(sql, spec, ids),
         ),
       ),
     page: (spec, window) =>
       memoized(`page:${spec.table}.${spec.foreignKey}:${JSON.stringify(window)}`, () =>
         createTracedLoader(`page ${spec.table}.${spec.foreignKey}`, (ids: readonly number[]) =>
-          loadPages(prisma, spec, window, ids),
+          loadPages(sql, spec, window, ids),
         ),
       ),
-    viewerLikes: createTracedLoader("viewerLikes", async (postIds: readonly number[]) => {
-      if (viewerId === null) return postIds.map(() => false);
-      const likes = await prisma.like.findMany({
-        where: { userId: viewerId, postId: { in: [...postIds] } },
-        select: { postId: true },
-      });
-      const liked = new Set(likes.map((like) => like.postId));
-      return postIds.map((id) => liked.has(id));
-    }),
+    get viewerLikes() {
+      return memoized("viewerLikes", () =>
+        createTracedLoader("viewerLikes", async (postIds: readonly number[]) => {
+          if (viewerId === null) return postIds.map(() => false);
+          const likes = await sql.rows<{ postId: number }>(
+            `SELECT post_id AS "postId" FROM likes WHERE user_id = $1 AND post_id = ANY($2::int[])`,
+            [viewerId, postIds],
+          );
+          const liked = new Set(likes.map((like) => like.postId));
+          return postIds.map((id) => liked.has(id));
+        }),
+      );
+    },
   };
 }
 
-async function loadCounts(prisma: PrismaClient, spec: CountSpec, ids: readonly number[]): Promise<number[]> {
-  const rows = await prisma.$queryRawUnsafe<{ id: number; n: number }[]>(
+async function loadCounts(sql: Sql, spec: CountSpec, ids: readonly number[]): Promise<number[]> {
+  const rows = await sql.rows<{ id: number; n: number }>(
     `SELECT "${spec.foreignKey}" AS id, count(*)::int AS n FROM "${spec.table}" WHERE "${spec.foreignKey}" = ANY($1::int[]) GROUP BY 1`,
-    ids,
+    [ids],
   );
   const counts = new Map(rows.map((row) => [row.id, row.n]));
   return ids.map((id) => counts.get(id) ?? 0);
 }
 
 async function loadPages<Row>(
-  prisma: PrismaClient,
+  sql: Sql,
   spec: PageSpec<Row>,
   window: PageWindow,
   ids: readonly number[],
@@ -141,7 +161,7 @@ async function loadPages<Row>(
   const descending = spec.newestFirst !== window.inverted;
   const afterOp = spec.newestFirst ? "<" : ">";
   const beforeOp = spec.newestFirst ? ">" : "<";
-  const rows = await prisma.$queryRawUnsafe<Row[]>(
+  const rows = await sql.rows<Row>(
     `SELECT child.* FROM unnest($1::int[]) AS parent(id)
      CROSS JOIN LATERAL (
        SELECT ${spec.columns} FROM "${spec.table}"
@@ -151,10 +171,7 @@ async function loadPages<Row>(
        ORDER BY id ${descending ? "DESC" : "ASC"}
        LIMIT $4::int
      ) AS child`,
-    ids,
-    window.afterId,
-    window.beforeId,
-    window.limit,
+    [ids, window.afterId, window.beforeId, window.limit],
   );
   const byParent = new Map<number, Row[]>(ids.map((id) => [id, []]));
   for (const row of rows) byParent.get(row[spec.parentField] as number)?.push(row);
@@ -166,11 +183,11 @@ function byId<Row extends { id: number }>(ids: readonly number[], rows: Row[]): 
   return ids.map((id) => found.get(id) ?? null);
 }
 
-async function loadTagsByPost(prisma: PrismaClient, postIds: readonly number[]): Promise<Tag[][]> {
-  const rows = await prisma.$queryRawUnsafe<(Tag & { postId: number })[]>(
+async function loadTagsByPost(sql: Sql, postIds: readonly number[]): Promise<Tag[][]> {
+  const rows = await sql.rows<Tag & { postId: number }>(
     `SELECT pt."A" AS "postId", t.id, t.slug, t.name FROM "_PostToTag" pt JOIN "tags" t ON t.id = pt."B"
      WHERE pt."A" = ANY($1::int[]) ORDER BY t.slug`,
-    postIds,
+    [postIds],
   );
   const byPost = new Map<number, Tag[]>(postIds.map((id) => [id, []]));
   for (const { postId, ...tag } of rows) byPost.get(postId)?.push(tag);

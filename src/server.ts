@@ -9,6 +9,7 @@ import { createResponseCache } from "./cache/response-cache.ts";
 import type { Config } from "./config.ts";
 import { type Context, createContextFactory } from "./context.ts";
 import type { Database } from "./db.ts";
+import { createSql } from "./data/sql.ts";
 import { useErrorCodes } from "./error-codes.ts";
 import { useJitExecution } from "./graphql/jit.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
@@ -59,6 +60,7 @@ export function createYogaServer({
     schema,
     context: createContextFactory({
       prisma: db.prisma,
+      sql: createSql(db.pool),
       tokens,
       invalidate: async (changes) => {
         await responseCache?.invalidate(changes);

@@ -1,0 +1,57 @@
+import { createHash } from "node:crypto";
+import type pg from "pg";
+import { getDatamodel } from "../generated/pothos-prisma-types.ts";
+
+/**
+ * SQL for the hot read paths, sent to the pool directly rather than through Prisma: each text
+ * becomes a named prepared statement, which PostgreSQL parses once per connection, and rows
+ * come back without an ORM layer building and then re-reading a query plan for every call
+ * (Prisma's per-call cost was the largest JavaScript cost in the read profile). Prisma keeps
+ * the schema, migrations, writes and plugin-prisma's fields. Statements still go through the
+ * pool's counting clients, so they count against the request that sent them.
+ */
+export interface Sql {
+  rows<Row>(text: string, values: readonly unknown[]): Promise<Row[]>;
+}
+
+// Texts are the loaders' own (a bounded set). A name follows from its text, so every Sql on a
+// pool (a test's beside its server's) agrees on what a prepared name means on a connection.
+const names = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = names.get(text);
+  if (name === undefined) {
+    name = `sokudo_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
+export function createSql(pool: pg.Pool): Sql {
+  return {
+    async rows<Row>(text: string, values: readonly unknown[]): Promise<Row[]> {
+      const name = statementName(text);
+      const result = await pool.query({ name, text, values: [...values] });
+      return result.rows as Row[];
+    },
+  };
+}
+
+const datamodel = getDatamodel().datamodel.models;
+
+/**
+ * A SELECT list giving rows of a Prisma model's shape: every scalar field, from its snake_case
+ * column (the schema maps every field that way), e.g. `"password_hash" AS "passwordHash"`.
+ */
+export function modelColumns(model: "User" | "Post" | "Comment" | "Tag", alias?: string): string {
+  const prefix = alias ? `${alias}.` : "";
+  const fields = datamodel[model]?.fields;
+  if (!fields) throw new Error(`No model ${model} in Prisma's datamodel`);
+  return fields
+    .filter((field) => field.kind === "scalar")
+    .map((field) => {
+      const column = field.name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+      return column === field.name ? `${prefix}"${column}"` : `${prefix}"${column}" AS "${field.name}"`;
+    })
+    .join(", ");
+}
