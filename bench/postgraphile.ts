@@ -8,8 +8,8 @@ import { readFile } from "node:fs/promises";
 import pg from "pg";
 import { type LoadRequest, type LoadResult, loadLoops, SECONDS, type Server, startServer } from "./servers.ts";
 
-const SOKUDO_PORT = 4660;
-const POSTGRAPHILE_PORT = 4661;
+const SOKUDO_PORT = 4692;
+const POSTGRAPHILE_PORT = 4693;
 const PEER_DIR = "bench/postgraphile";
 /** The setting: 8 connections for both servers (BENCH_CONNECTIONS overrides). */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);

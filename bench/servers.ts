@@ -1,5 +1,6 @@
 // Servers and load for the benchmarks: each server and the load generator is its own process.
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
@@ -10,13 +11,23 @@ export interface Server {
   process: ChildProcess;
 }
 
-export function startServer(
+/** Fails when something already listens on the port: its answers would pass for the server's. */
+function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", () => reject(new Error(`port ${port} is taken by another process`)));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
+export async function startServer(
   name: string,
   script: string[],
   port: number,
   databaseUrl: string,
   extraEnv: Record<string, string> = {},
 ): Promise<Server> {
+  await assertPortFree(port);
   const child = spawn(process.execPath, script, {
     env: {
       ...process.env,

@@ -42,15 +42,25 @@ export interface ContextDependencies {
 export function createContextFactory(deps: ContextDependencies) {
   return async ({ request }: YogaInitialContext): Promise<Context> => {
     const viewerId = await viewerIdFrom(request.headers.get("authorization"), deps.tokens);
+    // Loaders and the request's abort signal are made when a resolver first asks: most
+    // operations need few of them, and Node's request adapter builds the signal on first read.
+    let loaders: Loaders | undefined;
+    let upstreamLoaders: Context["upstreamLoaders"] | undefined;
     return {
       prisma: deps.prisma,
       tokens: deps.tokens,
       viewerId,
-      loaders: createLoaders(deps.sql, viewerId),
+      get loaders() {
+        return (loaders ??= createLoaders(deps.sql, viewerId));
+      },
       invalidate: deps.invalidate,
       upstreams: deps.upstreams,
-      upstreamLoaders: { reputation: deps.upstreams.createReputationLoader(request.signal) },
-      signal: request.signal,
+      get upstreamLoaders() {
+        return (upstreamLoaders ??= { reputation: deps.upstreams.createReputationLoader(request.signal) });
+      },
+      get signal() {
+        return request.signal;
+      },
       jobEvents: deps.jobEvents,
     };
   };

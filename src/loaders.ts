@@ -1,5 +1,5 @@
 import type DataLoader from "dataloader";
-import { modelColumns, type Sql } from "./data/sql.ts";
+import { modelColumns, type Sql, splitPrefixed } from "./data/sql.ts";
 import type { Comment, Post, Tag, User } from "./generated/prisma/client.ts";
 import { createTracedLoader } from "./observability/tracing.ts";
 
@@ -81,7 +81,10 @@ export interface Loaders {
 }
 
 const USER_COLUMNS = modelColumns("User");
-const POST_COLUMNS = modelColumns("Post");
+// A post is read with its author (a primary-key join): the author a page shows beside the post
+// is then in userById's cache, one statement instead of two.
+const POSTS_WITH_AUTHOR = `SELECT ${modelColumns("Post", "p")}, ${modelColumns("User", "u", "author.")}
+  FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ANY($1::int[])`;
 
 export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
   const memo = new Map<string, DataLoader<number, unknown>>();
@@ -94,7 +97,7 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
     return loader as DataLoader<number, V>;
   };
 
-  return {
+  const loaders: Loaders = {
     get userById() {
       return memoized("userById", () =>
         createTracedLoader("userById", async (ids: readonly number[]) =>
@@ -104,9 +107,15 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
     },
     get postById() {
       return memoized("postById", () =>
-        createTracedLoader("postById", async (ids: readonly number[]) =>
-          byId(ids, await sql.rows<Post>(`SELECT ${POST_COLUMNS} FROM posts WHERE id = ANY($1::int[])`, [ids])),
-        ),
+        createTracedLoader("postById", async (ids: readonly number[]) => {
+          const rows = await sql.rows<Record<string, unknown>>(POSTS_WITH_AUTHOR, [ids]);
+          const posts = rows.map((row) => {
+            const [post, author] = splitPrefixed<Post, User>(row, "author.");
+            loaders.userById.prime(author.id, author);
+            return post;
+          });
+          return byId(ids, posts);
+        }),
       );
     },
     get tagsByPost() {
@@ -140,6 +149,7 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
       );
     },
   };
+  return loaders;
 }
 
 async function loadCounts(sql: Sql, spec: CountSpec, ids: readonly number[]): Promise<number[]> {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createSql } from "../src/data/sql.ts";
 import { createLoaders } from "../src/loaders.ts";
+import { runWithSqlStats, SqlStats } from "../src/sql-stats.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { useTestServer } from "./helpers/server.ts";
 
@@ -28,5 +29,19 @@ describe("loader rows read on the pool", () => {
     const loaded = await loaders.userById.loadMany([...users.map((user) => user.id), missing]);
     expect(loaded).toEqual([...users, null]);
     expect(await loaders.postById.loadMany([...posts.map((post) => post.id), missing])).toEqual([...posts, null]);
+  });
+});
+
+describe("a post read by id", () => {
+  it("brings its author: the author costs no statement of its own", async () => {
+    const loaders = createLoaders(createSql(server.db.pool), null);
+    const post = await server.db.prisma.post.findFirstOrThrow({ include: { author: true } });
+    const { author, ...columns } = post;
+    const stats = new SqlStats();
+    await runWithSqlStats(stats, async () => {
+      expect(await loaders.postById.load(post.id)).toEqual(columns);
+      expect(await loaders.userById.load(post.authorId)).toEqual(author);
+    });
+    expect(stats.statements).toBe(1);
   });
 });

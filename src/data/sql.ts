@@ -42,8 +42,10 @@ const datamodel = getDatamodel().datamodel.models;
 /**
  * A SELECT list giving rows of a Prisma model's shape: every scalar field, from its snake_case
  * column (the schema maps every field that way), e.g. `"password_hash" AS "passwordHash"`.
+ * With `as`, every output name carries that prefix (`u."handle" AS "author.handle"`), for a
+ * joined row that splitPrefixed() takes apart.
  */
-export function modelColumns(model: "User" | "Post" | "Comment" | "Tag", alias?: string): string {
+export function modelColumns(model: "User" | "Post" | "Comment" | "Tag", alias?: string, as = ""): string {
   const prefix = alias ? `${alias}.` : "";
   const fields = datamodel[model]?.fields;
   if (!fields) throw new Error(`No model ${model} in Prisma's datamodel`);
@@ -51,7 +53,19 @@ export function modelColumns(model: "User" | "Post" | "Comment" | "Tag", alias?:
     .filter((field) => field.kind === "scalar")
     .map((field) => {
       const column = field.name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-      return column === field.name ? `${prefix}"${column}"` : `${prefix}"${column}" AS "${field.name}"`;
+      const output = `${as}${field.name}`;
+      return column === output ? `${prefix}"${column}"` : `${prefix}"${column}" AS "${output}"`;
     })
     .join(", ");
+}
+
+/** Splits a joined row into its own fields and those under `prefix` (without it). */
+export function splitPrefixed<Own, Joined>(row: Record<string, unknown>, prefix: string): [Own, Joined] {
+  const own: Record<string, unknown> = {};
+  const joined: Record<string, unknown> = {};
+  for (const key in row) {
+    if (key.startsWith(prefix)) joined[key.slice(prefix.length)] = row[key];
+    else own[key] = row[key];
+  }
+  return [own as Own, joined as Joined];
 }
