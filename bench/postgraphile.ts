@@ -49,6 +49,9 @@ interface Row {
   errors: number;
   statements: number;
   rssMb: number;
+  /** CPU time per operation of the server process and of its PostgreSQL backends (Linux /proc). */
+  cpuMs: number;
+  pgCpuMs: number;
 }
 
 const pad = (value: string | number, width: number) => String(value).padStart(width);
@@ -67,9 +70,12 @@ export async function runPostGraphileBench(databaseUrl: string, log: (line: stri
     const likes = await likeLoops(databaseUrl, sokudo);
     log(`\n## Sokudo vs PostGraphile 5 (amber + simplify-inflection), response cache off, pool of 10 each`);
     log(`   ${SECONDS} s rounds in order S P P S per shape, ${CONNECTIONS} connections, load from a separate process`);
-    log(`   req/s: mean of the two rounds; p50/p99: the worse round; RSS: the most seen during the rounds\n`);
+    log(`   req/s: mean of the two rounds; p50/p99: the worse round; RSS: the most seen during the rounds;`);
     log(
-      `shape                                                   server        req/s   p50 ms   p99 ms  SQL/op  RSS MB  errors`,
+      `   CPU ms/op: the server process's and its PostgreSQL backends' CPU time per request (steadier than req/s on a busy machine)\n`,
+    );
+    log(
+      `shape                                                   server        req/s   p50 ms   p99 ms  SQL/op  RSS MB  CPU ms/op (node, PostgreSQL)  errors`,
     );
     const results: Record<string, { sokudo: Row; postgraphile: Row; ratio: number }> = {};
     const shapes = [
@@ -91,9 +97,14 @@ export async function runPostGraphileBench(databaseUrl: string, log: (line: stri
       await shape.afterRound?.();
       const rounds = { sokudo: [] as LoadResult[], postgraphile: [] as LoadResult[] };
       const rss = { sokudo: 0, postgraphile: 0 };
+      const cpu = { sokudo: { node: 0, pg: 0 }, postgraphile: { node: 0, pg: 0 } };
       for (const name of ["sokudo", "postgraphile", "postgraphile", "sokudo"] as const) {
         const server = name === "sokudo" ? sokudo : peer;
+        const usage = await measureUsage(server, databaseUrl, name);
         const { result, rssMb } = await withRss(server, loadLoops(server, shape[name], { connections: CONNECTIONS }));
+        const used = await usage.stop();
+        cpu[name].node += used.nodeMs;
+        cpu[name].pg += used.pgMs;
         rounds[name].push(result);
         rss[name] = Math.max(rss[name], rssMb);
         await shape.afterRound?.();
@@ -105,6 +116,18 @@ export async function runPostGraphileBench(databaseUrl: string, log: (line: stri
         errors: rounds[name].reduce((sum, round) => sum + round.errors, 0),
         statements: statements[name],
         rssMb: rss[name],
+        cpuMs:
+          cpu[name].node /
+          Math.max(
+            1,
+            rounds[name].reduce((sum, round) => sum + round.requests, 0),
+          ),
+        pgCpuMs:
+          cpu[name].pg /
+          Math.max(
+            1,
+            rounds[name].reduce((sum, round) => sum + round.requests, 0),
+          ),
       });
       const both = { sokudo: row("sokudo"), postgraphile: row("postgraphile") };
       const ratio = both.sokudo.rps / Math.max(both.postgraphile.rps, 1e-9);
@@ -112,7 +135,7 @@ export async function runPostGraphileBench(databaseUrl: string, log: (line: stri
       for (const name of ["sokudo", "postgraphile"] as const) {
         const r = both[name];
         log(
-          `${(name === "sokudo" ? shape.name : "").padEnd(55)} ${name.padEnd(12)} ${pad(r.rps.toFixed(1), 8)} ${pad(r.p50, 8)} ${pad(r.p99, 8)} ${pad(r.statements, 7)} ${pad(r.rssMb.toFixed(0), 7)} ${pad(r.errors, 7)}`,
+          `${(name === "sokudo" ? shape.name : "").padEnd(55)} ${name.padEnd(12)} ${pad(r.rps.toFixed(1), 8)} ${pad(r.p50, 8)} ${pad(r.p99, 8)} ${pad(r.statements, 7)} ${pad(r.rssMb.toFixed(0), 7)} ${pad(r.cpuMs.toFixed(2), 8)} ${pad(r.pgCpuMs.toFixed(2), 7)} ${pad(r.errors, 7)}`,
         );
       }
       log(`${"".padEnd(55)} ratio        ${pad(ratio.toFixed(2) + "x", 8)}`);
@@ -279,6 +302,49 @@ async function warmUp(server: Server, loops: LoadRequest[][]) {
       }
     }),
   );
+}
+
+/** CPU time (ms) a process has used: utime + stime from /proc/<pid>/stat. */
+async function processCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 14 and 15 of stat (11 and 12 after the command), in clock ticks of 10 ms.
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
+}
+
+/**
+ * Starts counting the CPU used by a server process and by the PostgreSQL backends of its pool
+ * (found by application_name; PostgreSQL on this machine, as the benchmark runs it).
+ */
+async function measureUsage(server: Server, databaseUrl: string, applicationName: string) {
+  const backends = async () => {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+        [applicationName],
+      );
+      return rows.map((row) => row.pid);
+    } finally {
+      await client.end();
+    }
+  };
+  const pid = server.process.pid ?? 0;
+  const nodeBefore = await processCpuMs(pid);
+  const pgBefore = new Map<number, number>();
+  for (const backend of await backends()) pgBefore.set(backend, await processCpuMs(backend));
+  return {
+    async stop() {
+      const nodeMs = (await processCpuMs(pid)) - nodeBefore;
+      let pgMs = 0;
+      for (const backend of new Set([...pgBefore.keys(), ...(await backends())])) {
+        const now = await processCpuMs(backend);
+        if (now > 0) pgMs += now - (pgBefore.get(backend) ?? 0);
+      }
+      return { nodeMs, pgMs };
+    },
+  };
 }
 
 /** Runs a load while sampling the server's resident memory (Linux /proc) every 250 ms. */
