@@ -11,6 +11,7 @@ import { type Context, createContextFactory } from "./context.ts";
 import type { Database } from "./db.ts";
 import { createSql } from "./data/sql.ts";
 import { useErrorCodes } from "./error-codes.ts";
+import { useBodyLimit } from "./graphql/body-limit.ts";
 import { useJitExecution } from "./graphql/jit.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
 import type { Logger } from "./logger.ts";
@@ -72,7 +73,8 @@ export function createYogaServer({
     landingPage: false,
     graphiql: development,
     renderGraphiQL: renderSokudoGraphiQL,
-    maxRequestBodySize: config.limits.maxBodyBytes,
+    // useBodyLimit (below) applies GRAPHQL_MAX_BODY_BYTES without Yoga's per-request stream.
+    maxRequestBodySize: false,
     logging: logger,
     maskedErrors: {
       isDev: development,
@@ -95,6 +97,8 @@ export function createYogaServer({
       ...(responseCache ? [responseCache.plugin] : []),
       useHealthChecks(db),
       useReportDownloads({ reportsDir: config.jobs.reportsDir, tokens, prisma: db.prisma }),
+      // Last, as Yoga places its own limit: it wraps whichever request parser was chosen.
+      useBodyLimit(config.limits.maxBodyBytes),
     ],
   });
 }
