@@ -193,11 +193,10 @@ async function loadPages<Row>(
          ? `
      CROSS JOIN LATERAL (SELECT * FROM users WHERE users.id = child."${spec.authorField}") AS u`
          : ""
-     }
-     ORDER BY child.id ${descending ? "DESC" : "ASC"}`,
+     }`,
     [ids, window.afterId, window.beforeId, window.limit],
   );
-  // Rows come in page order (ORDER BY: a join may reorder them); grouping keeps that order.
+  // A nested loop over the parents, then over each page: rows arrive grouped and in page order.
   const byParent = new Map<number, Row[]>(ids.map((id) => [id, []]));
   const rows = joined.map((row) => {
     if (!spec.authorField) return row as Row;
