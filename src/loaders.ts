@@ -40,11 +40,6 @@ export interface PageSpec<Row> {
   /** SELECT list in Prisma's field names, for rows of the model's shape. */
   columns: string;
   newestFirst: boolean;
-  /**
-   * Field of the rows holding their author's user id: the page joins each row's author (a
-   * primary-key join) and primes userById, so `author` beside the rows costs no statement.
-   */
-  authorField?: keyof Row & string;
 }
 
 export const PAGES: { postsByAuthor: PageSpec<Post>; commentsByPost: PageSpec<Comment> } = {
@@ -61,7 +56,6 @@ export const PAGES: { postsByAuthor: PageSpec<Post>; commentsByPost: PageSpec<Co
     parentField: "postId",
     columns: `id, post_id AS "postId", author_id AS "authorId", body, created_at AS "createdAt"`,
     newestFirst: false,
-    authorField: "authorId",
   },
 };
 
@@ -89,7 +83,6 @@ export interface Loaders {
 const USER_COLUMNS = modelColumns("User");
 // A post is read with its author (a primary-key join): the author a page shows beside the post
 // is then in userById's cache, one statement instead of two.
-const AUTHOR_COLUMNS = modelColumns("User", "u", "author.");
 const POSTS_WITH_AUTHOR = `SELECT ${modelColumns("Post", "p")}, ${modelColumns("User", "u", "author.")}
   FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ANY($1::int[])`;
 
@@ -139,7 +132,7 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
     page: (spec, window) =>
       memoized(`page:${spec.table}.${spec.foreignKey}:${JSON.stringify(window)}`, () =>
         createTracedLoader(`page ${spec.table}.${spec.foreignKey}`, (ids: readonly number[]) =>
-          loadPages(sql, spec, window, ids, (author) => loaders.userById.prime(author.id, author)),
+          loadPages(sql, spec, window, ids),
         ),
       ),
     get viewerLikes() {
@@ -173,14 +166,13 @@ async function loadPages<Row>(
   spec: PageSpec<Row>,
   window: PageWindow,
   ids: readonly number[],
-  primeAuthor: (author: User) => void,
 ): Promise<Row[][]> {
   // Reading forwards means descending ids for newest-first lists; `inverted` reads from the other end.
   const descending = spec.newestFirst !== window.inverted;
   const afterOp = spec.newestFirst ? "<" : ">";
   const beforeOp = spec.newestFirst ? ">" : "<";
-  const joined = await sql.rows<Record<string, unknown>>(
-    `SELECT child.*${spec.authorField ? `, ${AUTHOR_COLUMNS}` : ""} FROM unnest($1::int[]) AS parent(id)
+  const rows = await sql.rows<Row>(
+    `SELECT child.* FROM unnest($1::int[]) AS parent(id)
      CROSS JOIN LATERAL (
        SELECT ${spec.columns} FROM "${spec.table}"
        WHERE "${spec.foreignKey}" = parent.id
@@ -188,22 +180,10 @@ async function loadPages<Row>(
          AND ($3::int IS NULL OR id ${beforeOp} $3::int)
        ORDER BY id ${descending ? "DESC" : "ASC"}
        LIMIT $4::int
-     ) AS child${
-       spec.authorField
-         ? `
-     CROSS JOIN LATERAL (SELECT * FROM users WHERE users.id = child."${spec.authorField}") AS u`
-         : ""
-     }`,
+     ) AS child`,
     [ids, window.afterId, window.beforeId, window.limit],
   );
-  // A nested loop over the parents, then over each page: rows arrive grouped and in page order.
   const byParent = new Map<number, Row[]>(ids.map((id) => [id, []]));
-  const rows = joined.map((row) => {
-    if (!spec.authorField) return row as Row;
-    const [own, author] = splitPrefixed<Row, User>(row, "author.");
-    primeAuthor(author);
-    return own;
-  });
   for (const row of rows) byParent.get(row[spec.parentField] as number)?.push(row);
   return ids.map((id) => byParent.get(id) ?? []);
 }
