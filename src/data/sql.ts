@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type pg from "pg";
+import pg from "pg";
 import { getDatamodel } from "../generated/pothos-prisma-types.ts";
 
 /**
@@ -27,11 +27,32 @@ function statementName(text: string): string {
   return name;
 }
 
+const TIMESTAMPTZ_OID = 1184;
+const defaultTimestamptz = pg.types.getTypeParser(TIMESTAMPTZ_OID, "text");
+// PostgreSQL's text form in a UTC session: "2026-01-07 22:41:00.123+00".
+const UTC_TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d{1,6})?\+00$/;
+
+/**
+ * Timestamps as the same Date values pg gives, read by V8's native ISO parser when the session
+ * is UTC (postgres-date's general parser was 4% of a nested list's CPU); other forms fall back.
+ */
+function parseTimestamptz(text: string): Date {
+  if (!UTC_TIMESTAMP.test(text)) return defaultTimestamptz(text) as Date;
+  return new Date(`${text.slice(0, 10)}T${text.slice(11, -3)}Z`);
+}
+
+const types = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") =>
+    oid === TIMESTAMPTZ_OID && format !== "binary"
+      ? parseTimestamptz
+      : pg.types.getTypeParser(oid, format ?? "text")) as typeof pg.types.getTypeParser,
+};
+
 export function createSql(pool: pg.Pool): Sql {
   return {
     async rows<Row>(text: string, values: readonly unknown[]): Promise<Row[]> {
       const name = statementName(text);
-      const result = await pool.query({ name, text, values: [...values] });
+      const result = await pool.query({ name, text, values: [...values], types });
       return result.rows as Row[];
     },
   };
