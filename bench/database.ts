@@ -7,8 +7,11 @@ export const BENCH_SIZES = { users: 1_000, posts: 10_000, comments: 50_000, like
 export const PROLIFIC_HANDLE = "prolific";
 export const PROLIFIC_POSTS = 10_000;
 
+/** BENCH_DATABASE_NAME picks another database (e.g. one per concurrent run on a shared server). */
+const DATABASE_NAME = process.env.BENCH_DATABASE_NAME ?? "sokudo_bench";
+
 /**
- * The benchmark's database `sokudo_bench`: on the server of BENCH_DATABASE_URL or DATABASE_URL
+ * The benchmark's database (`sokudo_bench` unless BENCH_DATABASE_NAME says otherwise): on the server of BENCH_DATABASE_URL or DATABASE_URL
  * when set, else on an embedded PostgreSQL. Migrated, and seeded once (1,000 users, 10,000
  * posts, 50,000 comments, plus one user with 10,000 posts of their own).
  */
@@ -32,9 +35,9 @@ export async function prepareBenchDatabase(
     adminUrl = embedded.adminUrl;
     stop = embedded.stop;
   }
-  await createDatabaseIfMissing(adminUrl, "sokudo_bench");
+  await createDatabaseIfMissing(adminUrl, DATABASE_NAME);
   const url = new URL(adminUrl);
-  url.pathname = "/sokudo_bench";
+  url.pathname = `/${DATABASE_NAME}`;
   await applyMigrations(url.toString());
 
   const client = new pg.Client({ connectionString: url.toString() });

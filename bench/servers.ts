@@ -1,5 +1,6 @@
 // Servers and load for the benchmarks: each server and the load generator is its own process.
 import { type ChildProcess, spawn } from "node:child_process";
+import { createServer } from "node:net";
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 4);
@@ -10,13 +11,23 @@ export interface Server {
   process: ChildProcess;
 }
 
-export function startServer(
+/** Fails when something already listens on the port: its answers would pass for the server's. */
+function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", () => reject(new Error(`port ${port} is taken by another process`)));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
+export async function startServer(
   name: string,
   script: string[],
   port: number,
   databaseUrl: string,
   extraEnv: Record<string, string> = {},
 ): Promise<Server> {
+  await assertPortFree(port);
   const child = spawn(process.execPath, script, {
     env: {
       ...process.env,
@@ -30,6 +41,10 @@ export function startServer(
       DB_POOL_MAX: "10",
       // Benchmarks that call no upstream still need the services configured to start.
       DEMO_UPSTREAMS: "on",
+      // One load generator on one address: production's per-address operation budget would refuse it.
+      RATE_LIMIT_OPERATIONS: "off",
+      RATE_LIMIT_LOGIN_ADDRESS: "off",
+      RATE_LIMIT_SIGNUP_ADDRESS: "off",
       ...extraEnv,
     },
     stdio: ["ignore", "inherit", "inherit"],
@@ -69,26 +84,50 @@ export async function probe(server: Server, query: string) {
   return { statements, latencyMs: performance.now() - started, bytes: JSON.stringify(body).length };
 }
 
-export function load(
+export interface LoadRequest {
+  /** The JSON request body. */
+  body: string;
+  headers?: Record<string, string>;
+}
+
+/** What bench/load.ts reads on stdin. */
+export interface LoadSpec {
+  url: string;
+  seconds: number;
+  connections: number;
+  /** Each connection sends one loop's requests in order, then the next loop in turn. */
+  loops: LoadRequest[][];
+}
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  /** Socket errors, timeouts, non-2xx answers and answers carrying GraphQL `errors`. */
+  errors: number;
+}
+
+export function load(server: Server, query: string, headers: Record<string, string> = {}): Promise<LoadResult> {
+  return loadLoops(server, [[{ body: JSON.stringify({ query }), headers }]]);
+}
+
+export function loadLoops(
   server: Server,
-  query: string,
-  headers: Record<string, string> = {},
-): Promise<{ rps: number; p50: number; p99: number; requests: number; errors: number }> {
+  loops: LoadRequest[][],
+  options: { seconds?: number; connections?: number } = {},
+): Promise<LoadResult> {
+  const spec: LoadSpec = {
+    url: server.url,
+    seconds: options.seconds ?? SECONDS,
+    connections: options.connections ?? CONNECTIONS,
+    loops,
+  };
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        "bench/load.ts",
-        server.url,
-        JSON.stringify({ query }),
-        String(SECONDS),
-        String(CONNECTIONS),
-        JSON.stringify(headers),
-      ],
-      { stdio: ["ignore", "pipe", "inherit"] },
-    );
+    const child = spawn(process.execPath, ["bench/load.ts"], { stdio: ["pipe", "pipe", "inherit"] });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`load exited ${code}`))));
+    child.stdin.end(JSON.stringify(spec));
   });
 }

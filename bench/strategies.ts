@@ -1,5 +1,6 @@
 import { createDatabase } from "../src/db.ts";
 import { loadConfig } from "../src/config.ts";
+import { createSql } from "../src/data/sql.ts";
 import { createLoaders, PAGES } from "../src/loaders.ts";
 import { runWithSqlStats, SqlStats } from "../src/sql-stats.ts";
 import { PROLIFIC_HANDLE } from "./database.ts";
@@ -50,7 +51,7 @@ export async function compareStrategies(url: string, runs = 7) {
     });
   };
   const lateral = async () => {
-    await createLoaders(db.prisma, null)
+    await createLoaders(createSql(db.pool, db.prisma), null)
       .page(PAGES.postsByAuthor, { limit: 11, afterId: null, beforeId: null, inverted: false })
       .loadMany(parentIds);
   };

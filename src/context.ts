@@ -4,6 +4,7 @@ import type { TokenService } from "./auth/token.ts";
 import { createViewerResolver } from "./auth/viewer.ts";
 import type { JobEvents } from "./jobs/tracking.ts";
 import type { PrismaClient } from "./db.ts";
+import type { Sql } from "./data/sql.ts";
 import { createLoaders, type Loaders } from "./loaders.ts";
 import type { Reputation, Upstreams } from "./upstream/services.ts";
 
@@ -24,6 +25,8 @@ export interface Context {
 
 export interface ContextDependencies {
   prisma: PrismaClient;
+  /** The pool's prepared statements, for the loaders' hot reads. */
+  sql: Sql;
   tokens: TokenService;
   upstreams: Upstreams;
   jobEvents: JobEvents;
@@ -33,14 +36,24 @@ export function createContextFactory(deps: ContextDependencies) {
   const viewers = createViewerResolver(deps.prisma, deps.tokens);
   return async ({ request }: YogaInitialContext): Promise<Context> => {
     const viewerId = await viewers.viewerIdFrom(request.headers.get("authorization"));
+    // Loaders and the request's abort signal are made when a resolver first asks: most
+    // operations need few of them, and Node's request adapter builds the signal on first read.
+    let loaders: Loaders | undefined;
+    let upstreamLoaders: Context["upstreamLoaders"] | undefined;
     return {
       prisma: deps.prisma,
       tokens: viewers.tokens,
       viewerId,
-      loaders: createLoaders(deps.prisma, viewerId),
+      get loaders() {
+        return (loaders ??= createLoaders(deps.sql, viewerId));
+      },
       upstreams: deps.upstreams,
-      upstreamLoaders: { reputation: deps.upstreams.createReputationLoader(request.signal) },
-      signal: request.signal,
+      get upstreamLoaders() {
+        return (upstreamLoaders ??= { reputation: deps.upstreams.createReputationLoader(request.signal) });
+      },
+      get signal() {
+        return request.signal;
+      },
       jobEvents: deps.jobEvents,
     };
   };

@@ -8,6 +8,8 @@ export interface ModelColumns {
   table: string;
   /** Every scalar column, aliased to its Prisma field name: rows come back in the model's shape. */
   selectList: string;
+  /** The same columns under a table alias, each output name with `prefix` (for splitPrefixed). */
+  selectAs(alias: string, prefix?: string): string;
   column(field: string): string;
 }
 
@@ -45,6 +47,8 @@ function readColumns(prisma: PrismaClient, model: string): ModelColumns {
   return {
     table: definition.dbName ?? model,
     selectList: scalars.map((field) => `"${columnOf.get(field.name)}" AS "${field.name}"`).join(", "),
+    selectAs: (alias, prefix = "") =>
+      scalars.map((field) => `${alias}."${columnOf.get(field.name)}" AS "${prefix}${field.name}"`).join(", "),
     column(field) {
       const column = columnOf.get(field);
       if (!column) throw new Error(`The Prisma model ${model} has no scalar field ${field}`);

@@ -1,7 +1,6 @@
 import type DataLoader from "dataloader";
-import type { PrismaClient } from "./db.ts";
+import { type Sql, splitPrefixed } from "./data/sql.ts";
 import type { Comment, Post, Tag, User } from "./generated/prisma/client.ts";
-import { modelColumns } from "./data-model.ts";
 import { createTracedLoader } from "./observability/tracing.ts";
 
 /**
@@ -9,7 +8,8 @@ import { createTracedLoader } from "./observability/tracing.ts";
  * per-parent pages of children, tags, and viewer-dependent fields. (Counts are columns kept
  * by triggers: see prisma/migrations/20261125033611_counters.) One statement per
  * field (and per distinct page arguments) per request, whatever the number of parents.
- * Built once per request, so one request's cache never serves another.
+ * Built once per request, so one request's cache never serves another; each loader is
+ * created when first used. The SQL goes to the pool directly (data/sql.ts).
  */
 
 /**
@@ -51,7 +51,21 @@ export interface Loaders {
   viewerLikes: DataLoader<number, boolean>;
 }
 
-export function createLoaders(prisma: PrismaClient, viewerId: number | null): Loaders {
+function usersById(sql: Sql): string {
+  const users = sql.columns("User");
+  return `SELECT ${users.selectList} FROM "${users.table}" WHERE id = ANY($1::int[])`;
+}
+
+// A post is read with its author (a primary-key join): the author a page shows beside the post
+// is then in userById's cache, one statement instead of two.
+function postsWithAuthorById(sql: Sql): string {
+  const posts = sql.columns("Post");
+  const users = sql.columns("User");
+  return `SELECT ${posts.selectAs("p")}, ${users.selectAs("u", "author.")}
+  FROM "${posts.table}" p JOIN "${users.table}" u ON u.id = p."${posts.column("authorId")}" WHERE p.id = ANY($1::int[])`;
+}
+
+export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
   const memo = new Map<string, DataLoader<number, unknown>>();
   const memoized = <V>(key: string, create: () => DataLoader<number, V>): DataLoader<number, V> => {
     let loader = memo.get(key);
@@ -62,34 +76,57 @@ export function createLoaders(prisma: PrismaClient, viewerId: number | null): Lo
     return loader as DataLoader<number, V>;
   };
 
-  return {
-    userById: createTracedLoader("userById", async (ids: readonly number[]) =>
-      byId(ids, await prisma.user.findMany({ where: { id: { in: [...ids] } } })),
-    ),
-    postById: createTracedLoader("postById", async (ids: readonly number[]) =>
-      byId(ids, await prisma.post.findMany({ where: { id: { in: [...ids] } } })),
-    ),
-    tagsByPost: createTracedLoader("tagsByPost", (ids: readonly number[]) => loadTagsByPost(prisma, ids)),
+  const loaders: Loaders = {
+    get userById() {
+      return memoized("userById", () =>
+        createTracedLoader("userById", async (ids: readonly number[]) =>
+          byId(ids, await sql.rows<User>(usersById(sql), [ids])),
+        ),
+      );
+    },
+    get postById() {
+      return memoized("postById", () =>
+        createTracedLoader("postById", async (ids: readonly number[]) => {
+          const rows = await sql.rows<Record<string, unknown>>(postsWithAuthorById(sql), [ids]);
+          const posts = rows.map((row) => {
+            const [post, author] = splitPrefixed<Post, User>(row, "author.");
+            loaders.userById.prime(author.id, author);
+            return post;
+          });
+          return byId(ids, posts);
+        }),
+      );
+    },
+    get tagsByPost() {
+      return memoized("tagsByPost", () =>
+        createTracedLoader("tagsByPost", (ids: readonly number[]) => loadTagsByPost(sql, ids)),
+      );
+    },
     page: (spec, window) =>
       memoized(`page:${spec.model}.${spec.parentField}:${JSON.stringify(window)}`, () =>
         createTracedLoader(`page ${spec.model}.${spec.parentField}`, (ids: readonly number[]) =>
-          loadPages(prisma, spec, window, ids),
+          loadPages(sql, spec, window, ids),
         ),
       ),
-    viewerLikes: createTracedLoader("viewerLikes", async (postIds: readonly number[]) => {
-      if (viewerId === null) return postIds.map(() => false);
-      const likes = await prisma.like.findMany({
-        where: { userId: viewerId, postId: { in: [...postIds] } },
-        select: { postId: true },
-      });
-      const liked = new Set(likes.map((like) => like.postId));
-      return postIds.map((id) => liked.has(id));
-    }),
+    get viewerLikes() {
+      return memoized("viewerLikes", () =>
+        createTracedLoader("viewerLikes", async (postIds: readonly number[]) => {
+          if (viewerId === null) return postIds.map(() => false);
+          const likes = await sql.rows<{ postId: number }>(
+            `SELECT post_id AS "postId" FROM likes WHERE user_id = $1 AND post_id = ANY($2::int[])`,
+            [viewerId, postIds],
+          );
+          const liked = new Set(likes.map((like) => like.postId));
+          return postIds.map((id) => liked.has(id));
+        }),
+      );
+    },
   };
+  return loaders;
 }
 
 async function loadPages<Row>(
-  prisma: PrismaClient,
+  sql: Sql,
   spec: PageSpec<Row>,
   window: PageWindow,
   ids: readonly number[],
@@ -102,8 +139,8 @@ async function loadPages<Row>(
   // conditions on (foreign key, id), so a generic plan walks the index from the cursor and stops at
   // the limit, even under a post with 10,000 comments or deep in its pages.
   const bound = (op: string) => (op === "<" ? "2147483647" : "0");
-  const model = modelColumns(prisma, spec.model);
-  const rows = await prisma.$queryRawUnsafe<Row[]>(
+  const model = sql.columns(spec.model);
+  const rows = await sql.rows<Row>(
     `SELECT child.* FROM unnest($1::int[]) AS parent(id)
      CROSS JOIN LATERAL (
        SELECT ${model.selectList} FROM "${model.table}"
@@ -113,10 +150,7 @@ async function loadPages<Row>(
        ORDER BY id ${descending ? "DESC" : "ASC"}
        LIMIT $4::int
      ) AS child`,
-    ids,
-    window.afterId,
-    window.beforeId,
-    window.limit,
+    [ids, window.afterId, window.beforeId, window.limit],
   );
   const byParent = new Map<number, Row[]>(ids.map((id) => [id, []]));
   for (const row of rows) byParent.get(row[spec.parentField] as number)?.push(row);
@@ -128,16 +162,16 @@ function byId<Row extends { id: number }>(ids: readonly number[], rows: Row[]): 
   return ids.map((id) => found.get(id) ?? null);
 }
 
-async function loadTagsByPost(prisma: PrismaClient, postIds: readonly number[]): Promise<Tag[][]> {
+async function loadTagsByPost(sql: Sql, postIds: readonly number[]): Promise<Tag[][]> {
   // The links are read first (the (A, B) primary key: 2 entries per post) and sorted after the join.
   // With the ORDER BY beside the join, the planner may walk the tags in slug order and read every
   // link of each tag, filtering by post: rows read grow with the table, not with the page.
-  const rows = await prisma.$queryRawUnsafe<(Tag & { postId: number })[]>(
+  const rows = await sql.rows<Tag & { postId: number }>(
     `WITH links AS MATERIALIZED (SELECT "A", "B" FROM "_PostToTag" WHERE "A" = ANY($1::int[]))
      SELECT links."A" AS "postId", t.id, t.slug, t.name, t.post_count AS "postCount"
      FROM links JOIN "tags" t ON t.id = links."B"
      ORDER BY t.slug`,
-    postIds,
+    [postIds],
   );
   const byPost = new Map<number, Tag[]>(postIds.map((id) => [id, []]));
   for (const { postId, ...tag } of rows) byPost.get(postId)?.push(tag);

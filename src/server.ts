@@ -10,6 +10,7 @@ import { createResponseCache } from "./cache/response-cache.ts";
 import type { Config } from "./config.ts";
 import { type Context, createContextFactory } from "./context.ts";
 import type { Database } from "./db.ts";
+import { createSql } from "./data/sql.ts";
 import { useErrorCodes } from "./error-codes.ts";
 import { clientErrorForDatabaseFailure } from "./errors.ts";
 import { createDocumentCache } from "./graphql/document-cache.ts";
@@ -17,6 +18,8 @@ import { useDocumentLimits } from "./graphql/document-limits.ts";
 import { useCostLimit } from "./graphql/cost.ts";
 import { useExecutionDeadline } from "./graphql/execution-deadline.ts";
 import { useRequestErrors } from "./graphql/request-errors.ts";
+import { useBodyLimit } from "./graphql/body-limit.ts";
+import { useJitExecution } from "./graphql/jit.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
 import { corsOptions } from "./graphql/cors.ts";
 import { trackForDrain } from "./http/drain.ts";
@@ -72,6 +75,7 @@ export function createYogaServer({
     schema,
     context: createContextFactory({
       prisma: db.prisma,
+      sql: createSql(db.pool, db.prisma),
       tokens,
       upstreams,
       jobEvents,
@@ -81,7 +85,8 @@ export function createYogaServer({
     landingPage: false,
     graphiql: development,
     renderGraphiQL: renderSokudoGraphiQL,
-    maxRequestBodySize: config.limits.maxBodyBytes,
+    // useBodyLimit (below) applies GRAPHQL_MAX_BODY_BYTES without Yoga's per-request stream.
+    maxRequestBodySize: false,
     parserAndValidationCache: createDocumentCache(64 * 1024 * 1024),
     logging: logger,
     maskedErrors: {
@@ -104,6 +109,8 @@ export function createYogaServer({
       }),
       useConfiguredRateLimits({ config, redis, logger, graphqlEndpoint: "/graphql" }),
       useErrorCodes(),
+      // Before the deadline, which wraps whichever executor is chosen (jit's for queries and mutations).
+      useJitExecution(),
       useCostLimit(schema, config.limits.maxCost),
       useExecutionDeadline(config.limits.executionTimeoutMs),
       useTracing({ cacheStatus: responseCache?.statusOf }),
@@ -112,6 +119,8 @@ export function createYogaServer({
       ...(responseCache ? [responseCache.plugin] : []),
       useHealthChecks(db, jobEvents),
       useReportDownloads({ reportsDir: config.jobs.reportsDir, tokens, prisma: db.prisma }),
+      // Last, as Yoga places its own limit: it wraps whichever request parser was chosen.
+      useBodyLimit(config.limits.maxBodyBytes),
     ],
   });
 }

@@ -27,13 +27,15 @@ export const PostRef = builder.prismaNode("Post", {
 });
 
 builder.queryFields((t) => ({
-  post: t.prismaField({
-    type: "Post",
+  post: t.field({
+    type: PostRef,
     nullable: true,
     description: "The post with this id; null and a NOT_FOUND error when there is none.",
     args: { id: t.arg.globalID({ required: true, for: PostRef, description: "The post's global id." }) },
-    resolve: async (query, _root, args, context) => {
-      const post = await context.prisma.post.findUnique({ ...query, where: { id: Number(args.id.id) } });
+    // The batched loader (one prepared statement) rather than Prisma: the post's fields are all
+    // its own columns; its relations resolve through loaders either way.
+    resolve: async (_root, args, context) => {
+      const post = await context.loaders.postById.load(Number(args.id.id));
       if (!post) throw notFound("Post");
       return post;
     },

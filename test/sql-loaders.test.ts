@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { createSql } from "../src/data/sql.ts";
+import { createLoaders } from "../src/loaders.ts";
+import { runWithSqlStats, SqlStats } from "../src/sql-stats.ts";
+import { createPost, signUpUser } from "./helpers/factories.ts";
+import { useTestServer } from "./helpers/server.ts";
+
+const server = await useTestServer();
+const alice = await signUpUser(server, "alice");
+const bob = await signUpUser(server, "bob");
+await createPost(server, alice.token, { title: "first" });
+await createPost(server, bob.token, { title: "second" });
+
+// The loaders read rows with their own SQL on the pool (data/sql.ts); resolvers and the cache
+// rely on those rows having exactly the shape and values Prisma gives for the same ids.
+describe("loader rows read on the pool", () => {
+  it("equal Prisma's rows for users and posts, field for field, with null for a missing id", async () => {
+    // Its own Sql beside the server's: both name each text alike on the shared connections.
+    const loaders = createLoaders(createSql(server.db.pool, server.db.prisma), null);
+    await server.execute(
+      `{ users(first: 2) { edges { node { posts(first: 1) { edges { node { author { handle } } } } } } } }`,
+    );
+    const users = await server.db.prisma.user.findMany({ orderBy: { id: "asc" } });
+    const posts = await server.db.prisma.post.findMany({ orderBy: { id: "asc" } });
+    expect(users.length).toBeGreaterThanOrEqual(2);
+    expect(posts.length).toBeGreaterThanOrEqual(2);
+    const missing = 2_000_000_000;
+
+    const loaded = await loaders.userById.loadMany([...users.map((user) => user.id), missing]);
+    expect(loaded).toEqual([...users, null]);
+    expect(await loaders.postById.loadMany([...posts.map((post) => post.id), missing])).toEqual([...posts, null]);
+  });
+});
+
+describe("a post read by id", () => {
+  it("brings its author: the author costs no statement of its own", async () => {
+    const loaders = createLoaders(createSql(server.db.pool, server.db.prisma), null);
+    const post = await server.db.prisma.post.findFirstOrThrow({ include: { author: true } });
+    const { author, ...columns } = post;
+    const stats = new SqlStats();
+    await runWithSqlStats(stats, async () => {
+      expect(await loaders.postById.load(post.id)).toEqual(columns);
+      expect(await loaders.userById.load(post.authorId)).toEqual(author);
+    });
+    expect(stats.statements).toBe(1);
+  });
+});
