@@ -110,7 +110,7 @@ export function createYogaServer({
       useConfiguredRateLimits({ config, redis, logger, graphqlEndpoint: "/graphql" }),
       useErrorCodes(),
       // Before the deadline, which wraps whichever executor is chosen (jit's for queries and mutations).
-      useJitExecution(),
+      useJitExecution(schema),
       useCostLimit(schema, config.limits.maxCost),
       useExecutionDeadline(config.limits.executionTimeoutMs),
       useTracing({ cacheStatus: responseCache?.statusOf }),
@@ -143,10 +143,13 @@ function exposeExpectedError(error: unknown): GraphQLError | undefined {
   }
   const database = original ? clientErrorForDatabaseFailure(original) : undefined;
   if (database) {
-    // Rewritten in place, like the Pothos case above; the original stays on the error for the logs.
-    error.message = database.message;
-    Object.assign(error.extensions, database.extensions);
-    return error;
+    // A new error, as for the busy pool above: graphql-jit's errors do not let their message be rewritten.
+    return new GraphQLError(database.message, {
+      nodes: error.nodes,
+      path: error.path,
+      originalError: original,
+      extensions: { ...error.extensions, ...database.extensions },
+    });
   }
   return undefined;
 }
