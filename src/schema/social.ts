@@ -33,7 +33,8 @@ builder.mutationFields((t) => ({
       await withPrismaErrors("Post", () =>
         context.prisma.like.createMany({ data: [{ userId, postId }], skipDuplicates: true }),
       );
-      return context.prisma.post.findUniqueOrThrow({ ...query, where: { id: postId } });
+      // The post may be deleted between the like and this read (the like then went with it).
+      return withPrismaErrors("Post", () => context.prisma.post.findUniqueOrThrow({ ...query, where: { id: postId } }));
     },
   }),
   unlikePost: t.prismaField({
@@ -57,7 +58,9 @@ builder.mutationFields((t) => ({
       const followerId = context.viewerId as number;
       if (followeeId === followerId) throw badInput("You cannot follow yourself", "handle");
       await context.prisma.follow.createMany({ data: [{ followerId, followeeId }], skipDuplicates: true });
-      return context.prisma.user.findUniqueOrThrow({ ...query, where: { id: followeeId } });
+      return withPrismaErrors("User", () =>
+        context.prisma.user.findUniqueOrThrow({ ...query, where: { id: followeeId } }),
+      );
     },
   }),
   unfollowUser: t.prismaField({
@@ -68,7 +71,9 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, args, context) => {
       const followeeId = await userIdByHandle(context.prisma, args.input.handle);
       await context.prisma.follow.deleteMany({ where: { followerId: context.viewerId as number, followeeId } });
-      return context.prisma.user.findUniqueOrThrow({ ...query, where: { id: followeeId } });
+      return withPrismaErrors("User", () =>
+        context.prisma.user.findUniqueOrThrow({ ...query, where: { id: followeeId } }),
+      );
     },
   }),
 }));
