@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { hashPassword } from "../src/auth/password.ts";
+import { seededRandom } from "../src/seeded-random.ts";
 import { slugify } from "../src/slug.ts";
 
 /**
@@ -70,14 +71,7 @@ const ZIPF_EXPONENT = 1.1;
 
 /** A small seeded PRNG (mulberry32): deterministic across runs and platforms. */
 function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const next = seededRandom(seed);
   return {
     next,
     int: (max: number) => Math.floor(next() * max),

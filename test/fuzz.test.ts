@@ -15,6 +15,7 @@ import {
 } from "graphql";
 import { describe, expect, it } from "vitest";
 import { schema } from "../src/schema/index.ts";
+import { seededRandom } from "../src/seeded-random.ts";
 import { startServerProcess } from "./helpers/server-process.ts";
 
 // Hostile operations generated from the schema, sent over HTTP to `serve` (production mode,
@@ -25,14 +26,7 @@ const server = await startServerProcess({}, ["--max-old-space-size=192"]);
 
 /** mulberry32: a small seeded PRNG, so a failing request can be reproduced from its index. */
 function createRandom(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return {
     next,
     int: (max: number) => Math.floor(next() * max),
