@@ -71,6 +71,7 @@ export function createYogaServer({
   const responseCache = config.responseCache.enabled
     ? createResponseCache({ backend: responses, schema, tokens, ttl: config.responseCache.ttl })
     : undefined;
+  const documentCache = createDocumentCache(64 * 1024 * 1024);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     context: createContextFactory({
@@ -87,7 +88,7 @@ export function createYogaServer({
     renderGraphiQL: renderSokudoGraphiQL,
     // useBodyLimit (below) applies GRAPHQL_MAX_BODY_BYTES without Yoga's per-request stream.
     maxRequestBodySize: false,
-    parserAndValidationCache: createDocumentCache(64 * 1024 * 1024),
+    parserAndValidationCache: documentCache,
     logging: logger,
     maskedErrors: {
       isDev: development,
@@ -96,7 +97,11 @@ export function createYogaServer({
     plugins: [
       useRequestErrors(),
       // First: nothing below may parse, print, analyse or remember a document over a limit.
-      useDocumentLimits(schema, { ...config.limits, maxBytes: config.limits.maxBodyBytes, maxDirectives: 50 }),
+      useDocumentLimits(
+        schema,
+        { ...config.limits, maxBytes: config.limits.maxBodyBytes, maxDirectives: 50 },
+        documentCache.documentCache,
+      ),
       ...useTrustedDocuments({ config: config.trustedDocuments, graphqlEndpoint: "/graphql", development }),
       // Depth, token, alias and directive limits run in useDocumentLimits, before any other work.
       EnvelopArmorPlugin({

@@ -117,10 +117,16 @@ export function checkVariables(variables: unknown): void {
  * Limits before work: every document is checked here before anything else parses, prints,
  * analyses or remembers it — the response cache's key and analysis included, which run in
  * later `onParams` hooks (this plugin must come first). HTTP documents are checked in
- * `onParams`; the parsed document is then handed to Yoga's parse step, so it is parsed once.
+ * `onParams`; the parsed document is then handed to Yoga's parse step, so it is parsed once, and a
+ * document already in Yoga's parse cache (which only this plugin's parses fill) is not checked again.
  * Documents that arrive without `onParams` (graphql-ws) are checked in the parse step.
  */
-export function useDocumentLimits(schema: GraphQLSchema, limits: DocumentLimits): Plugin {
+export function useDocumentLimits(
+  schema: GraphQLSchema,
+  limits: DocumentLimits,
+  /** Yoga's parse cache: it only ever holds documents this plugin parsed, so they are within limits. */
+  parsed?: { get(source: string): DocumentNode | undefined },
+): Plugin {
   const checked = new WeakMap<object, { source: string; document: DocumentNode }>();
   return {
     onParams({ params }) {
@@ -131,7 +137,8 @@ export function useDocumentLimits(schema: GraphQLSchema, limits: DocumentLimits)
           extensions: { code: "BAD_REQUEST", http: { status: 400 } },
         });
       }
-      checked.set(params, { source: params.query, document: parseWithinLimits(params.query, schema, limits) });
+      const document = parsed?.get(params.query) ?? parseWithinLimits(params.query, schema, limits);
+      checked.set(params, { source: params.query, document });
     },
     onParse({ context, params, setParsedDocument, setParseFn }) {
       const source = typeof params.source === "string" ? params.source : params.source.body;
