@@ -51,19 +51,21 @@ export interface Loaders {
   viewerLikes: DataLoader<number, boolean>;
 }
 
-function usersById(sql: Sql): string {
-  const users = sql.columns("User");
-  return `SELECT ${users.selectList} FROM "${users.table}" WHERE id = ANY($1::int[])`;
-}
+const usersById = (sql: Sql) =>
+  sql.text("usersById", () => {
+    const users = sql.columns("User");
+    return `SELECT ${users.selectList} FROM "${users.table}" WHERE id = ANY($1::int[])`;
+  });
 
 // A post is read with its author (a primary-key join): the author a page shows beside the post
 // is then in userById's cache, one statement instead of two.
-function postsWithAuthorById(sql: Sql): string {
-  const posts = sql.columns("Post");
-  const users = sql.columns("User");
-  return `SELECT ${posts.selectAs("p")}, ${users.selectAs("u", "author.")}
+const postsWithAuthorById = (sql: Sql) =>
+  sql.text("postsWithAuthorById", () => {
+    const posts = sql.columns("Post");
+    const users = sql.columns("User");
+    return `SELECT ${posts.selectAs("p")}, ${users.selectAs("u", "author.")}
   FROM "${posts.table}" p JOIN "${users.table}" u ON u.id = p."${posts.column("authorId")}" WHERE p.id = ANY($1::int[])`;
-}
+  });
 
 export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
   const memo = new Map<string, DataLoader<number, unknown>>();
@@ -133,15 +135,15 @@ async function loadPages<Row>(
 ): Promise<Row[][]> {
   // Reading forwards means descending ids for newest-first lists; `inverted` reads from the other end.
   const descending = spec.newestFirst !== window.inverted;
-  const afterOp = spec.newestFirst ? "<" : ">";
-  const beforeOp = spec.newestFirst ? ">" : "<";
-  // A missing cursor is the far end of the id range, not `$2 IS NULL OR ...`: both bounds stay index
-  // conditions on (foreign key, id), so a generic plan walks the index from the cursor and stops at
-  // the limit, even under a post with 10,000 comments or deep in its pages.
-  const bound = (op: string) => (op === "<" ? "2147483647" : "0");
-  const model = sql.columns(spec.model);
-  const rows = await sql.rows<Row>(
-    `SELECT child.* FROM unnest($1::int[]) AS parent(id)
+  const text = sql.text(`page:${spec.model}.${spec.parentField}:${spec.newestFirst}:${descending}`, () => {
+    const afterOp = spec.newestFirst ? "<" : ">";
+    const beforeOp = spec.newestFirst ? ">" : "<";
+    // A missing cursor is the far end of the id range, not `$2 IS NULL OR ...`: both bounds stay index
+    // conditions on (foreign key, id), so a generic plan walks the index from the cursor and stops at
+    // the limit, even under a post with 10,000 comments or deep in its pages.
+    const bound = (op: string) => (op === "<" ? "2147483647" : "0");
+    const model = sql.columns(spec.model);
+    return `SELECT child.* FROM unnest($1::int[]) AS parent(id)
      CROSS JOIN LATERAL (
        SELECT ${model.selectList} FROM "${model.table}"
        WHERE "${model.column(spec.parentField)}" = parent.id
@@ -149,9 +151,9 @@ async function loadPages<Row>(
          AND id ${beforeOp} COALESCE($3::int, ${bound(beforeOp)})
        ORDER BY id ${descending ? "DESC" : "ASC"}
        LIMIT $4::int
-     ) AS child`,
-    [ids, window.afterId, window.beforeId, window.limit],
-  );
+     ) AS child`;
+  });
+  const rows = await sql.rows<Row>(text, [ids, window.afterId, window.beforeId, window.limit]);
   const byParent = new Map<number, Row[]>(ids.map((id) => [id, []]));
   for (const row of rows) byParent.get(row[spec.parentField] as number)?.push(row);
   return ids.map((id) => byParent.get(id) ?? []);

@@ -1,5 +1,6 @@
+import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { createSql } from "../src/data/sql.ts";
+import { createSql, parseTimestamptz } from "../src/data/sql.ts";
 import { createLoaders } from "../src/loaders.ts";
 import { runWithSqlStats, SqlStats } from "../src/sql-stats.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
@@ -43,5 +44,31 @@ describe("a post read by id", () => {
       expect(await loaders.userById.load(post.authorId)).toEqual(author);
     });
     expect(stats.statements).toBe(1);
+  });
+});
+
+describe("timestamps read digit by digit", () => {
+  it("give the same instants as pg's own parser, which still reads every other form", () => {
+    const pgParser = pg.types.getTypeParser(1184, "text") as (text: string) => Date;
+    const texts = [
+      "2026-01-07 22:41:00+00",
+      "2026-01-07 22:41:00.1+00",
+      "2026-01-07 22:41:00.12+00",
+      "2026-01-07 22:41:00.123+00",
+      "2026-01-07 22:41:00.123456+00",
+      "2024-02-29 12:00:00.5+00",
+      "1999-12-31 23:59:59.999999+00",
+      "0099-01-01 00:00:00+00",
+      "2026-01-07 22:41:00.12+05:30",
+      "2026-01-07 22:41:00+01",
+      "2026-01-07 22:41:00 BC",
+      "infinity",
+    ];
+    for (const text of texts) {
+      const ours = parseTimestamptz(text);
+      const theirs = pgParser(text);
+      expect(String(ours), text).toBe(String(theirs));
+      expect(+ours, text).toEqual(+theirs);
+    }
   });
 });

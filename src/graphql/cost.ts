@@ -59,10 +59,11 @@ const isList = (field: FieldShape) => isListType(isNonNullType(field.type) ? fie
  * COST_LIMIT_EXCEEDED, the computed cost in the message), on HTTP, SSE and WebSocket alike.
  */
 export function useCostLimit(schema: GraphQLSchema, maxCost: number): Plugin {
+  const costOf = memoizedCost(schema);
   const check = (args: ExecutionArgs, stop: (result: { errors: GraphQLError[] }) => void) => {
     let cost: number | undefined;
     try {
-      cost = operationCost(schema, args);
+      cost = costOf(args);
     } catch (error) {
       // An argument the cost cannot be read from (a global id of the wrong type, say) would fail
       // its field anyway; refusing the operation keeps a bad argument from skipping the budget.
@@ -87,6 +88,31 @@ export function useCostLimit(schema: GraphQLSchema, maxCost: number): Plugin {
     onSubscribe({ args, setResultAndStopExecution }) {
       check(args, setResultAndStopExecution);
     },
+  };
+}
+
+/** Operations remembered per parsed document (which Yoga's parse cache shares between requests). */
+const COSTS_PER_DOCUMENT = 64;
+/** Longer operation-name-and-variables keys are not remembered: the key is kept beside the cost. */
+const MAX_COST_KEY_LENGTH = 1_000;
+
+/**
+ * operationCost, remembered per document, operation name and variables: a cost depends on nothing
+ * else (no weight reads the context), and walking the document was a few percent of a point
+ * lookup's CPU time.
+ */
+function memoizedCost(schema: GraphQLSchema) {
+  const costs = new WeakMap<DocumentNode, Map<string, number | undefined>>();
+  return (args: Pick<ExecutionArgs, "document" | "operationName" | "variableValues" | "contextValue">) => {
+    const key = `${args.operationName ?? ""}:${JSON.stringify(args.variableValues ?? {})}`;
+    if (key.length > MAX_COST_KEY_LENGTH) return operationCost(schema, args);
+    let known = costs.get(args.document);
+    if (known?.has(key)) return known.get(key);
+    const cost = operationCost(schema, args);
+    if (!known) costs.set(args.document, (known = new Map()));
+    if (known.size >= COSTS_PER_DOCUMENT) known.delete(known.keys().next().value as string);
+    known.set(key, cost);
+    return cost;
   };
 }
 
