@@ -28,6 +28,12 @@ export function createPool(url: string, pool: Config["pool"], logger?: Logger): 
     maxLifetimeSeconds: pool.maxLifetimeSeconds,
     statement_timeout: pool.statementTimeoutMs,
     application_name: "sokudo",
+    // Prepared statements run their generic plan from the first execution. Under the default,
+    // PostgreSQL planned a loader's `id = ANY($1)` afresh on every call (its generic plan is
+    // estimated for an array of unknown length, so a custom plan always looked cheaper), which was
+    // most of a point lookup's PostgreSQL time. Every hot statement's generic plan is checked by
+    // test/query-plans.test.ts.
+    options: "-c plan_cache_mode=force_generic_plan",
   });
   // pg-pool's end() resolves before its idle clients have disconnected: errors after it are expected.
   instance.on("error", (error) => {
