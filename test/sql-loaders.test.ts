@@ -1,6 +1,7 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createSql, parseTimestamptz } from "../src/data/sql.ts";
+import { createPool } from "../src/db.ts";
 import { createLoaders } from "../src/loaders.ts";
 import { runWithSqlStats, SqlStats } from "../src/sql-stats.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
@@ -69,6 +70,31 @@ describe("timestamps read digit by digit", () => {
       const theirs = pgParser(text);
       expect(String(ours), text).toBe(String(theirs));
       expect(+ours, text).toEqual(+theirs);
+    }
+  });
+});
+
+describe("the pool's prepared statements", () => {
+  it("run their generic plan from the first call: PostgreSQL does not plan a loader's statement again per call", async () => {
+    // One connection, so the statements and pg_prepared_statements meet on it.
+    const pool = createPool(server.url, {
+      min: 0,
+      max: 1,
+      connectionTimeoutMs: 5_000,
+      idleTimeoutMs: 10_000,
+      maxLifetimeSeconds: 60,
+      statementTimeoutMs: 10_000,
+    });
+    try {
+      const sql = createSql(pool, server.db.prisma);
+      const users = await server.db.prisma.user.findMany({ select: { id: true }, take: 2 });
+      for (const user of users) await createLoaders(sql, null).userById.load(user.id);
+      const { rows } = await pool.query<{ generic: number; custom: number }>(
+        `SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE name LIKE 'sokudo_%'`,
+      );
+      expect(rows).toEqual([{ generic: 2, custom: 0 }]);
+    } finally {
+      await pool.end();
     }
   });
 });
