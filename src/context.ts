@@ -34,27 +34,30 @@ export interface ContextDependencies {
 
 export function createContextFactory(deps: ContextDependencies) {
   const viewers = createViewerResolver(deps.prisma, deps.tokens);
-  return async ({ request }: YogaInitialContext): Promise<Context> => {
+  return async (initial: YogaInitialContext): Promise<Context> => {
+    const { request } = initial;
     const viewerId = await viewers.viewerIdFrom(request.headers.get("authorization"));
     // Loaders and the request's abort signal are made when a resolver first asks: most
     // operations need few of them, and Node's request adapter builds the signal on first read.
+    // They are non-enumerable getters on the context object Yoga passes in: Yoga merges what the
+    // factory returns into it with Object.assign, which calls every enumerable getter at once.
     let loaders: Loaders | undefined;
     let upstreamLoaders: Context["upstreamLoaders"] | undefined;
-    return {
+    Object.defineProperties(initial, {
+      loaders: { get: () => (loaders ??= createLoaders(deps.sql, viewerId)), configurable: true },
+      upstreamLoaders: {
+        get: () => (upstreamLoaders ??= { reputation: deps.upstreams.createReputationLoader(request.signal) }),
+        configurable: true,
+      },
+      signal: { get: () => request.signal, configurable: true },
+    });
+    const eager: Omit<Context, "loaders" | "upstreamLoaders" | "signal"> = {
       prisma: deps.prisma,
       tokens: viewers.tokens,
       viewerId,
-      get loaders() {
-        return (loaders ??= createLoaders(deps.sql, viewerId));
-      },
       upstreams: deps.upstreams,
-      get upstreamLoaders() {
-        return (upstreamLoaders ??= { reputation: deps.upstreams.createReputationLoader(request.signal) });
-      },
-      get signal() {
-        return request.signal;
-      },
       jobEvents: deps.jobEvents,
     };
+    return Object.assign(initial, eager) as YogaInitialContext & Context;
   };
 }
