@@ -229,6 +229,44 @@ describe("posts pagination", () => {
     expect(unknown.data?.posts.edges).toEqual([]);
   });
 
+  it("pages a user's posts (a nested connection) forwards and backwards, with Relay page info", async () => {
+    const token = (await signUpUser(server, "nested_pager")).token;
+    for (let i = 1; i <= 5; i++) await createPost(server, token, { title: `nested-${i}` });
+    type Page = {
+      edges: { cursor: string; node: { title: string } }[];
+      pageInfo: { startCursor: string; endCursor: string; hasNextPage: boolean; hasPreviousPage: boolean };
+    };
+    const page = async (args: string) => {
+      const result = await server.execute<{ user: { posts: Page } }, object>(
+        `{ user(handle: "nested_pager") { posts(${args}) { edges { cursor node { title } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage } } } }`,
+      );
+      if (!result.data) throw new Error(JSON.stringify(result.errors));
+      return result.data.user.posts;
+    };
+    const titles = (connection: Page) => connection.edges.map((edge) => edge.node.title);
+    const first = await page("first: 2");
+    expect(titles(first)).toEqual(["nested-5", "nested-4"]);
+    expect(first.pageInfo).toEqual({
+      startCursor: first.edges[0]?.cursor,
+      endCursor: first.edges[1]?.cursor,
+      hasNextPage: true,
+      hasPreviousPage: false,
+    });
+    const next = await page(`first: 2, after: "${first.pageInfo.endCursor}"`);
+    expect(titles(next)).toEqual(["nested-3", "nested-2"]);
+    expect(next.pageInfo.hasPreviousPage).toBe(true);
+    const last = await page(`first: 2, after: "${next.pageInfo.endCursor}"`);
+    expect(titles(last)).toEqual(["nested-1"]);
+    expect(last.pageInfo.hasNextPage).toBe(false);
+    const back = await page(`last: 2, before: "${last.pageInfo.startCursor}"`);
+    expect(titles(back)).toEqual(["nested-3", "nested-2"]);
+    expect(back.pageInfo.hasPreviousPage).toBe(true);
+    const beyond = await page(`first: 2, after: "${last.pageInfo.endCursor}"`);
+    expect(beyond.edges).toEqual([]);
+    // An empty page's cursors are the cursor it was asked from.
+    expect(beyond.pageInfo).toMatchObject({ startCursor: last.pageInfo.endCursor, endCursor: last.pageInfo.endCursor });
+  });
+
   it("caps page size at 100 and rejects a negative first or a malformed cursor", async () => {
     const negative = await server.execute(PostsPage, { variables: { first: -1 } });
     expect(errorCodes(negative)).toEqual(["BAD_USER_INPUT"]);

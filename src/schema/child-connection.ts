@@ -1,4 +1,4 @@
-import { resolveCursorConnection } from "@pothos/plugin-relay";
+import { parseCursorConnectionArgs } from "@pothos/core";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { badInput } from "../errors.ts";
@@ -27,21 +27,53 @@ function decodeIdCursor(cursor: string | undefined): number | null {
   return id;
 }
 
+/** An edge whose cursor is encoded only if the operation selects it (most select only the node). */
+class ChildEdge<Row extends { id: number }> {
+  readonly node: Row;
+  constructor(node: Row) {
+    this.node = node;
+  }
+  get cursor(): string {
+    return encodeIdCursor(this.node.id);
+  }
+}
+
 /**
  * A Relay connection over one parent's children, loaded with every sibling parent's in one
- * batched statement (see `PAGES` in loaders.ts). Same page sizes as the folded connections.
+ * batched statement (see `PAGES` in loaders.ts). Same page sizes and page info as
+ * @pothos/plugin-relay's resolveCursorConnection, whose arguments parser it shares; cursors are
+ * encoded when read.
  */
-export function resolveChildConnection<Row extends { id: number }>(
+export async function resolveChildConnection<Row extends { id: number }>(
   spec: PageSpec<Row>,
   parentId: number,
   args: ConnectionArgs,
   context: Context,
 ) {
-  return resolveCursorConnection<Promise<Row[]>>(
-    { args, toCursor: (row: Row) => encodeIdCursor(row.id), defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE },
-    ({ after, before, limit, inverted }): Promise<Row[]> =>
-      context.loaders
-        .page(spec, { limit, inverted, afterId: decodeIdCursor(after), beforeId: decodeIdCursor(before) })
-        .load(parentId),
-  );
+  const page = parseCursorConnectionArgs({ args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE });
+  const rows = await context.loaders
+    .page(spec, {
+      limit: page.limit,
+      inverted: page.inverted,
+      afterId: decodeIdCursor(page.after),
+      beforeId: decodeIdCursor(page.before),
+    })
+    .load(parentId);
+  const trimmed = rows.slice(0, page.expectedSize);
+  if (page.inverted) trimmed.reverse();
+  const edges = trimmed.map((row) => new ChildEdge(row));
+  const emptyCursor = args.after ?? args.before ?? "";
+  return {
+    edges,
+    pageInfo: {
+      get startCursor() {
+        return edges[0]?.cursor ?? emptyCursor;
+      },
+      get endCursor() {
+        return edges.at(-1)?.cursor ?? emptyCursor;
+      },
+      hasPreviousPage: page.hasPreviousPage(rows.length),
+      hasNextPage: page.hasNextPage(rows.length),
+    },
+  };
 }
