@@ -43,6 +43,11 @@ export interface PageWindow {
 export interface Loaders {
   /** Rows by primary key: the authors of a page of posts or comments in one statement. */
   userById: DataLoader<number, User | null>;
+  /**
+   * Users by primary key with only `fields` read (id always): for a selection that needs no more.
+   * The rows are partial: only resolvers of those fields may read them (see schema/narrow-rows.ts).
+   */
+  usersWithFields(fields: readonly string[]): DataLoader<number, User | null>;
   postById: DataLoader<number, Post | null>;
   /** Post id -> its tags, by slug. */
   tagsByPost: DataLoader<number, Tag[]>;
@@ -78,12 +83,33 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
     return loader as DataLoader<number, V>;
   };
 
+  // Whole user rows this request has read: they answer narrower reads too.
+  const wholeUsers = new Map<number, User>();
   const loaders: Loaders = {
     get userById() {
       return memoized("userById", () =>
-        createTracedLoader("userById", async (ids: readonly number[]) =>
-          byId(ids, await sql.rows<User>(usersById(sql), [ids])),
-        ),
+        createTracedLoader("userById", async (ids: readonly number[]) => {
+          const rows = await sql.rows<User>(usersById(sql), [ids]);
+          for (const row of rows) wholeUsers.set(row.id, row);
+          return byId(ids, rows);
+        }),
+      );
+    },
+    usersWithFields: (fields) => {
+      const wanted = [...new Set(["id", ...fields])].sort();
+      const key = `usersWithFields:${wanted.join(",")}`;
+      return memoized(key, () =>
+        createTracedLoader("usersWithFields", async (ids: readonly number[]) => {
+          const missing = ids.filter((id) => !wholeUsers.has(id));
+          const text = sql.text(key, () => {
+            const users = sql.columns("User");
+            const list = wanted.map((field) => `"${users.column(field)}" AS "${field}"`).join(", ");
+            return `SELECT ${list} FROM "${users.table}" WHERE id = ANY($1::int[])`;
+          });
+          const rows = missing.length > 0 ? await sql.rows<User>(text, [missing]) : [];
+          const read = new Map(rows.map((row) => [row.id, row]));
+          return ids.map((id) => wholeUsers.get(id) ?? read.get(id) ?? null);
+        }),
       );
     },
     get postById() {
@@ -92,6 +118,7 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
           const rows = await sql.rows<Record<string, unknown>>(postsWithAuthorById(sql), [ids]);
           const posts = rows.map((row) => {
             const [post, author] = splitPrefixed<Post, User>(row, "author.");
+            wholeUsers.set(author.id, author);
             loaders.userById.prime(author.id, author);
             return post;
           });

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from "graphql";
 import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import type { User } from "../generated/prisma/client.ts";
@@ -6,14 +7,18 @@ import { resolveChildConnection } from "./child-connection.ts";
 import { CommentRef } from "./comment.ts";
 import { PostRef } from "./post.ts";
 import { TagRef } from "./tag.ts";
+import { exposedFieldsSelected } from "./narrow-rows.ts";
 import { UserRef } from "./user.ts";
 
 // Fields that lead from one type to another, kept here so the type files never import each
 // other. Each resolves through a per-request DataLoader (loaders.ts): one statement per field
 // per request, whatever the number of parents; nested pages read `first` rows per parent.
 
-async function loadAuthor(context: Context, authorId: number): Promise<User> {
-  const author = await context.loaders.userById.load(authorId);
+/** The author, reading only the columns the selection needs when those are plain exposed fields. */
+async function loadAuthor(context: Context, authorId: number, info: GraphQLResolveInfo): Promise<User> {
+  const fields = exposedFieldsSelected(info);
+  const loader = fields ? context.loaders.usersWithFields(fields) : context.loaders.userById;
+  const author = await loader.load(authorId);
   if (!author) throw new Error(`User ${authorId} is missing`);
   return author;
 }
@@ -34,7 +39,7 @@ builder.prismaObjectFields(PostRef, (t) => ({
   author: t.field({
     type: UserRef,
     description: "Who wrote it.",
-    resolve: (post, _args, context) => loadAuthor(context, post.authorId),
+    resolve: (post, _args, context, info) => loadAuthor(context, post.authorId, info),
   }),
   tags: t.field({
     type: [TagRef],
@@ -56,7 +61,7 @@ builder.prismaObjectFields(CommentRef, (t) => ({
   author: t.field({
     type: UserRef,
     description: "Who wrote it.",
-    resolve: (comment, _args, context) => loadAuthor(context, comment.authorId),
+    resolve: (comment, _args, context, info) => loadAuthor(context, comment.authorId, info),
   }),
   post: t.field({
     type: PostRef,
