@@ -11,6 +11,8 @@ export interface ModelColumns {
   /** The same columns under a table alias, each output name with `prefix` (for splitPrefixed). */
   selectAs(alias: string, prefix?: string): string;
   column(field: string): string;
+  /** Only these fields' columns, each aliased to its field name. */
+  selectFields(fields: readonly string[]): string;
 }
 
 interface RuntimeField {
@@ -49,6 +51,9 @@ function readColumns(prisma: PrismaClient, model: string): ModelColumns {
     selectList: scalars.map((field) => `"${columnOf.get(field.name)}" AS "${field.name}"`).join(", "),
     selectAs: (alias, prefix = "") =>
       scalars.map((field) => `${alias}."${columnOf.get(field.name)}" AS "${prefix}${field.name}"`).join(", "),
+    selectFields(fields) {
+      return fields.map((field) => `"${this.column(field)}" AS "${field}"`).join(", ");
+    },
     column(field) {
       const column = columnOf.get(field);
       if (!column) throw new Error(`The Prisma model ${model} has no scalar field ${field}`);

@@ -51,7 +51,11 @@ export interface Loaders {
   postById: DataLoader<number, Post | null>;
   /** Post id -> its tags, by slug. */
   tagsByPost: DataLoader<number, Tag[]>;
-  page<Row>(spec: PageSpec<Row>, window: PageWindow): DataLoader<number, Row[]>;
+  /**
+   * `fields`: read only these (with id and the parent key); the rows are then partial, for
+   * resolvers that read no more (schema/narrow-rows.ts). Null or absent: whole rows.
+   */
+  page<Row>(spec: PageSpec<Row>, window: PageWindow, fields?: readonly string[] | null): DataLoader<number, Row[]>;
   /** Post id -> whether the viewer likes it (false for anonymous requests, with no SQL). */
   viewerLikes: DataLoader<number, boolean>;
 }
@@ -103,8 +107,7 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
           const missing = ids.filter((id) => !wholeUsers.has(id));
           const text = sql.text(key, () => {
             const users = sql.columns("User");
-            const list = wanted.map((field) => `"${users.column(field)}" AS "${field}"`).join(", ");
-            return `SELECT ${list} FROM "${users.table}" WHERE id = ANY($1::int[])`;
+            return `SELECT ${users.selectFields(wanted)} FROM "${users.table}" WHERE id = ANY($1::int[])`;
           });
           const rows = missing.length > 0 ? await sql.rows<User>(text, [missing]) : [];
           const read = new Map(rows.map((row) => [row.id, row]));
@@ -131,12 +134,14 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
         createTracedLoader("tagsByPost", (ids: readonly number[]) => loadTagsByPost(sql, ids)),
       );
     },
-    page: (spec, window) =>
-      memoized(`page:${spec.model}.${spec.parentField}:${JSON.stringify(window)}`, () =>
+    page: (spec, window, fields = null) => {
+      const wanted = fields ? [...new Set(["id", spec.parentField, ...fields])].sort() : null;
+      return memoized(`page:${spec.model}.${spec.parentField}:${JSON.stringify(window)}:${wanted?.join(",")}`, () =>
         createTracedLoader(`page ${spec.model}.${spec.parentField}`, (ids: readonly number[]) =>
-          loadPages(sql, spec, window, ids),
+          loadPages(sql, spec, window, ids, wanted),
         ),
-      ),
+      );
+    },
     get viewerLikes() {
       return memoized("viewerLikes", () =>
         createTracedLoader("viewerLikes", async (postIds: readonly number[]) => {
@@ -159,10 +164,11 @@ async function loadPages<Row>(
   spec: PageSpec<Row>,
   window: PageWindow,
   ids: readonly number[],
+  fields: readonly string[] | null,
 ): Promise<Row[][]> {
   // Reading forwards means descending ids for newest-first lists; `inverted` reads from the other end.
   const descending = spec.newestFirst !== window.inverted;
-  const text = sql.text(`page:${spec.model}.${spec.parentField}:${spec.newestFirst}:${descending}`, () => {
+  const text = sql.text(`page:${spec.model}.${spec.parentField}:${spec.newestFirst}:${descending}:${fields}`, () => {
     const afterOp = spec.newestFirst ? "<" : ">";
     const beforeOp = spec.newestFirst ? ">" : "<";
     // A missing cursor is the far end of the id range, not `$2 IS NULL OR ...`: both bounds stay index
@@ -172,7 +178,7 @@ async function loadPages<Row>(
     const model = sql.columns(spec.model);
     return `SELECT child.* FROM unnest($1::int[]) AS parent(id)
      CROSS JOIN LATERAL (
-       SELECT ${model.selectList} FROM "${model.table}"
+       SELECT ${fields ? model.selectFields(fields) : model.selectList} FROM "${model.table}"
        WHERE "${model.column(spec.parentField)}" = parent.id
          AND id ${afterOp} COALESCE($2::int, ${bound(afterOp)})
          AND id ${beforeOp} COALESCE($3::int, ${bound(beforeOp)})

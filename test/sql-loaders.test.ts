@@ -10,8 +10,12 @@ import { useTestServer } from "./helpers/server.ts";
 const server = await useTestServer();
 const alice = await signUpUser(server, "alice");
 const bob = await signUpUser(server, "bob");
-await createPost(server, alice.token, { title: "first" });
+const alicesPost = await createPost(server, alice.token, { title: "first" });
 await createPost(server, bob.token, { title: "second" });
+await server.execute(`mutation ($id: ID!) { addComment(input: { postId: $id, body: "hello" }) { id } }`, {
+  variables: { id: alicesPost.id },
+  token: bob.token,
+});
 
 // The loaders read rows with their own SQL on the pool (data/sql.ts); resolvers and the cache
 // rely on those rows having exactly the shape and values Prisma gives for the same ids.
@@ -96,5 +100,35 @@ describe("the pool's prepared statements", () => {
     } finally {
       await pool.end();
     }
+  });
+});
+
+describe("rows read for what the operation selects", () => {
+  const statementsOf = async (query: string) => {
+    const stats = new SqlStats(true);
+    const result = await runWithSqlStats(stats, () => server.execute(query));
+    return { texts: stats.texts, errors: result.errors };
+  };
+  const usersStatement = (texts: string[]) => texts.find((text) => /FROM "users" WHERE id = ANY/.test(text)) ?? "";
+  const postsPage = (texts: string[]) => texts.find((text) => /FROM "posts"/.test(text)) ?? "";
+
+  it("reads only the selected columns of pages and authors: no post body, no password hash", async () => {
+    const { texts, errors } = await statementsOf(
+      `{ users(first: 2) { edges { node { posts(first: 2) { edges { node { title comments(first: 2) { edges { node { body author { handle } } } } } } } } } } }`,
+    );
+    expect(errors).toBeUndefined();
+    expect(postsPage(texts)).toContain(`"title"`);
+    expect(postsPage(texts)).not.toContain(`"body"`);
+    expect(usersStatement(texts)).toContain(`"handle"`);
+    expect(usersStatement(texts)).not.toContain("password_hash");
+    expect(usersStatement(texts)).not.toContain("email");
+  });
+
+  it("reads whole rows when a selected field declares nothing of what it reads (User.jobs)", async () => {
+    // Anonymous: `jobs` itself answers an error; the author's row is read before it.
+    const { texts } = await statementsOf(
+      `{ posts(first: 2) { edges { node { comments(first: 2) { edges { node { author { handle jobs(first: 1) { edges { node { status } } } } } } } } } } }`,
+    );
+    expect(usersStatement(texts)).toContain("password_hash");
   });
 });

@@ -49,15 +49,21 @@ export async function resolveChildConnection<Row extends { id: number }>(
   parentId: number,
   args: ConnectionArgs,
   context: Context,
+  /** The fields the rows must hold (schema/narrow-rows.ts), or null for whole rows. */
+  fields: readonly string[] | null = null,
 ) {
   const page = parseCursorConnectionArgs({ args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE });
   const rows = await context.loaders
-    .page(spec, {
-      limit: page.limit,
-      inverted: page.inverted,
-      afterId: decodeIdCursor(page.after),
-      beforeId: decodeIdCursor(page.before),
-    })
+    .page(
+      spec,
+      {
+        limit: page.limit,
+        inverted: page.inverted,
+        afterId: decodeIdCursor(page.after),
+        beforeId: decodeIdCursor(page.before),
+      },
+      fields,
+    )
     .load(parentId);
   const trimmed = rows.slice(0, page.expectedSize);
   if (page.inverted) trimmed.reverse();

@@ -4,6 +4,7 @@ import type { Post } from "../generated/prisma/client.ts";
 import { schemas, upstreamPaths } from "../upstream/services.ts";
 import { PostRef } from "./post.ts";
 import { UserRef } from "./user.ts";
+import { readsFields } from "./narrow-rows.ts";
 
 // `User.insights`: what external services know about a user. Each field calls its own service;
 // graphql-js starts sibling fields together, so the whole object costs about the slowest call.
@@ -104,6 +105,7 @@ builder.prismaObjectFields(UserRef, (t) => ({
   insights: t.field({
     type: UserInsights,
     description: "What external services know about the user; the services are called in parallel.",
+    extensions: readsFields("handle"),
     resolve: (user) => ({ handle: user.handle }),
   }),
 }));

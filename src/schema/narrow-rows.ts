@@ -7,48 +7,80 @@ import {
   type SelectionSetNode,
 } from "graphql";
 
+/**
+ * What a field of a model's type reads of its parent row besides `id`, declared beside the field
+ * (`extensions: { readsFields: [...] }`); `t.expose*` fields read their own column (Pothos marks
+ * them with `extensions.pothosExposedField`). A field that declares neither needs the whole row.
+ */
+export const readsFields = (...fields: string[]) => ({ readsFields: fields });
+
 // Per field of a parsed document (which Yoga's parse cache shares between requests).
-const exposedSelections = new WeakMap<FieldNode, readonly string[] | null>();
+const selections = new WeakMap<FieldNode, Map<string, readonly string[] | null>>();
 
 /**
- * The model fields a field's selection reads, when every field it selects is a plain exposed
- * column (Pothos marks `t.expose*` fields with `extensions.pothosExposedField`), the node `id`
- * or `__typename`; null when anything else is selected (a computed field, a rule, a relation),
- * which then needs the whole row. A list of authors shown by handle then reads two columns of
- * each user, not all eleven (the password hash included).
+ * The model fields the rows a field returns must hold for what the operation selects on them
+ * (`path`: the way down to the rows, e.g. ["edges", "node"] for a connection): `id`, the
+ * exposed columns and each selected field's declared `readsFields`; null when any selected field
+ * declares nothing, which then needs whole rows. A list of authors shown by handle reads two
+ * columns of each user instead of all eleven (the password hash included).
  */
-export function exposedFieldsSelected(info: GraphQLResolveInfo): readonly string[] | null {
+export function fieldsSelected(info: GraphQLResolveInfo, path: readonly string[] = []): readonly string[] | null {
   const first = info.fieldNodes[0];
   if (!first) return null;
-  let known = exposedSelections.get(first);
-  if (known === undefined) {
-    known = readExposed(info);
-    exposedSelections.set(first, known);
+  const key = path.join(".");
+  let known = selections.get(first);
+  if (!known) selections.set(first, (known = new Map()));
+  let fields = known.get(key);
+  if (fields === undefined) {
+    fields = readSelected(info, path);
+    known.set(key, fields);
   }
-  return known;
+  return fields;
 }
 
-function readExposed(info: GraphQLResolveInfo): readonly string[] | null {
-  const type = getNamedType(info.returnType);
+function readSelected(info: GraphQLResolveInfo, path: readonly string[]): readonly string[] | null {
+  let type = getNamedType(info.returnType);
+  let nodes: FieldNode[] = [...info.fieldNodes];
+  for (const step of path) {
+    if (!isObjectType(type)) return null;
+    const next = type.getFields()[step];
+    const children = selectedFields(info, nodes);
+    if (!next || children === null) return null;
+    nodes = children.filter((node) => node.name.value === step);
+    type = getNamedType(next.type);
+  }
   if (!isObjectType(type)) return null;
   const definitions = type.getFields();
+  const selected = selectedFields(info, nodes);
+  if (selected === null) return null;
   const fields = new Set<string>(["id"]);
-  const pending: (SelectionSetNode | undefined)[] = info.fieldNodes.map((node) => node.selectionSet);
+  for (const node of selected) {
+    const name = node.name.value;
+    if (name === "__typename" || name === "id") continue;
+    const extensions = definitions[name]?.extensions;
+    const exposed = extensions?.pothosExposedField;
+    const reads = extensions?.readsFields;
+    if (typeof exposed === "string") fields.add(exposed);
+    else if (Array.isArray(reads)) for (const field of reads) fields.add(String(field));
+    else return null;
+  }
+  return [...fields].sort();
+}
+
+/** The fields selected directly under `nodes`, through fragments; null for an unknown fragment. */
+function selectedFields(info: GraphQLResolveInfo, nodes: readonly FieldNode[]): FieldNode[] | null {
+  const fields: FieldNode[] = [];
+  const pending: (SelectionSetNode | undefined)[] = nodes.map((node) => node.selectionSet);
   for (let set = pending.pop(); set; set = pending.pop()) {
     for (const selection of set.selections) {
-      if (selection.kind === Kind.INLINE_FRAGMENT) pending.push(selection.selectionSet);
-      else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      if (selection.kind === Kind.FIELD) fields.push(selection);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) pending.push(selection.selectionSet);
+      else {
         const fragment = info.fragments[selection.name.value];
         if (!fragment) return null;
         pending.push(fragment.selectionSet);
-      } else {
-        const name = selection.name.value;
-        if (name === "__typename" || name === "id") continue;
-        const exposed = definitions[name]?.extensions?.pothosExposedField;
-        if (typeof exposed !== "string") return null;
-        fields.add(exposed);
       }
     }
   }
-  return [...fields];
+  return fields;
 }

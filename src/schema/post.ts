@@ -3,6 +3,7 @@ import { builder } from "../builder.ts";
 import type { Context } from "../context.ts";
 import { forbidden, notFound, withPrismaErrors } from "../errors.ts";
 import { postIdsWithTag } from "../tag-pages.ts";
+import { readsFields } from "./narrow-rows.ts";
 import { fields, parseInput } from "./validation.ts";
 
 export const PostRef = builder.prismaNode("Post", {
@@ -19,7 +20,7 @@ export const PostRef = builder.prismaNode("Post", {
     commentCount: t.exposeInt("commentCount", { description: "How many comments it has." }),
     likeCount: t.exposeInt("likeCount", { description: "How many users like it." }),
     viewerHasLiked: t.boolean({
-      extensions: { cacheScope: "PRIVATE" },
+      extensions: { cacheScope: "PRIVATE", ...readsFields() },
       description: "Whether the logged-in user likes this post; false when logged out.",
       resolve: (post, _args, context) => context.loaders.viewerLikes.load(post.id),
     }),

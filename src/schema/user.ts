@@ -1,6 +1,7 @@
 import { builder } from "../builder.ts";
 import type { PrismaClient } from "../db.ts";
 import { notFound } from "../errors.ts";
+import { readsFields } from "./narrow-rows.ts";
 
 // Users that logIn/signUp just authenticated in this request: their payload shows their own email.
 const authenticatedUsers = new WeakSet<object>();
@@ -22,6 +23,7 @@ export const UserRef = builder.prismaNode("User", {
     email: t.string({
       nullable: true,
       description: "Only the user themself sees their email; null for everyone else.",
+      extensions: readsFields("email"),
       // Owner-only: the user, or the payload of their own signUp/logIn (no token yet). The rule makes
       // any response holding it per-viewer (cache/cache-scope.ts).
       authScopes: (user, _args, context) => context.viewerId === user.id || authenticatedUsers.has(user),
