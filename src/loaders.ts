@@ -89,6 +89,7 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
 
   // Whole user rows this request has read: they answer narrower reads too.
   const wholeUsers = new Map<number, User>();
+  const usersByFields = new WeakMap<readonly string[], DataLoader<number, User | null>>();
   const loaders: Loaders = {
     get userById() {
       return memoized("userById", () =>
@@ -100,9 +101,12 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
       );
     },
     usersWithFields: (fields) => {
+      // Called once per row shown (500 authors on a page): the same `fields` array comes back each time.
+      let loader = usersByFields.get(fields);
+      if (loader) return loader;
       const wanted = [...new Set(["id", ...fields])].sort();
       const key = `usersWithFields:${wanted.join(",")}`;
-      return memoized(key, () =>
+      loader = memoized(key, () =>
         createTracedLoader("usersWithFields", async (ids: readonly number[]) => {
           const missing = ids.filter((id) => !wholeUsers.has(id));
           const text = sql.text(key, () => {
@@ -114,6 +118,8 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
           return ids.map((id) => wholeUsers.get(id) ?? read.get(id) ?? null);
         }),
       );
+      usersByFields.set(fields, loader);
+      return loader;
     },
     get postById() {
       return memoized("postById", () =>
@@ -135,11 +141,14 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
       );
     },
     page: (spec, window, fields = null) => {
-      const wanted = fields ? [...new Set(["id", spec.parentField, ...fields])].sort() : null;
-      return memoized(`page:${spec.model}.${spec.parentField}:${JSON.stringify(window)}:${wanted?.join(",")}`, () =>
-        createTracedLoader(`page ${spec.model}.${spec.parentField}`, (ids: readonly number[]) =>
-          loadPages(sql, spec, window, ids, wanted),
-        ),
+      const wanted = fields ? pageFields(spec.parentField, fields) : null;
+      const { limit, inverted, afterId, beforeId } = window;
+      return memoized(
+        `page:${spec.model}.${spec.parentField}:${limit}:${inverted}:${afterId}:${beforeId}:${wanted}`,
+        () =>
+          createTracedLoader(`page ${spec.model}.${spec.parentField}`, (ids: readonly number[]) =>
+            loadPages(sql, spec, window, ids, wanted),
+          ),
       );
     },
     get viewerLikes() {
@@ -157,6 +166,17 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
     },
   };
   return loaders;
+}
+
+// The columns a page reads for a selection's fields (the same array per document position).
+const pageFieldLists = new WeakMap<readonly string[], Map<string, readonly string[]>>();
+
+function pageFields(parentField: string, fields: readonly string[]): readonly string[] {
+  let byParent = pageFieldLists.get(fields);
+  if (!byParent) pageFieldLists.set(fields, (byParent = new Map()));
+  let wanted = byParent.get(parentField);
+  if (!wanted) byParent.set(parentField, (wanted = [...new Set(["id", parentField, ...fields])].sort()));
+  return wanted;
 }
 
 async function loadPages<Row>(
