@@ -106,6 +106,7 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
       if (loader) return loader;
       const wanted = [...new Set(["id", ...fields])].sort();
       const key = `usersWithFields:${wanted.join(",")}`;
+      if (!admitNarrowShape(key)) return loaders.userById;
       loader = memoized(key, () =>
         createTracedLoader("usersWithFields", async (ids: readonly number[]) => {
           const missing = ids.filter((id) => !wholeUsers.has(id));
@@ -141,7 +142,8 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
       );
     },
     page: (spec, window, fields = null) => {
-      const wanted = fields ? pageFields(spec.parentField, fields) : null;
+      const narrow = fields ? pageFields(spec.parentField, fields) : null;
+      const wanted = narrow && admitNarrowShape(`page:${spec.model}:${narrow}`) ? narrow : null;
       const { limit, inverted, afterId, beforeId } = window;
       return memoized(
         `page:${spec.model}.${spec.parentField}:${limit}:${inverted}:${afterId}:${beforeId}:${wanted}`,
@@ -166,6 +168,20 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
     },
   };
   return loaders;
+}
+
+/**
+ * Each narrow column list is its own prepared statement on every pool connection: past this many
+ * distinct lists (clients choose them by what they select), reads take whole rows instead.
+ */
+const MAX_NARROW_SHAPES = 64;
+const narrowShapes = new Set<string>();
+
+function admitNarrowShape(key: string): boolean {
+  if (narrowShapes.has(key)) return true;
+  if (narrowShapes.size >= MAX_NARROW_SHAPES) return false;
+  narrowShapes.add(key);
+  return true;
 }
 
 // The columns a page reads for a selection's fields (the same array per document position).

@@ -8,6 +8,7 @@ import {
   type GraphQLSchema,
   isAbstractType,
   isObjectType,
+  Kind,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -19,6 +20,10 @@ import type { Plugin } from "graphql-yoga";
  * hands back the same document object) is compiled once into plain JavaScript, which resolves
  * large lists several times faster than the interpreting executor. Subscriptions keep the
  * standard executor (graphql-ws streams them through Yoga's own path).
+ *
+ * @envelop/graphql-jit keeps one compiled query per document, compiled for the operation first
+ * asked for: a document with several operations would run that one whatever `operationName`
+ * says, so such documents run on the standard executor too.
  *
  * graphql-jit calls a type's `isTypeOf(value)` without the context, and scope-auth enforces a
  * type's own rule (the owner-only Job) in `isTypeOf(value, context)`: a document that can reach
@@ -34,12 +39,17 @@ export function useJitExecution(schema: GraphQLSchema): Plugin {
   const enableIf = (args: ExecutionArgs) => {
     let verdict = verdicts.get(args.document);
     if (verdict === undefined) {
-      verdict = isQueryOrMutation(args) && !reachesAny(args.schema, args.document, guarded);
+      verdict =
+        hasOneOperation(args.document) && isQueryOrMutation(args) && !reachesAny(args.schema, args.document, guarded);
       verdicts.set(args.document, verdict);
     }
     return verdict;
   };
   return useGraphQlJit({}, { enableIf }) as Plugin;
+}
+
+function hasOneOperation(document: DocumentNode): boolean {
+  return document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION).length === 1;
 }
 
 function isQueryOrMutation(args: ExecutionArgs): boolean {

@@ -15,7 +15,19 @@ import {
 export const readsFields = (...fields: string[]) => ({ readsFields: fields });
 
 // Per field of a parsed document (which Yoga's parse cache shares between requests).
-const selections = new WeakMap<FieldNode, Map<string, readonly string[] | null>>();
+// Keyed by the first field node, then checked against all of them: a fragment's field can be
+// merged with different siblings at different places in one document.
+interface Known {
+  nodes: readonly FieldNode[];
+  path: string;
+  fields: readonly string[] | null;
+}
+const selections = new WeakMap<FieldNode, Known[]>();
+/** Merged-field variants remembered per first node; past it, lists are read each time. */
+const MAX_VARIANTS = 8;
+
+const sameNodes = (a: readonly FieldNode[], b: readonly FieldNode[]) =>
+  a.length === b.length && a.every((node, index) => node === b[index]);
 
 /**
  * The model fields the rows a field returns must hold for what the operation selects on them
@@ -29,12 +41,11 @@ export function fieldsSelected(info: GraphQLResolveInfo, path: readonly string[]
   if (!first) return null;
   const key = path.join(".");
   let known = selections.get(first);
-  if (!known) selections.set(first, (known = new Map()));
-  let fields = known.get(key);
-  if (fields === undefined) {
-    fields = readSelected(info, path);
-    known.set(key, fields);
-  }
+  if (!known) selections.set(first, (known = []));
+  const found = known.find((entry) => entry.path === key && sameNodes(entry.nodes, info.fieldNodes));
+  if (found) return found.fields;
+  const fields = readSelected(info, path);
+  if (known.length < MAX_VARIANTS) known.push({ nodes: [...info.fieldNodes], path: key, fields });
   return fields;
 }
 

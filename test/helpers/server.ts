@@ -29,7 +29,7 @@ export interface TestServer {
   /** Runs an operation through yoga.fetch, in process. */
   execute<T, V>(
     document: TypedDocumentNode<T, V> | string,
-    options?: { variables?: V; token?: string | null },
+    options?: { variables?: V; token?: string | null; operationName?: string },
   ): Promise<GraphQLResponse<T>>;
 }
 
@@ -102,7 +102,7 @@ export async function useTestServer(
       const response = await yoga.fetch("http://sokudo.test/graphql", {
         method: "POST",
         headers,
-        body: JSON.stringify({ query, variables: options.variables ?? {} }),
+        body: JSON.stringify({ query, variables: options.variables ?? {}, operationName: options.operationName }),
       });
       const body = (await response.json()) as ExecutionResult<never>;
       return {
