@@ -131,4 +131,24 @@ describe("rows read for what the operation selects", () => {
     );
     expect(usersStatement(texts)).toContain("password_hash");
   });
+
+  it("keeps at most 64 narrow column lists (each a prepared statement per connection): whole rows after", async () => {
+    // 64 lists of author fields, plus the comments page's own list: one more than the cap.
+    const optional = ["name", "bio", "postCount", "followerCount", "followingCount", "createdAt"];
+    const narrowAfter: boolean[] = [];
+    for (let mask = 0; mask < 2 ** optional.length; mask++) {
+      const fields = ["handle", ...optional.filter((_, bit) => mask & (1 << bit))].join(" ");
+      const { texts, errors } = await statementsOf(
+        `{ posts(first: 2) { edges { node { comments(first: 2) { edges { node { author { ${fields} } } } } } } } }`,
+      );
+      expect(errors).toBeUndefined();
+      narrowAfter.push(!usersStatement(texts).includes("password_hash"));
+    }
+    // Earlier tests of this file may have used a few lists already: narrow until the cap, then whole.
+    const narrow = narrowAfter.filter(Boolean).length;
+    expect(narrow).toBeGreaterThan(55);
+    expect(narrow).toBeLessThan(64);
+    expect(narrowAfter.indexOf(false)).toBe(narrow);
+    expect(narrowAfter.at(-1)).toBe(false);
+  });
 });
