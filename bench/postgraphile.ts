@@ -16,6 +16,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 /** Users whose likes the mutation shape toggles, and posts per user it cycles through. */
 const LIKERS = 8;
 const POSTS_PER_LIKER = 100;
+/** Seconds of load on each server per shape before its measured rounds. */
+const WARM_SECONDS = Number(process.env.BENCH_WARM_SECONDS ?? 5);
 
 interface Shape {
   name: string;
@@ -94,7 +96,15 @@ export async function runPostGraphileBench(databaseUrl: string, log: (line: stri
       };
       await warmUp(sokudo, shape.sokudo);
       await warmUp(peer, shape.postgraphile);
-      await shape.afterRound?.();
+      // Then each under the round's own load until its JIT has settled (40 requests left
+      // PostGraphile's CPU per request anywhere between 2.3 and 4.2 ms from one run to the next).
+      for (const [server, loops] of [
+        [sokudo, shape.sokudo],
+        [peer, shape.postgraphile],
+      ] as const) {
+        await loadLoops(server, loops, { connections: CONNECTIONS, seconds: WARM_SECONDS });
+        await shape.afterRound?.();
+      }
       const rounds = { sokudo: [] as LoadResult[], postgraphile: [] as LoadResult[] };
       const rss = { sokudo: 0, postgraphile: 0 };
       const cpu = { sokudo: { node: 0, pg: 0 }, postgraphile: { node: 0, pg: 0 } };
