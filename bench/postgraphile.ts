@@ -62,7 +62,12 @@ export async function runPostGraphileBench(databaseUrl: string, log: (line: stri
   await installPeer(log);
   const servers: Server[] = [];
   try {
-    const sokudo = await startServer("sokudo", ["src/main.ts", "serve"], SOKUDO_PORT, databaseUrl, {
+    // BENCH_CPU_PROFILE=<dir>: Sokudo's server writes a V8 CPU profile there when it exits
+    // (summarise it with `node bench/cpu-profile-top.ts <file>`, or open it in Chrome DevTools).
+    const profile = process.env.BENCH_CPU_PROFILE
+      ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`]
+      : [];
+    const sokudo = await startServer("sokudo", [...profile, "src/main.ts", "serve"], SOKUDO_PORT, databaseUrl, {
       RESPONSE_CACHE: "off",
     });
     servers.push(sokudo);
