@@ -106,7 +106,10 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
       if (loader) return loader;
       const wanted = [...new Set(["id", ...fields])].sort();
       const key = `usersWithFields:${wanted.join(",")}`;
-      if (!admitNarrowShape(key)) return loaders.userById;
+      if (!admitNarrowShape(key)) {
+        usersByFields.set(fields, loaders.userById);
+        return loaders.userById;
+      }
       loader = memoized(key, () =>
         createTracedLoader("usersWithFields", async (ids: readonly number[]) => {
           const missing = ids.filter((id) => !wholeUsers.has(id));
@@ -142,8 +145,7 @@ export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
       );
     },
     page: (spec, window, fields = null) => {
-      const narrow = fields ? pageFields(spec.parentField, fields) : null;
-      const wanted = narrow && admitNarrowShape(`page:${spec.model}:${narrow}`) ? narrow : null;
+      const wanted = fields ? pageFields(spec, fields) : null;
       const { limit, inverted, afterId, beforeId } = window;
       return memoized(
         `page:${spec.model}.${spec.parentField}:${limit}:${inverted}:${afterId}:${beforeId}:${wanted}`,
@@ -184,14 +186,20 @@ function admitNarrowShape(key: string): boolean {
   return true;
 }
 
-// The columns a page reads for a selection's fields (the same array per document position).
-const pageFieldLists = new WeakMap<readonly string[], Map<string, readonly string[]>>();
+// The columns a page reads for a selection's fields (the same array per document position), or
+// null for whole rows once the cap is reached; decided once per list, as admission never changes.
+const pageFieldLists = new WeakMap<readonly string[], Map<string, readonly string[] | null>>();
 
-function pageFields(parentField: string, fields: readonly string[]): readonly string[] {
-  let byParent = pageFieldLists.get(fields);
-  if (!byParent) pageFieldLists.set(fields, (byParent = new Map()));
-  let wanted = byParent.get(parentField);
-  if (!wanted) byParent.set(parentField, (wanted = [...new Set(["id", parentField, ...fields])].sort()));
+function pageFields(spec: { model: string; parentField: string }, fields: readonly string[]): readonly string[] | null {
+  let byPage = pageFieldLists.get(fields);
+  if (!byPage) pageFieldLists.set(fields, (byPage = new Map()));
+  const page = `${spec.model}.${spec.parentField}`;
+  let wanted = byPage.get(page);
+  if (wanted === undefined) {
+    const narrow = [...new Set(["id", spec.parentField, ...fields])].sort();
+    wanted = admitNarrowShape(`page:${page}:${narrow}`) ? narrow : null;
+    byPage.set(page, wanted);
+  }
   return wanted;
 }
 
