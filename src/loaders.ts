@@ -77,99 +77,126 @@ const postsWithAuthorById = (sql: Sql) =>
   });
 
 export function createLoaders(sql: Sql, viewerId: number | null): Loaders {
-  const memo = new Map<string, DataLoader<number, unknown>>();
-  const memoized = <V>(key: string, create: () => DataLoader<number, V>): DataLoader<number, V> => {
+  return new RequestLoaders(sql, viewerId);
+}
+
+// A class, its maps made on first use: one is built for every request, and most requests use one or two loaders.
+class RequestLoaders implements Loaders {
+  readonly #sql: Sql;
+  readonly #viewerId: number | null;
+  #memo: Map<string, DataLoader<number, unknown>> | undefined;
+  /** Whole user rows this request has read: they answer narrower reads too. */
+  #wholeUsers: Map<number, User> | undefined;
+  #usersByFields: WeakMap<readonly string[], DataLoader<number, User | null>> | undefined;
+
+  constructor(sql: Sql, viewerId: number | null) {
+    this.#sql = sql;
+    this.#viewerId = viewerId;
+  }
+
+  #memoized<V>(key: string, create: () => DataLoader<number, V>): DataLoader<number, V> {
+    const memo = (this.#memo ??= new Map());
     let loader = memo.get(key);
     if (!loader) {
       loader = create() as DataLoader<number, unknown>;
       memo.set(key, loader);
     }
     return loader as DataLoader<number, V>;
-  };
+  }
 
-  // Whole user rows this request has read: they answer narrower reads too.
-  const wholeUsers = new Map<number, User>();
-  const usersByFields = new WeakMap<readonly string[], DataLoader<number, User | null>>();
-  const loaders: Loaders = {
-    get userById() {
-      return memoized("userById", () =>
-        createTracedLoader("userById", async (ids: readonly number[]) => {
-          const rows = await sql.rows<User>(usersById(sql), [ids]);
-          for (const row of rows) wholeUsers.set(row.id, row);
-          return byId(ids, rows);
-        }),
-      );
-    },
-    usersWithFields: (fields) => {
-      // Called once per row shown (500 authors on a page): the same `fields` array comes back each time.
-      let loader = usersByFields.get(fields);
-      if (loader) return loader;
-      const wanted = [...new Set(["id", ...fields])].sort();
-      const key = `usersWithFields:${wanted.join(",")}`;
-      if (!admitNarrowShape(key)) {
-        usersByFields.set(fields, loaders.userById);
-        return loaders.userById;
-      }
-      loader = memoized(key, () =>
-        createTracedLoader("usersWithFields", async (ids: readonly number[]) => {
-          const missing = ids.filter((id) => !wholeUsers.has(id));
-          const text = sql.text(key, () => {
-            const users = sql.columns("User");
-            return `SELECT ${users.selectFields(wanted)} FROM "${users.table}" WHERE id = ANY($1::int[])`;
-          });
-          const rows = missing.length > 0 ? await sql.rows<User>(text, [missing]) : [];
-          const read = new Map(rows.map((row) => [row.id, row]));
-          return ids.map((id) => wholeUsers.get(id) ?? read.get(id) ?? null);
-        }),
-      );
-      usersByFields.set(fields, loader);
-      return loader;
-    },
-    get postById() {
-      return memoized("postById", () =>
-        createTracedLoader("postById", async (ids: readonly number[]) => {
-          const rows = await sql.rows<Record<string, unknown>>(postsWithAuthorById(sql), [ids]);
-          const posts = rows.map((row) => {
-            const [post, author] = splitPrefixed<Post, User>(row, "author.");
-            wholeUsers.set(author.id, author);
-            loaders.userById.prime(author.id, author);
-            return post;
-          });
-          return byId(ids, posts);
-        }),
-      );
-    },
-    get tagsByPost() {
-      return memoized("tagsByPost", () =>
-        createTracedLoader("tagsByPost", (ids: readonly number[]) => loadTagsByPost(sql, ids)),
-      );
-    },
-    page: (spec, window, fields = null) => {
-      const wanted = fields ? pageFields(spec, fields) : null;
-      const { limit, inverted, afterId, beforeId } = window;
-      return memoized(
-        `page:${spec.model}.${spec.parentField}:${limit}:${inverted}:${afterId}:${beforeId}:${wanted}`,
-        () =>
-          createTracedLoader(`page ${spec.model}.${spec.parentField}`, (ids: readonly number[]) =>
-            loadPages(sql, spec, window, ids, wanted),
-          ),
-      );
-    },
-    get viewerLikes() {
-      return memoized("viewerLikes", () =>
-        createTracedLoader("viewerLikes", async (postIds: readonly number[]) => {
-          if (viewerId === null) return postIds.map(() => false);
-          const likes = await sql.rows<{ postId: number }>(
-            `SELECT post_id AS "postId" FROM likes WHERE user_id = $1 AND post_id = ANY($2::int[])`,
-            [viewerId, postIds],
-          );
-          const liked = new Set(likes.map((like) => like.postId));
-          return postIds.map((id) => liked.has(id));
-        }),
-      );
-    },
-  };
-  return loaders;
+  get #whole(): Map<number, User> {
+    return (this.#wholeUsers ??= new Map());
+  }
+
+  get userById(): DataLoader<number, User | null> {
+    return this.#memoized("userById", () =>
+      createTracedLoader("userById", async (ids: readonly number[]) => {
+        const rows = await this.#sql.rows<User>(usersById(this.#sql), [ids]);
+        for (const row of rows) this.#whole.set(row.id, row);
+        return byId(ids, rows);
+      }),
+    );
+  }
+
+  usersWithFields(fields: readonly string[]): DataLoader<number, User | null> {
+    // Called once per row shown (500 authors on a page): the same `fields` array comes back each time.
+    const byFields = (this.#usersByFields ??= new WeakMap());
+    let loader = byFields.get(fields);
+    if (loader) return loader;
+    const wanted = [...new Set(["id", ...fields])].sort();
+    const key = `usersWithFields:${wanted.join(",")}`;
+    if (!admitNarrowShape(key)) {
+      byFields.set(fields, this.userById);
+      return this.userById;
+    }
+    loader = this.#memoized(key, () =>
+      createTracedLoader("usersWithFields", async (ids: readonly number[]) => {
+        const whole = this.#whole;
+        const missing = ids.filter((id) => !whole.has(id));
+        const text = this.#sql.text(key, () => {
+          const users = this.#sql.columns("User");
+          return `SELECT ${users.selectFields(wanted)} FROM "${users.table}" WHERE id = ANY($1::int[])`;
+        });
+        const rows = missing.length > 0 ? await this.#sql.rows<User>(text, [missing]) : [];
+        const read = new Map(rows.map((row) => [row.id, row]));
+        return ids.map((id) => whole.get(id) ?? read.get(id) ?? null);
+      }),
+    );
+    byFields.set(fields, loader);
+    return loader;
+  }
+
+  get postById(): DataLoader<number, Post | null> {
+    return this.#memoized("postById", () =>
+      createTracedLoader("postById", async (ids: readonly number[]) => {
+        const rows = await this.#sql.rows<Record<string, unknown>>(postsWithAuthorById(this.#sql), [ids]);
+        const posts = rows.map((row) => {
+          const [post, author] = splitPrefixed<Post, User>(row, "author.");
+          this.#whole.set(author.id, author);
+          this.userById.prime(author.id, author);
+          return post;
+        });
+        return byId(ids, posts);
+      }),
+    );
+  }
+
+  get tagsByPost(): DataLoader<number, Tag[]> {
+    return this.#memoized("tagsByPost", () =>
+      createTracedLoader("tagsByPost", (ids: readonly number[]) => loadTagsByPost(this.#sql, ids)),
+    );
+  }
+
+  page<Row>(
+    spec: PageSpec<Row>,
+    window: PageWindow,
+    fields: readonly string[] | null = null,
+  ): DataLoader<number, Row[]> {
+    const wanted = fields ? pageFields(spec, fields) : null;
+    const { limit, inverted, afterId, beforeId } = window;
+    return this.#memoized(
+      `page:${spec.model}.${spec.parentField}:${limit}:${inverted}:${afterId}:${beforeId}:${wanted}`,
+      () =>
+        createTracedLoader(`page ${spec.model}.${spec.parentField}`, (ids: readonly number[]) =>
+          loadPages(this.#sql, spec, window, ids, wanted),
+        ),
+    );
+  }
+
+  get viewerLikes(): DataLoader<number, boolean> {
+    const viewerId = this.#viewerId;
+    return this.#memoized("viewerLikes", () =>
+      createTracedLoader("viewerLikes", async (postIds: readonly number[]) => {
+        if (viewerId === null) return postIds.map(() => false);
+        const likes = await this.#sql.rows<{ postId: number }>(
+          `SELECT post_id AS "postId" FROM likes WHERE user_id = $1 AND post_id = ANY($2::int[])`,
+          [viewerId, postIds],
+        );
+        const liked = new Set(likes.map((like) => like.postId));
+        return postIds.map((id) => liked.has(id));
+      }),
+    );
+  }
 }
 
 /**

@@ -31,7 +31,7 @@ import { schema } from "./schema/index.ts";
 import { useReportDownloads } from "./jobs/downloads.ts";
 import type { JobEvents } from "./jobs/tracking.ts";
 import { createMetrics, type JobQueueSnapshot, type Metrics, useMetrics } from "./observability/metrics.ts";
-import { useTracing } from "./observability/tracing.ts";
+import { tracingEnabled, useTracing } from "./observability/tracing.ts";
 import { sqlStatsOf, useServerTiming } from "./server-timing.ts";
 import { attachWebSocket } from "./websocket.ts";
 import type { Upstreams } from "./upstream/services.ts";
@@ -118,7 +118,7 @@ export function createYogaServer({
       useJitExecution(schema),
       useCostLimit(schema, config.limits.maxCost),
       useExecutionDeadline(config.limits.executionTimeoutMs),
-      useTracing({ cacheStatus: responseCache?.statusOf }),
+      ...(tracingEnabled() ? [useTracing({ cacheStatus: responseCache?.statusOf })] : []),
       useMetrics(metrics, { cacheStatus: responseCache?.statusOf, sqlOf: sqlStatsOf }),
       useServerTiming({ cacheStatus: responseCache?.statusOf }),
       ...(responseCache ? [responseCache.plugin] : []),

@@ -1,4 +1,13 @@
-import { type Attributes, context, type Span, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import {
+  type Attributes,
+  context,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type TracerDelegator,
+  type TracerProvider,
+} from "@opentelemetry/api";
 import DataLoader from "dataloader";
 import { type DocumentNode, Kind, print, visit } from "graphql";
 import type { Plugin } from "graphql-yoga";
@@ -23,6 +32,15 @@ export async function traced<T>(name: string, attributes: Attributes, work: (spa
       span.end();
     }
   });
+}
+
+/**
+ * Whether a tracer provider is registered (src/telemetry.ts's SDK, or a test's): without one
+ * every span is a no-op and the operation span's plugin is left out.
+ */
+export function tracingEnabled(): boolean {
+  const provider: TracerProvider & Partial<TracerDelegator> = trace.getTracerProvider();
+  return provider.getDelegateTracer ? provider.getDelegateTracer("sokudo") !== undefined : true;
 }
 
 const operationSpans = new WeakMap<Request, Span>();

@@ -60,7 +60,7 @@ const UserInsights = builder.objectRef<{ handle: string }>("UserInsights").imple
       description: "From the geo service.",
       nullable: true,
       resolve: ({ handle }, _args, context) =>
-        context.upstreams.clients.geo.get(upstreamPaths.user(handle), schemas.geo, { signal: context.signal }),
+        context.upstreams.clients.geo.get(upstreamPaths.user(handle), schemas.geo, { signal: context.request.signal }),
     }),
     badges: t.field({
       complexity: COST.upstream,
@@ -69,7 +69,7 @@ const UserInsights = builder.objectRef<{ handle: string }>("UserInsights").imple
       nullable: true,
       resolve: async ({ handle }, _args, context) => {
         const body = await context.upstreams.clients.badges.get(upstreamPaths.user(handle), schemas.badges, {
-          signal: context.signal,
+          signal: context.request.signal,
         });
         return body?.badges ?? null;
       },
@@ -81,7 +81,7 @@ const UserInsights = builder.objectRef<{ handle: string }>("UserInsights").imple
       nullable: true,
       resolve: ({ handle }, _args, context) =>
         context.upstreams.clients.activity.get(upstreamPaths.user(handle), schemas.activity, {
-          signal: context.signal,
+          signal: context.request.signal,
         }),
     }),
     recommendedPosts: t.field({
@@ -91,7 +91,7 @@ const UserInsights = builder.objectRef<{ handle: string }>("UserInsights").imple
       description: "Posts the recommender suggests, loaded in one statement; deleted ones are left out.",
       resolve: async ({ handle }, _args, context) => {
         const body = await context.upstreams.clients.recommender.get(upstreamPaths.user(handle), schemas.recommender, {
-          signal: context.signal,
+          signal: context.request.signal,
         });
         if (!body) return null;
         const posts = await context.loaders.postById.loadMany(body.postIds);

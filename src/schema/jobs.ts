@@ -124,7 +124,7 @@ builder.subscriptionFields((t) => ({
       const id = Number(args.id.id);
       const finished = new AbortController();
       // Listening starts before the first read: a change in between is not missed.
-      const changes = context.jobEvents.changes(id, AbortSignal.any([context.signal, finished.signal]));
+      const changes = context.jobEvents.changes(id, AbortSignal.any([context.request.signal, finished.signal]));
       let change = changes.next();
       try {
         for (;;) {
