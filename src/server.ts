@@ -20,6 +20,7 @@ import { useExecutionDeadline } from "./graphql/execution-deadline.ts";
 import { useRequestErrors } from "./graphql/request-errors.ts";
 import { useBodyLimit } from "./graphql/body-limit.ts";
 import { useJitExecution } from "./graphql/jit.ts";
+import { useValidationCache } from "./graphql/validation-cache.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
 import { corsOptions } from "./graphql/cors.ts";
 import { trackForDrain } from "./http/drain.ts";
@@ -88,7 +89,8 @@ export function createYogaServer({
     renderGraphiQL: renderSokudoGraphiQL,
     // useBodyLimit (below) applies GRAPHQL_MAX_BODY_BYTES without Yoga's per-request stream.
     maxRequestBodySize: false,
-    parserAndValidationCache: documentCache,
+    // Validation results are remembered by useValidationCache (below), per parsed document.
+    parserAndValidationCache: { ...documentCache, validationCache: false },
     logging: logger,
     maskedErrors: {
       isDev: development,
@@ -126,6 +128,8 @@ export function createYogaServer({
       useReportDownloads({ reportsDir: config.jobs.reportsDir, tokens, prisma: db.prisma }),
       // Last, as Yoga places its own limit: it wraps whichever request parser was chosen.
       useBodyLimit(config.limits.maxBodyBytes),
+      // After every plugin that could add a validation rule.
+      useValidationCache(),
     ],
   });
 }
