@@ -123,12 +123,12 @@ class RequestLoaders implements Loaders {
     const byFields = (this.#usersByFields ??= new WeakMap());
     let loader = byFields.get(fields);
     if (loader) return loader;
-    const wanted = [...new Set(["id", ...fields])].sort();
-    const key = `usersWithFields:${wanted.join(",")}`;
-    if (!admitNarrowShape(key)) {
+    const list = userFields(fields);
+    if (!list) {
       byFields.set(fields, this.userById);
       return this.userById;
     }
+    const { key, wanted } = list;
     loader = this.#memoized(key, () =>
       createTracedLoader("usersWithFields", async (ids: readonly number[]) => {
         const whole = this.#whole;
@@ -211,6 +211,21 @@ function admitNarrowShape(key: string): boolean {
   if (narrowShapes.size >= MAX_NARROW_SHAPES) return false;
   narrowShapes.add(key);
   return true;
+}
+
+// The columns a users read takes for a selection's fields (the same array per document position),
+// or null for whole rows once the cap is reached; decided once per list, as admission never changes.
+const userFieldLists = new WeakMap<readonly string[], { key: string; wanted: string[] } | null>();
+
+function userFields(fields: readonly string[]): { key: string; wanted: string[] } | null {
+  let list = userFieldLists.get(fields);
+  if (list === undefined) {
+    const wanted = [...new Set(["id", ...fields])].sort();
+    const key = `usersWithFields:${wanted.join(",")}`;
+    list = admitNarrowShape(key) ? { key, wanted } : null;
+    userFieldLists.set(fields, list);
+  }
+  return list;
 }
 
 // The columns a page reads for a selection's fields (the same array per document position), or

@@ -1,4 +1,4 @@
-import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
+import { AsyncLocalStorage } from "node:async_hooks";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
 
@@ -82,7 +82,9 @@ export class CountingPool extends pg.Pool {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- mirrors pg.Pool#connect's overloads
   override connect(...args: any[]): any {
     const callback = args[0];
-    if (typeof callback === "function") return super.connect(AsyncResource.bind(callback));
-    return super.connect();
+    if (typeof callback !== "function") return super.connect();
+    // A snapshot of the caller's context frame: cheaper than an AsyncResource per connect.
+    const inCallersContext = AsyncLocalStorage.snapshot();
+    return super.connect((...results: unknown[]) => inCallersContext(callback, ...results));
   }
 }
