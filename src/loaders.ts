@@ -123,19 +123,19 @@ class RequestLoaders implements Loaders {
     const byFields = (this.#usersByFields ??= new WeakMap());
     let loader = byFields.get(fields);
     if (loader) return loader;
-    const list = userFields(fields);
-    if (!list) {
+    const narrow = narrowColumns(fields, "usersWithFields");
+    if (!narrow) {
       byFields.set(fields, this.userById);
       return this.userById;
     }
-    const { key, wanted } = list;
+    const { key, columns } = narrow;
     loader = this.#memoized(key, () =>
       createTracedLoader("usersWithFields", async (ids: readonly number[]) => {
         const whole = this.#whole;
         const missing = ids.filter((id) => !whole.has(id));
         const text = this.#sql.text(key, () => {
           const users = this.#sql.columns("User");
-          return `SELECT ${users.selectFields(wanted)} FROM "${users.table}" WHERE id = ANY($1::int[])`;
+          return `SELECT ${users.selectFields(columns)} FROM "${users.table}" WHERE id = ANY($1::int[])`;
         });
         const rows = missing.length > 0 ? await this.#sql.rows<User>(text, [missing]) : [];
         const read = new Map(rows.map((row) => [row.id, row]));
@@ -172,14 +172,13 @@ class RequestLoaders implements Loaders {
     window: PageWindow,
     fields: readonly string[] | null = null,
   ): DataLoader<number, Row[]> {
-    const wanted = fields ? pageFields(spec, fields) : null;
+    const page = `page:${spec.model}.${spec.parentField}`;
+    const narrow = fields ? narrowColumns(fields, page, spec.parentField) : null;
     const { limit, inverted, afterId, beforeId } = window;
-    return this.#memoized(
-      `page:${spec.model}.${spec.parentField}:${limit}:${inverted}:${afterId}:${beforeId}:${wanted}`,
-      () =>
-        createTracedLoader(`page ${spec.model}.${spec.parentField}`, (ids: readonly number[]) =>
-          loadPages(this.#sql, spec, window, ids, wanted),
-        ),
+    return this.#memoized(`${narrow?.key ?? page}:${limit}:${inverted}:${afterId}:${beforeId}`, () =>
+      createTracedLoader(`page ${spec.model}.${spec.parentField}`, (ids: readonly number[]) =>
+        loadPages(this.#sql, spec, window, ids, narrow?.columns ?? null),
+      ),
     );
   }
 
@@ -213,36 +212,28 @@ function admitNarrowShape(key: string): boolean {
   return true;
 }
 
-// The columns a users read takes for a selection's fields (the same array per document position),
-// or null for whole rows once the cap is reached; decided once per list, as admission never changes.
-const userFieldLists = new WeakMap<readonly string[], { key: string; wanted: string[] } | null>();
-
-function userFields(fields: readonly string[]): { key: string; wanted: string[] } | null {
-  let list = userFieldLists.get(fields);
-  if (list === undefined) {
-    const wanted = [...new Set(["id", ...fields])].sort();
-    const key = `usersWithFields:${wanted.join(",")}`;
-    list = admitNarrowShape(key) ? { key, wanted } : null;
-    userFieldLists.set(fields, list);
-  }
-  return list;
+/** A narrow column list: its key (for loaders and statement texts) and its columns, sorted. */
+interface NarrowColumns {
+  key: string;
+  columns: readonly string[];
 }
 
-// The columns a page reads for a selection's fields (the same array per document position), or
-// null for whole rows once the cap is reached; decided once per list, as admission never changes.
-const pageFieldLists = new WeakMap<readonly string[], Map<string, readonly string[] | null>>();
+// Per selection's field list (the same array per document position) and per read: the columns
+// (with id, and the parent key of a page), or null for whole rows once the cap is reached.
+// Decided once per list and read, as admission never changes.
+const narrowLists = new WeakMap<readonly string[], Map<string, NarrowColumns | null>>();
 
-function pageFields(spec: { model: string; parentField: string }, fields: readonly string[]): readonly string[] | null {
-  let byPage = pageFieldLists.get(fields);
-  if (!byPage) pageFieldLists.set(fields, (byPage = new Map()));
-  const page = `${spec.model}.${spec.parentField}`;
-  let wanted = byPage.get(page);
-  if (wanted === undefined) {
-    const narrow = [...new Set(["id", spec.parentField, ...fields])].sort();
-    wanted = admitNarrowShape(`page:${page}:${narrow}`) ? narrow : null;
-    byPage.set(page, wanted);
+function narrowColumns(fields: readonly string[], read: string, parentField?: string): NarrowColumns | null {
+  let byRead = narrowLists.get(fields);
+  if (!byRead) narrowLists.set(fields, (byRead = new Map()));
+  let narrow = byRead.get(read);
+  if (narrow === undefined) {
+    const columns = [...new Set(["id", ...(parentField ? [parentField] : []), ...fields])].sort();
+    const key = `${read}:${columns.join(",")}`;
+    narrow = admitNarrowShape(key) ? { key, columns } : null;
+    byRead.set(read, narrow);
   }
-  return wanted;
+  return narrow;
 }
 
 async function loadPages<Row>(
