@@ -6,7 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       "node_modules/",
-      "src/generated/",
+      "src/data/generated/",
       "test/gql/",
       ".data/",
       "coverage/",

@@ -1,8 +1,8 @@
-import { createDatabase } from "../src/db.ts";
+import { createDatabase } from "../src/data/db.ts";
 import { loadConfig } from "../src/config.ts";
 import { createSql } from "../src/data/sql.ts";
-import { createLoaders, PAGES } from "../src/loaders.ts";
-import { runWithSqlStats, SqlStats } from "../src/sql-stats.ts";
+import { createLoaders, PAGES } from "../src/data/loaders.ts";
+import { runWithSqlStats, SqlStats } from "../src/data/sql-stats.ts";
 import { PROLIFIC_HANDLE } from "./database.ts";
 
 /**

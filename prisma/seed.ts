@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { hashPassword } from "../src/auth/password.ts";
-import { seededRandom } from "../src/seeded-random.ts";
-import { slugify } from "../src/slug.ts";
+import { seededRandom } from "./seeded-random.ts";
+import { slugify } from "../src/schema/slug.ts";
 
 /**
  * Deterministic demo data: the same sizes give the same rows on every machine.

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { createCacheAside } from "../src/cache/cache-aside.ts";
 import { type CacheStore, createMemoryStore, createRedisStore } from "../src/cache/store.ts";
-import { CircuitBreaker } from "../src/circuit-breaker.ts";
-import { createRedisClient } from "../src/redis.ts";
+import { CircuitBreaker } from "../src/cache/circuit-breaker.ts";
+import { createRedisClient } from "../src/cache/redis.ts";
 import { useTestRedis } from "./helpers/redis.ts";
 
 const { redis, prefix } = await useTestRedis();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "graphql";
-import { GRAPHIQL_TABS } from "../src/graphiql.ts";
+import { GRAPHIQL_TABS } from "../src/graphql/graphiql.ts";
 import { operationCost } from "../src/graphql/cost.ts";
 import { schema } from "../src/schema/index.ts";
 import { ScriptedUpstream } from "./helpers/scripted-upstream.ts";

@@ -15,7 +15,7 @@ import {
 } from "graphql";
 import { describe, expect, it } from "vitest";
 import { schema } from "../src/schema/index.ts";
-import { seededRandom } from "../src/seeded-random.ts";
+import { seededRandom } from "../prisma/seeded-random.ts";
 import { startServerProcess } from "./helpers/server-process.ts";
 
 // Hostile operations generated from the schema, sent over HTTP to `serve` (production mode,

@@ -1,8 +1,8 @@
 import { parse, validate } from "graphql";
 import { afterAll, describe, expect, it } from "vitest";
-import { GRAPHIQL_TABS } from "../src/graphiql.ts";
+import { GRAPHIQL_TABS } from "../src/graphql/graphiql.ts";
 import { schema } from "../src/schema/index.ts";
-import { type HttpServer, listen } from "../src/server.ts";
+import { type HttpServer, listen } from "../src/graphql/yoga.ts";
 import { statementsFrom, useTestServer } from "./helpers/server.ts";
 
 const server = await useTestServer({

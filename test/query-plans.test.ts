@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDatabase } from "../prisma/seed.ts";
-import { runWithSqlStats, SqlStats } from "../src/sql-stats.ts";
+import { runWithSqlStats, SqlStats } from "../src/data/sql-stats.ts";
 import { signUpUser } from "./helpers/factories.ts";
 import { explainGeneric, type PlanReport } from "./helpers/query-plan.ts";
 import { useTestServer } from "./helpers/server.ts";

@@ -9,8 +9,8 @@ import {
   createMemoryRateLimitStore,
   createRedisRateLimitStore,
   type RateLimitStore,
-} from "../src/graphql/rate-limit-store.ts";
-import { type HttpServer, listen } from "../src/server.ts";
+} from "../src/cache/rate-limit-store.ts";
+import { type HttpServer, listen } from "../src/graphql/yoga.ts";
 import { graphql } from "./gql/index.ts";
 import { SignUp, signUpUser } from "./helpers/factories.ts";
 import { TEST_REDIS_URL, useTestRedis } from "./helpers/redis.ts";

@@ -1,9 +1,9 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { createSql, parseTimestamptz } from "../src/data/sql.ts";
-import { createPool } from "../src/db.ts";
-import { createLoaders } from "../src/loaders.ts";
-import { runWithSqlStats, SqlStats } from "../src/sql-stats.ts";
+import { createPool } from "../src/data/db.ts";
+import { createLoaders } from "../src/data/loaders.ts";
+import { runWithSqlStats, SqlStats } from "../src/data/sql-stats.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { useTestServer } from "./helpers/server.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createPool } from "../src/db.ts";
-import { runWithSqlStats, SqlStats } from "../src/sql-stats.ts";
+import { createPool } from "../src/data/db.ts";
+import { runWithSqlStats, SqlStats } from "../src/data/sql-stats.ts";
 import { useTestDatabase } from "./helpers/database.ts";
 
 const url = await useTestDatabase();

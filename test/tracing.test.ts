@@ -1,7 +1,7 @@
 import { trace } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { describe, expect, it } from "vitest";
-import { GRAPHIQL_TABS } from "../src/graphiql.ts";
+import { GRAPHIQL_TABS } from "../src/graphql/graphiql.ts";
 import { useTestServer } from "./helpers/server.ts";
 
 // Spans recorded in memory, in process: the `graphql.document` attribute as it would be exported.

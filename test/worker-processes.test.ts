@@ -6,7 +6,7 @@ import pg from "pg";
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { holdWorkerLiveness, releaseDeadWorkersJobs } from "../src/jobs/liveness.ts";
-import { createLogger } from "../src/logger.ts";
+import { createLogger } from "../src/observability/logger.ts";
 import { graphql } from "./gql/index.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";

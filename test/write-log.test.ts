@@ -4,7 +4,7 @@ import {
   createRedisResponseCacheBackend,
   type ResponseCacheBackend,
 } from "../src/cache/response-cache-backend.ts";
-import { collectWrites } from "../src/cache/write-log.ts";
+import { collectWrites } from "../src/data/write-log.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { TEST_REDIS_URL, useTestRedis } from "./helpers/redis.ts";
 import { useTestServer } from "./helpers/server.ts";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { buildSchema, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLSchema } from "graphql";
-import type { PrismaClient } from "../../src/db.ts";
-import type { Comment, Post, User } from "../../src/generated/prisma/client.ts";
+import type { PrismaClient } from "../../src/data/db.ts";
+import type { Comment, Post, User } from "../../src/data/generated/prisma/client.ts";
 
 /**
  * The N+1 baseline: Sokudo's own schema.graphql, resolved row by row the way one writes

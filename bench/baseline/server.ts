@@ -2,8 +2,8 @@
 import { createServer } from "node:http";
 import { createYoga } from "graphql-yoga";
 import { loadConfig } from "../../src/config.ts";
-import { createDatabase } from "../../src/db.ts";
-import { useServerTiming } from "../../src/server-timing.ts";
+import { createDatabase } from "../../src/data/db.ts";
+import { useServerTiming } from "../../src/graphql/server-timing.ts";
 import { createBaselineSchema } from "./schema.ts";
 
 const config = loadConfig();

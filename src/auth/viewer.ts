@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import type { PrismaClient } from "../db.ts";
+import type { PrismaClient } from "../data/db.ts";
 import { clientError, clientErrorForDatabaseFailure } from "../errors.ts";
 import type { TokenRejection, TokenService } from "./token.ts";
 

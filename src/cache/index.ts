@@ -1,7 +1,7 @@
 import type { Config } from "../config.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../observability/logger.ts";
 import type { Redis } from "ioredis";
-import { createRedisClient } from "../redis.ts";
+import { createRedisClient } from "./redis.ts";
 import {
   createMemoryResponseCacheBackend,
   createRedisResponseCacheBackend,

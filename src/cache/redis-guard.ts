@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import { CircuitBreaker } from "../circuit-breaker.ts";
-import type { Logger } from "../logger.ts";
+import { CircuitBreaker } from "./circuit-breaker.ts";
+import type { Logger } from "../observability/logger.ts";
 
 /**
  * Runs Redis commands so that an outage never reaches the caller: while Redis is not ready,

@@ -22,7 +22,7 @@ import { LRUCache } from "lru-cache";
 import type { TokenService } from "../auth/token.ts";
 import { type CacheScope, cacheScopes, declaredTtls, stricter, uncachedTypes } from "./cache-scope.ts";
 import type { ResponseCacheBackend } from "./response-cache-backend.ts";
-import { type Change, collectWrites } from "./write-log.ts";
+import { type Change, collectWrites } from "../data/write-log.ts";
 
 /**
  * Whole-operation response cache (Yoga's response-cache plugin) on our own backend:

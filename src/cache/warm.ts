@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { type DefinitionNode, Kind, parse, print } from "graphql";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../observability/logger.ts";
 
 export const DEFAULT_WARM_OPERATIONS_FILE = fileURLToPath(new URL("warm-operations.graphql", import.meta.url));
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
-import { type ModelColumns, modelColumns } from "../data-model.ts";
-import type { PrismaClient } from "../db.ts";
+import { type ModelColumns, modelColumns } from "./model-columns.ts";
+import type { PrismaClient } from "./db.ts";
 
 /**
  * SQL for the hot read paths, sent to the pool directly rather than through Prisma: each text

@@ -12,14 +12,14 @@ import {
 import type { Plugin } from "graphql-yoga";
 import type { Redis } from "ioredis";
 import type { Config } from "../config.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../observability/logger.ts";
 import type { RateLimit, RateLimitConfig } from "./rate-limit-config.ts";
 import {
   createMemoryRateLimitStore,
   createRedisRateLimitStore,
   type RateLimitDecision,
   type RateLimitStore,
-} from "./rate-limit-store.ts";
+} from "../cache/rate-limit-store.ts";
 
 export type RateLimitedAction = "logIn" | "signUp";
 

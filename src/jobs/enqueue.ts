@@ -1,4 +1,4 @@
-import type { PrismaClient } from "../db.ts";
+import type { PrismaClient } from "../data/db.ts";
 import { traced } from "../observability/tracing.ts";
 import { withTraceContext } from "./job-tracing.ts";
 

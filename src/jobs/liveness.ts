@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import pg from "pg";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../observability/logger.ts";
 import { JOB_CHANNEL } from "./tracking.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import pg from "pg";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../observability/logger.ts";
 
 /**
  * Job progress lives in our `jobs` table; every change is announced with

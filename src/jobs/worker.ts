@@ -8,7 +8,7 @@ import {
   type WorkerEvents,
 } from "graphile-worker";
 import pg from "pg";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../observability/logger.ts";
 import { tracedTask } from "./job-tracing.ts";
 import { holdWorkerLiveness, releaseDeadWorkersJobs, type WorkerLiveness } from "./liveness.ts";
 import { createMailer } from "./mailer.ts";

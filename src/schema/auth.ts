@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { hashPassword, verifyPassword } from "../auth/password.ts";
-import { builder } from "../builder.ts";
+import { builder } from "./builder.ts";
 import { enqueueJob } from "../jobs/enqueue.ts";
 import { USER_SEND_WELCOME_EMAIL, type WelcomeEmailPayload } from "../jobs/tasks/user__send_welcome_email.ts";
 import { clientError, withPrismaErrors } from "../errors.ts";
 import { rateLimited } from "../graphql/rate-limit.ts";
-import type { User } from "../generated/prisma/client.ts";
+import type { User } from "../data/generated/prisma/client.ts";
 import { asAuthenticatedUser, UserRef } from "./user.ts";
 import { fields, parseInput } from "./validation.ts";
 

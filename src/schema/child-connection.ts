@@ -1,8 +1,8 @@
 import { parseCursorConnectionArgs } from "@pothos/core";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../builder.ts";
-import type { Context } from "../context.ts";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./builder.ts";
+import type { Context } from "./context.ts";
 import { badInput } from "../errors.ts";
-import type { PageSpec } from "../loaders.ts";
+import type { PageSpec } from "../data/loaders.ts";
 
 interface ConnectionArgs {
   first?: number | null;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { builder } from "../builder.ts";
+import { builder } from "./builder.ts";
 import { withPrismaErrors } from "../errors.ts";
 import { PostRef } from "./post.ts";
 import { fields, parseInput } from "./validation.ts";

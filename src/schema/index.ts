@@ -1,4 +1,4 @@
-import { builder } from "../builder.ts";
+import { builder } from "./builder.ts";
 import "./root.ts";
 import "./user.ts";
 import "./post.ts";

@@ -1,6 +1,6 @@
-import { builder } from "../builder.ts";
+import { builder } from "./builder.ts";
 import { COST } from "../graphql/cost.ts";
-import type { Post } from "../generated/prisma/client.ts";
+import type { Post } from "../data/generated/prisma/client.ts";
 import { schemas, upstreamPaths } from "../upstream/services.ts";
 import { PostRef } from "./post.ts";
 import { UserRef } from "./user.ts";

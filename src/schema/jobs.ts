@@ -1,7 +1,7 @@
-import { builder } from "../builder.ts";
-import type { Context } from "../context.ts";
+import { builder } from "./builder.ts";
+import type { Context } from "./context.ts";
 import { notFound } from "../errors.ts";
-import type { Job } from "../generated/prisma/client.ts";
+import type { Job } from "../data/generated/prisma/client.ts";
 import { enqueueJob, PRIORITY } from "../jobs/enqueue.ts";
 import { REPORT_GENERATE, type ReportPayload } from "../jobs/tasks/report__generate.ts";
 import { ownerOnly, visibleTo } from "./owner-rule.ts";

@@ -1,7 +1,7 @@
 import { resolveNodes } from "@pothos/plugin-relay";
 import { type GraphQLResolveInfo, isObjectType } from "graphql";
-import { builder, decodeGlobalId } from "../builder.ts";
-import type { Context } from "../context.ts";
+import { builder, decodeGlobalId } from "./builder.ts";
+import type { Context } from "./context.ts";
 import { badInput, notFound } from "../errors.ts";
 
 // `node` and `nodes` take ids as plain strings and decode each one here, so one malformed or

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { builder } from "../builder.ts";
-import type { Context } from "../context.ts";
+import { builder } from "./builder.ts";
+import type { Context } from "./context.ts";
 import { forbidden, notFound, withPrismaErrors } from "../errors.ts";
-import { postIdsWithTag } from "../tag-pages.ts";
+import { postIdsWithTag } from "../data/tag-pages.ts";
 import { readsFields } from "./narrow-rows.ts";
 import { fields, parseInput } from "./validation.ts";
 

@@ -1,8 +1,8 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { builder } from "../builder.ts";
-import type { Context } from "../context.ts";
-import type { User } from "../generated/prisma/client.ts";
-import { PAGES } from "../loaders.ts";
+import { builder } from "./builder.ts";
+import type { Context } from "./context.ts";
+import type { User } from "../data/generated/prisma/client.ts";
+import { PAGES } from "../data/loaders.ts";
 import { resolveChildConnection } from "./child-connection.ts";
 import { CommentRef } from "./comment.ts";
 import { PostRef } from "./post.ts";

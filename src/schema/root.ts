@@ -1,4 +1,4 @@
-import { builder } from "../builder.ts";
+import { builder } from "./builder.ts";
 import { badInput } from "../errors.ts";
 
 // Root fields are public unless they declare otherwise (cache/cache-scope.ts).

@@ -1,4 +1,4 @@
-import { builder } from "../builder.ts";
+import { builder } from "./builder.ts";
 import { badInput, withPrismaErrors } from "../errors.ts";
 import { PostRef } from "./post.ts";
 import { userIdByHandle } from "./user.ts";

@@ -1,4 +1,4 @@
-import { builder } from "../builder.ts";
+import { builder } from "./builder.ts";
 
 export const TagRef = builder.prismaNode("Tag", {
   description: "A topic posts are filed under.",

@@ -1,5 +1,5 @@
-import { builder } from "../builder.ts";
-import type { PrismaClient } from "../db.ts";
+import { builder } from "./builder.ts";
+import type { PrismaClient } from "../data/db.ts";
 import { notFound } from "../errors.ts";
 import { readsFields } from "./narrow-rows.ts";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { badInput, clientError } from "../errors.ts";
-import { slugify } from "../slug.ts";
+import { slugify } from "./slug.ts";
 
 /**
  * Parses a mutation input. Every invalid field is reported at once, so a form needs one round

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import type { CacheAside } from "../cache/cache-aside.ts";
-import { CircuitBreaker } from "../circuit-breaker.ts";
+import { CircuitBreaker } from "../cache/circuit-breaker.ts";
 import { traced } from "../observability/tracing.ts";
 import { isUpstreamError, upstreamError } from "./errors.ts";
 import { createLimiter } from "./limiter.ts";

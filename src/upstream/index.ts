@@ -1,7 +1,7 @@
 import type { CacheStore } from "../cache/store.ts";
 import { type Config, ConfigError } from "../config.ts";
 import { startDemoUpstreams } from "../embedded/upstreams.ts";
-import type { Logger } from "../logger.ts";
+import type { Logger } from "../observability/logger.ts";
 import { onShutdown } from "../shutdown.ts";
 import {
   createUpstreams,

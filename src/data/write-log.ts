@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { Prisma } from "../generated/prisma/client.ts";
-import { getDatamodel } from "../generated/pothos-prisma-types.ts";
+import { Prisma } from "./generated/prisma/client.ts";
+import { getDatamodel } from "./generated/pothos-prisma-types.ts";
 
 /**
  * What each write through Prisma changed, derived from the data model, so that no resolver lists

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import type { Plugin } from "graphql-yoga";
 import type { TokenService } from "../auth/token.ts";
-import type { PrismaClient } from "../db.ts";
+import type { PrismaClient } from "../data/db.ts";
 import { visibleTo } from "../schema/owner-rule.ts";
-import { reportFile } from "./tasks/report__generate.ts";
+import { reportFile } from "../jobs/tasks/report__generate.ts";
 
 const CONTENT_TYPES = { csv: "text/csv; charset=utf-8", html: "text/html; charset=utf-8" } as const;
 

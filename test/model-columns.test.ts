@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { modelColumns } from "../src/data-model.ts";
+import { modelColumns } from "../src/data/model-columns.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { useTestServer } from "./helpers/server.ts";
 

@@ -2,9 +2,9 @@ import type { Server } from "node:http";
 import { type ExecutionArgs, type ExecutionResult, GraphQLError } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
-import { checkVariables } from "./graphql/document-limits.ts";
-import { trustedQueryOf } from "./graphql/trusted-documents.ts";
-import type { SokudoYoga } from "./server.ts";
+import { checkVariables } from "../graphql/document-limits.ts";
+import { trustedQueryOf } from "../graphql/trusted-documents.ts";
+import type { SokudoYoga } from "../graphql/yoga.ts";
 
 type OperationResult =
   Promise<AsyncIterable<ExecutionResult> | ExecutionResult> | AsyncIterable<ExecutionResult> | ExecutionResult;

@@ -1,9 +1,9 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
-import { recordWrites } from "./cache/write-log.ts";
-import type { Config } from "./config.ts";
+import { recordWrites } from "./write-log.ts";
+import type { Config } from "../config.ts";
 import { PrismaClient } from "./generated/prisma/client.ts";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../observability/logger.ts";
 import { CountingClient, CountingPool } from "./sql-stats.ts";
 
 export type { PrismaClient };

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
-import { createRedisGuard } from "../cache/redis-guard.ts";
-import type { Logger } from "../logger.ts";
-import type { RateLimit } from "./rate-limit-config.ts";
+import { createRedisGuard } from "./redis-guard.ts";
+import type { Logger } from "../observability/logger.ts";
+import type { RateLimit } from "../graphql/rate-limit-config.ts";
 
 /**
  * Sliding-window counters: the count of the current fixed window plus the previous window's

@@ -1,6 +1,6 @@
 import { trace } from "@opentelemetry/api";
 import { type Logger, pino } from "pino";
-import type { Config } from "./config.ts";
+import type { Config } from "../config.ts";
 
 export type { Logger };
 

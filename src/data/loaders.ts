@@ -1,7 +1,7 @@
 import type DataLoader from "dataloader";
-import { type Sql, splitPrefixed } from "./data/sql.ts";
+import { type Sql, splitPrefixed } from "./sql.ts";
 import type { Comment, Post, Tag, User } from "./generated/prisma/client.ts";
-import { createTracedLoader } from "./observability/tracing.ts";
+import { createTracedLoader } from "../observability/tracing.ts";
 
 /**
  * Per-request DataLoaders for what Prisma cannot fold into one bounded statement:

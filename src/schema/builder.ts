@@ -4,11 +4,11 @@ import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { Context } from "./context.ts";
-import { badInput, notFound, unauthenticated } from "./errors.ts";
-import { createDefaultFieldCost } from "./graphql/cost.ts";
-import type PrismaTypes from "./generated/pothos-prisma-types.ts";
-import { getDatamodel } from "./generated/pothos-prisma-types.ts";
-import { deniedByOwnerRule } from "./schema/owner-rule.ts";
+import { badInput, notFound, unauthenticated } from "../errors.ts";
+import { createDefaultFieldCost } from "../graphql/cost.ts";
+import type PrismaTypes from "../data/generated/pothos-prisma-types.ts";
+import { getDatamodel } from "../data/generated/pothos-prisma-types.ts";
+import { deniedByOwnerRule } from "./owner-rule.ts";
 
 /** Page sizes: what a connection returns without `first`, and the most it returns with it. */
 export const DEFAULT_PAGE_SIZE = 20;

@@ -1,6 +1,6 @@
 import type { Plugin } from "graphql-yoga";
-import type { CacheStatus } from "./cache/response-cache.ts";
-import { currentSqlStats, runWithSqlStats, SqlStats } from "./sql-stats.ts";
+import type { CacheStatus } from "../cache/response-cache.ts";
+import { currentSqlStats, runWithSqlStats, SqlStats } from "../data/sql-stats.ts";
 
 const statsByRequest = new WeakMap<Request, SqlStats>();
 

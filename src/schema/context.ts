@@ -1,12 +1,12 @@
 import type { YogaInitialContext } from "graphql-yoga";
 import type DataLoader from "dataloader";
-import type { TokenService } from "./auth/token.ts";
-import { createViewerResolver } from "./auth/viewer.ts";
-import type { JobEvents } from "./jobs/tracking.ts";
-import type { PrismaClient } from "./db.ts";
-import type { Sql } from "./data/sql.ts";
-import { createLoaders, type Loaders } from "./loaders.ts";
-import type { Reputation, Upstreams } from "./upstream/services.ts";
+import type { TokenService } from "../auth/token.ts";
+import { createViewerResolver } from "../auth/viewer.ts";
+import type { JobEvents } from "../jobs/tracking.ts";
+import type { PrismaClient } from "../data/db.ts";
+import type { Sql } from "../data/sql.ts";
+import { createLoaders, type Loaders } from "../data/loaders.ts";
+import type { Reputation, Upstreams } from "../upstream/services.ts";
 
 /** What every request shares with the resolvers; built once per request. */
 export interface Context {

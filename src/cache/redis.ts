@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import type { Logger } from "./logger.ts";
+import type { Logger } from "../observability/logger.ts";
 
 /**
  * The ioredis client. Commands never queue while Redis is away (they fail at once) and time
