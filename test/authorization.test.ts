@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { encodeGlobalID } from "@pothos/plugin-relay";
 import { afterAll, describe, expect, it } from "vitest";
-import { listen } from "../src/graphql/yoga.ts";
+import { listen } from "../src/http/server.ts";
 import { signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
 import { TEST_REDIS_URL } from "./helpers/redis.ts";

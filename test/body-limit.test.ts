@@ -1,6 +1,6 @@
 import { request } from "node:http";
 import { afterAll, describe, expect, it } from "vitest";
-import { type HttpServer, listen } from "../src/graphql/yoga.ts";
+import { type HttpServer, listen } from "../src/http/server.ts";
 import { useTestServer } from "./helpers/server.ts";
 
 const server = await useTestServer({ GRAPHQL_MAX_BODY_BYTES: "2000" });

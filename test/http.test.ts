@@ -2,7 +2,7 @@ import { parse, validate } from "graphql";
 import { afterAll, describe, expect, it } from "vitest";
 import { GRAPHIQL_TABS } from "../src/graphql/graphiql.ts";
 import { schema } from "../src/schema/index.ts";
-import { type HttpServer, listen } from "../src/graphql/yoga.ts";
+import { type HttpServer, listen } from "../src/http/server.ts";
 import { statementsFrom, useTestServer } from "./helpers/server.ts";
 
 const server = await useTestServer({

@@ -1,7 +1,7 @@
 import { createClient } from "graphql-ws";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { type HttpServer, listen } from "../src/graphql/yoga.ts";
+import { type HttpServer, listen } from "../src/http/server.ts";
 import { signUpUser } from "./helpers/factories.ts";
 import { useTestServer } from "./helpers/server.ts";
 

@@ -10,7 +10,7 @@ import {
   createRedisRateLimitStore,
   type RateLimitStore,
 } from "../src/cache/rate-limit-store.ts";
-import { type HttpServer, listen } from "../src/graphql/yoga.ts";
+import { type HttpServer, listen } from "../src/http/server.ts";
 import { graphql } from "./gql/index.ts";
 import { SignUp, signUpUser } from "./helpers/factories.ts";
 import { TEST_REDIS_URL, useTestRedis } from "./helpers/redis.ts";

@@ -3,7 +3,7 @@ import { SignJWT } from "jose";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createTokenService } from "../src/auth/token.ts";
-import { type HttpServer, listen } from "../src/graphql/yoga.ts";
+import { type HttpServer, listen } from "../src/http/server.ts";
 import { signUpUser } from "./helpers/factories.ts";
 import { TEST_SECRET, useTestServer } from "./helpers/server.ts";
 

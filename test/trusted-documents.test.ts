@@ -7,7 +7,7 @@ import WebSocket from "ws";
 import { DEFAULT_WARM_OPERATIONS_FILE, warmResponseCache } from "../src/cache/warm.ts";
 import { ConfigError, loadConfig } from "../src/config.ts";
 import { loadTrustedDocuments } from "../src/graphql/trusted-documents.ts";
-import { type HttpServer, listen } from "../src/graphql/yoga.ts";
+import { type HttpServer, listen } from "../src/http/server.ts";
 import { useTestServer } from "./helpers/server.ts";
 
 // The manifest `npm run codegen` writes for the operations the tests send (codegen.ts).

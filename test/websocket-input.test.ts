@@ -1,7 +1,7 @@
 import { createClient } from "graphql-ws";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { type HttpServer, listen } from "../src/graphql/yoga.ts";
+import { type HttpServer, listen } from "../src/http/server.ts";
 import { useTestServer } from "./helpers/server.ts";
 
 // graphql-ws skips Yoga's onParams: limits and variable checks must hold there too, as coded

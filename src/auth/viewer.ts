@@ -1,6 +1,7 @@
 import { LRUCache } from "lru-cache";
 import type { PrismaClient } from "../data/db.ts";
-import { clientError, clientErrorForDatabaseFailure } from "../errors.ts";
+import { clientErrorForDatabaseFailure } from "../data/database-errors.ts";
+import { clientError } from "../errors.ts";
 import type { TokenRejection, TokenService } from "./token.ts";
 
 const MESSAGES: Record<TokenRejection, string> = {

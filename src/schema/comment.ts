@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { builder } from "./builder.ts";
-import { withPrismaErrors } from "../errors.ts";
+import { withPrismaErrors } from "../data/database-errors.ts";
 import { PostRef } from "./post.ts";
 import { fields, parseInput } from "./validation.ts";
 

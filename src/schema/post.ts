@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
-import { forbidden, notFound, withPrismaErrors } from "../errors.ts";
+import { withPrismaErrors } from "../data/database-errors.ts";
+import { forbidden, notFound } from "../errors.ts";
 import { postIdsWithTag } from "../data/tag-pages.ts";
 import { readsFields } from "./narrow-rows.ts";
 import { fields, parseInput } from "./validation.ts";

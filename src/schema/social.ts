@@ -1,5 +1,6 @@
 import { builder } from "./builder.ts";
-import { badInput, withPrismaErrors } from "../errors.ts";
+import { withPrismaErrors } from "../data/database-errors.ts";
+import { badInput } from "../errors.ts";
 import { PostRef } from "./post.ts";
 import { userIdByHandle } from "./user.ts";
 

@@ -1,13 +1,12 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { type ExecutionResult, print } from "graphql";
 import { afterAll } from "vitest";
-import { createTokenService } from "../../src/auth/token.ts";
 import { type Config, loadConfig } from "../../src/config.ts";
-import { createCaches } from "../../src/cache/index.ts";
-import { createDatabase, type Database } from "../../src/data/db.ts";
-import { createJobEvents, type JobEventsOptions } from "../../src/jobs/tracking.ts";
+import { buildApi } from "../../src/app.ts";
+import type { Database } from "../../src/data/db.ts";
+import type { SokudoYoga } from "../../src/graphql/yoga.ts";
+import type { JobEventsOptions } from "../../src/jobs/tracking.ts";
 import { createLogger } from "../../src/observability/logger.ts";
-import { createServerMetrics, createYogaServer, type SokudoYoga, watchUpstreamBreakers } from "../../src/graphql/yoga.ts";
 import type { UpstreamCallEvent } from "../../src/upstream/client.ts";
 import { createUpstreams, UPSTREAM_SERVICES, type UpstreamServiceName } from "../../src/upstream/services.ts";
 import { useTestDatabase } from "./database.ts";
@@ -49,46 +48,36 @@ export async function useTestServer(
     DATABASE_URL: url,
     DB_POOL_MIN: "0",
     CACHE_KEY_PREFIX: `test:${url.split("/").pop()}`,
+    AUTH_TOKEN_TTL_SECONDS: "3600",
     ...env,
   });
   const logger = createLogger(config);
-  const db = createDatabase(url, config.pool, logger);
-  afterAll(() => db.close());
-  const caches = createCaches(config, logger);
-  afterAll(() => caches.close());
-  const metrics = createServerMetrics(db, caches.store, caches.responses);
-  const upstreams = createUpstreams(
-    {
-      ...config.upstream,
-      // Services a test does not set are unreachable (the discard port refuses at once).
-      urls: Object.fromEntries(
-        UPSTREAM_SERVICES.map((name) => [name, config.upstream.urls[name] ?? "http://127.0.0.1:9"]),
-      ) as Record<UpstreamServiceName, string>,
-      backoffMs: 10,
-    },
-    caches.store,
-    {
-      onCall: (event) => {
-        metrics.recordUpstreamCall(event);
-        options.onUpstreamCall?.(event);
-      },
-      onCache: metrics.recordUpstreamCache,
-    },
-  );
-  watchUpstreamBreakers(metrics, upstreams);
-  const jobEvents = await createJobEvents(url, { logger, ...options.jobEvents });
-  afterAll(() => jobEvents.close());
-  const yoga = createYogaServer({
+  const { db, yoga } = await buildApi({
     config,
-    db,
-    cache: caches.store,
-    responses: caches.responses,
-    redis: caches.redis,
-    upstreams,
-    metrics,
-    jobEvents,
-    tokens: createTokenService(TEST_SECRET, 3600),
+    databaseUrl: url,
+    secret: TEST_SECRET,
     logger,
+    onClose: (_name, close) => afterAll(async () => void (await close())),
+    upstreams: (store, hooks) =>
+      createUpstreams(
+        {
+          ...config.upstream,
+          // Services a test does not set are unreachable (the discard port refuses at once).
+          urls: Object.fromEntries(
+            UPSTREAM_SERVICES.map((name) => [name, config.upstream.urls[name] ?? "http://127.0.0.1:9"]),
+          ) as Record<UpstreamServiceName, string>,
+          backoffMs: 10,
+        },
+        store,
+        {
+          ...hooks,
+          onCall: (event) => {
+            hooks.onCall?.(event);
+            options.onUpstreamCall?.(event);
+          },
+        },
+      ),
+    jobEvents: options.jobEvents,
   });
   return {
     config,

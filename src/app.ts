@@ -1,0 +1,113 @@
+// The one composition root: `main.ts`, the worker command and the tests build Sokudo through here.
+import { createTokenService, type TokenService } from "./auth/token.ts";
+import { type Caches, createCaches } from "./cache/index.ts";
+import { DEFAULT_WARM_OPERATIONS_FILE, warmResponseCache } from "./cache/warm.ts";
+import { redactUrl } from "./cli/database.ts";
+import type { Config } from "./config.ts";
+import { createDatabase, type Database } from "./data/db.ts";
+import { createYogaServer, type SokudoYoga } from "./graphql/yoga.ts";
+import { useReportDownloads } from "./http/downloads.ts";
+import { useHealthChecks } from "./http/health.ts";
+import { type HttpServer, listen } from "./http/server.ts";
+import { readJobQueue } from "./jobs/queue-snapshot.ts";
+import { createJobEvents, type JobEvents, type JobEventsOptions } from "./jobs/tracking.ts";
+import { startWorker } from "./jobs/worker.ts";
+import type { Logger } from "./observability/logger.ts";
+import { createMetrics, type Metrics } from "./observability/metrics.ts";
+import type { ShutdownStage } from "./shutdown.ts";
+import type { UpstreamHooks, Upstreams } from "./upstream/services.ts";
+
+/** How a resource's close is registered: the shutdown sequence (main.ts) or a test file's afterAll. */
+export type RegisterClose = (name: string, close: () => Promise<unknown> | unknown, stage?: ShutdownStage) => void;
+
+export interface ApiOptions {
+  config: Config;
+  databaseUrl: string;
+  /** Signs and verifies bearer tokens (AUTH_SECRET, or the generated one of `npm start`). */
+  secret: string;
+  logger: Logger;
+  onClose: RegisterClose;
+  /** The upstream services, fed the cache-aside store and the metrics hooks. */
+  upstreams: (store: Caches["store"], hooks: UpstreamHooks) => Upstreams | Promise<Upstreams>;
+  jobEvents?: JobEventsOptions;
+}
+
+export interface Api {
+  db: Database;
+  caches: Caches;
+  metrics: Metrics;
+  upstreams: Upstreams;
+  jobEvents: JobEvents;
+  tokens: TokenService;
+  yoga: SokudoYoga;
+}
+
+/** The API's resources and its Yoga server, each resource's close registered as it is made. */
+export async function buildApi(options: ApiOptions): Promise<Api> {
+  const { config, databaseUrl, logger, onClose } = options;
+  const db = createDatabase(databaseUrl, config.pool, logger);
+  onClose("database pool", () => db.close());
+  await db.warm();
+  const caches = createCaches(config, logger);
+  onClose(`${caches.store.kind} cache`, caches.close);
+  logger.info(
+    config.redis.url ? `cache: Redis at ${redactUrl(config.redis.url)}` : "cache: in memory (REDIS_URL not set)",
+  );
+  const tokens = createTokenService(options.secret, config.auth.tokenTtlSeconds);
+  const metrics = createMetrics({
+    pool: () => ({ total: db.pool.totalCount, idle: db.pool.idleCount, waiting: db.pool.waitingCount }),
+    cacheOutages: () => caches.store.outages + caches.responses.outages,
+    jobs: () => readJobQueue(db.pool),
+  });
+  const upstreams = await options.upstreams(caches.store, {
+    onCall: metrics.recordUpstreamCall,
+    onCache: metrics.recordUpstreamCache,
+  });
+  metrics.watchBreakers(() =>
+    Object.fromEntries(Object.entries(upstreams.clients).map(([name, client]) => [name, client.breaker.state])),
+  );
+  const jobEvents = await createJobEvents(databaseUrl, { logger, ...options.jobEvents });
+  onClose("job events", () => jobEvents.close());
+  const yoga = createYogaServer({
+    config,
+    db,
+    responses: caches.responses,
+    redis: caches.redis,
+    upstreams,
+    metrics,
+    jobEvents,
+    tokens,
+    logger,
+    routes: [
+      useHealthChecks(db, jobEvents),
+      useReportDownloads({ reportsDir: config.jobs.reportsDir, tokens, prisma: db.prisma }),
+    ],
+  });
+  return { db, caches, metrics, upstreams, jobEvents, tokens, yoga };
+}
+
+/** The API on its port: built, its response cache warmed, listening (HTTP and WebSocket). */
+export async function serveApi(options: ApiOptions): Promise<{ api: Api; http: HttpServer }> {
+  const { config, logger } = options;
+  const api = await buildApi(options);
+  if (config.responseCache.enabled) {
+    const file = config.responseCache.warmOperationsFile ?? DEFAULT_WARM_OPERATIONS_FILE;
+    const warmed = await warmResponseCache(api.yoga, file, logger);
+    logger.info(`response cache warmed: ${warmed.join(", ") || "nothing"} (${file})`);
+  }
+  const http = await listen(api.yoga, config.host, config.port);
+  options.onClose("HTTP server", () => http.close(), "intake");
+  return { api, http };
+}
+
+/** The job worker; stopping lets running jobs finish, and the next worker picks up the rest. */
+export async function runWorker(
+  config: Config,
+  databaseUrl: string,
+  logger: Logger,
+  onClose: RegisterClose,
+  options: { progressStepDelayMs?: number } = {},
+): Promise<void> {
+  const worker = await startWorker({ connectionString: databaseUrl, ...config.jobs, ...options }, logger);
+  onClose("job worker", () => worker.stop(), "work");
+}
