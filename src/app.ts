@@ -1,5 +1,6 @@
 // The one composition root: `main.ts`, the worker command and the tests build Sokudo through here.
-import { createTokenService, type TokenService } from "./auth/token.ts";
+import { createTokenService } from "./auth/token.ts";
+import { createViewers, type Viewers } from "./auth/viewer.ts";
 import { type Caches, createCaches } from "./cache/index.ts";
 import { DEFAULT_WARM_OPERATIONS_FILE, warmResponseCache } from "./cache/warm.ts";
 import { redactUrl } from "./cli/database.ts";
@@ -13,6 +14,8 @@ import { readJobQueue } from "./jobs/queue-snapshot.ts";
 import { createJobEvents, type JobEvents, type JobEventsOptions } from "./jobs/tracking.ts";
 import { startWorker } from "./jobs/worker.ts";
 import type { Logger } from "./observability/logger.ts";
+import { createJobStatusLookup } from "./schema/jobs.ts";
+import { createUserExists } from "./schema/user.ts";
 import { createMetrics, type Metrics } from "./observability/metrics.ts";
 import type { ShutdownStage } from "./shutdown.ts";
 import type { UpstreamHooks, Upstreams } from "./upstream/services.ts";
@@ -38,7 +41,7 @@ export interface Api {
   metrics: Metrics;
   upstreams: Upstreams;
   jobEvents: JobEvents;
-  tokens: TokenService;
+  viewers: Viewers;
   yoga: SokudoYoga;
 }
 
@@ -53,7 +56,10 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
   logger.info(
     config.redis.url ? `cache: Redis at ${redactUrl(config.redis.url)}` : "cache: in memory (REDIS_URL not set)",
   );
-  const tokens = createTokenService(options.secret, config.auth.tokenTtlSeconds);
+  const viewers = createViewers(
+    createTokenService(options.secret, config.auth.tokenTtlSeconds),
+    createUserExists(db.prisma),
+  );
   const metrics = createMetrics({
     pool: () => ({ total: db.pool.totalCount, idle: db.pool.idleCount, waiting: db.pool.waitingCount }),
     cacheOutages: () => caches.store.outages + caches.responses.outages,
@@ -76,14 +82,14 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
     upstreams,
     metrics,
     jobEvents,
-    tokens,
+    viewers,
     logger,
     routes: [
       useHealthChecks(db, jobEvents),
-      useReportDownloads({ reportsDir: config.jobs.reportsDir, tokens, prisma: db.prisma }),
+      useReportDownloads({ reportsDir: config.jobs.reportsDir, viewers, jobStatus: createJobStatusLookup(db.prisma) }),
     ],
   });
-  return { db, caches, metrics, upstreams, jobEvents, tokens, yoga };
+  return { db, caches, metrics, upstreams, jobEvents, viewers, yoga };
 }
 
 /** The API on its port: built, its response cache warmed, listening (HTTP and WebSocket). */

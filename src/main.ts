@@ -9,7 +9,7 @@ import { EmbeddedPostgresError } from "./embedded/postgres.ts";
 import { MigrationError } from "./migrate/apply.ts";
 import { createLogger } from "./observability/logger.ts";
 import { isShuttingDown, onShutdown, shutdown, shutdownOnSignals } from "./shutdown.ts";
-import { setUpUpstreams } from "./upstream/index.ts";
+import { setUpUpstreams } from "./cli/upstreams.ts";
 
 const USAGE = `Usage: node src/main.ts <command>
   start     all-in-one for development: embedded PostgreSQL unless DATABASE_URL is set,

@@ -1,6 +1,4 @@
 import { LRUCache } from "lru-cache";
-import type { PrismaClient } from "../data/db.ts";
-import { clientErrorForDatabaseFailure } from "../data/database-errors.ts";
 import { clientError } from "../errors.ts";
 import type { TokenRejection, TokenService } from "./token.ts";
 
@@ -24,16 +22,25 @@ export function tokenRejected(reason: TokenRejection, message = MESSAGES[reason]
   });
 }
 
+export interface Viewers {
+  /** The token service to hand to resolvers: a token signed for a user marks it as existing. */
+  tokens: TokenService;
+  /**
+   * The viewer of a request's Authorization header: null without one; a coded UNAUTHENTICATED
+   * error for a malformed, bad or expired token, or for a token whose user no longer exists.
+   */
+  viewerIdFrom(header: string | null): Promise<number | null>;
+}
+
 /**
- * The viewer of a request's Authorization header: null without one; a coded UNAUTHENTICATED
- * error for a malformed, bad or expired token, or for a token whose user no longer exists.
- * Users known to exist are remembered for a minute (and from the moment a token is signed
- * for them), so an authenticated request does not usually pay a statement for the check.
+ * Who is asking: the one answer for the GraphQL context, the response cache and the report
+ * downloads. `userExists` is the user type's own check (it throws coded errors for a database
+ * outage). Users known to exist are remembered for a minute (and from the moment a token is
+ * signed for them), so an authenticated request does not usually pay a statement for the check.
  */
-export function createViewerResolver(prisma: PrismaClient, tokens: TokenService) {
+export function createViewers(tokens: TokenService, userExists: (userId: number) => Promise<boolean>): Viewers {
   const known = new LRUCache<number, true>({ max: 50_000, ttl: 60_000 });
   return {
-    /** The token service to hand to resolvers: a token signed for a user marks it as existing. */
     tokens: {
       ...tokens,
       async sign(userId: number) {
@@ -48,13 +55,8 @@ export function createViewerResolver(prisma: PrismaClient, tokens: TokenService)
       const result = await tokens.check(token);
       if ("rejected" in result) throw tokenRejected(result.rejected);
       if (!known.has(result.userId)) {
-        const user = await prisma.user
-          .findUnique({ where: { id: result.userId }, select: { id: true } })
-          .catch((error: unknown) => {
-            // Thrown while building the context, outside any resolver: coded here or it is a 500.
-            throw clientErrorForDatabaseFailure(error) ?? error;
-          });
-        if (!user) throw tokenRejected("TOKEN_INVALID", "The user of this token no longer exists; log in again");
+        if (!(await userExists(result.userId)))
+          throw tokenRejected("TOKEN_INVALID", "The user of this token no longer exists; log in again");
         known.set(result.userId, true);
       }
       return result.userId;

@@ -19,7 +19,7 @@ import {
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { LRUCache } from "lru-cache";
-import type { TokenService } from "../auth/token.ts";
+import type { Viewers } from "../auth/viewer.ts";
 import { type CacheScope, cacheScopes, declaredTtls, stricter, uncachedTypes } from "./cache-scope.ts";
 import type { ResponseCacheBackend } from "./response-cache-backend.ts";
 import { type Change, collectWrites } from "../data/write-log.ts";
@@ -72,7 +72,7 @@ interface DocumentFacts {
 export function createResponseCache(options: {
   backend: ResponseCacheBackend;
   schema: GraphQLSchema;
-  tokens: TokenService;
+  viewers: Viewers;
   ttl: ResponseCacheTtl;
 }): ResponseCache {
   const { backend, ttl } = options;
@@ -136,9 +136,8 @@ export function createResponseCache(options: {
     session: async (request) => {
       const header = request.headers.get("authorization");
       if (!header) return null;
-      const token = header.match(/^Bearer\s+(\S+)$/i)?.[1];
-      const viewerId = token ? await options.tokens.verify(token) : null;
-      // A bad token must reach the context (UNAUTHENTICATED), never a cached answer.
+      const viewerId = await options.viewers.viewerIdFrom(header).catch(() => null);
+      // A bad token, or one whose user is gone, must reach the context (UNAUTHENTICATED), never a cached answer.
       return viewerId === null ? `invalid:${crypto.randomUUID()}` : String(viewerId);
     },
     buildResponseCacheKey: async ({ documentString, variableValues, operationName, sessionId, request }) => {

@@ -20,19 +20,7 @@ import {
   type RateLimitDecision,
   type RateLimitStore,
 } from "../cache/rate-limit-store.ts";
-
-export type RateLimitedAction = "logIn" | "signUp";
-
-/** Declared on a mutation field (`extensions: rateLimited(...)`): counted per account and per client address. */
-export interface RateLimitRule {
-  action: RateLimitedAction;
-  /** The account the call is about (an email), from the field's arguments. */
-  account(args: Record<string, unknown>): unknown;
-}
-
-export const rateLimited = (action: RateLimitedAction, account: RateLimitRule["account"]) => ({
-  rateLimit: { action, account } satisfies RateLimitRule,
-});
+import type { RateLimitRule } from "../schema/rate-limit-rule.ts";
 
 export interface RateLimitOptions {
   store: RateLimitStore;

@@ -1,7 +1,7 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { createYoga, type Plugin, type YogaServerInstance, maskError as yogaMaskError } from "graphql-yoga";
 import type { Redis } from "ioredis";
-import type { TokenService } from "../auth/token.ts";
+import type { Viewers } from "../auth/viewer.ts";
 import type { ResponseCacheBackend } from "../cache/index.ts";
 import { createResponseCache } from "../cache/response-cache.ts";
 import type { Config } from "../config.ts";
@@ -40,7 +40,8 @@ export interface ServerDependencies {
   metrics: Metrics;
   /** Job changes (PostgreSQL LISTEN), for `jobUpdated` subscriptions. */
   jobEvents: JobEvents;
-  tokens: TokenService;
+  /** Who is asking (auth/viewer.ts): the same answer for the context and the response cache. */
+  viewers: Viewers;
   logger: Logger;
   /** The caches' Redis connection (REDIS_URL): rate limits count there, in memory without it. */
   redis?: Redis;
@@ -57,14 +58,14 @@ export function createYogaServer({
   upstreams,
   metrics,
   jobEvents,
-  tokens,
+  viewers,
   logger,
   redis,
   routes = [],
 }: ServerDependencies): SokudoYoga {
   const development = config.env !== "production";
   const responseCache = config.responseCache.enabled
-    ? createResponseCache({ backend: responses, schema, tokens, ttl: config.responseCache.ttl })
+    ? createResponseCache({ backend: responses, schema, viewers, ttl: config.responseCache.ttl })
     : undefined;
   const documentCache = createDocumentCache(64 * 1024 * 1024);
   return createYoga<Record<string, unknown>, Context>({
@@ -72,7 +73,7 @@ export function createYogaServer({
     context: createContextFactory({
       prisma: db.prisma,
       sql: createSql(db.pool, db.prisma),
-      tokens,
+      viewers,
       upstreams,
       jobEvents,
     }),

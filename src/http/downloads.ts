@@ -1,8 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { Plugin } from "graphql-yoga";
-import type { TokenService } from "../auth/token.ts";
-import type { PrismaClient } from "../data/db.ts";
-import { visibleTo } from "../schema/owner-rule.ts";
+import type { Viewers } from "../auth/viewer.ts";
 import { reportFile } from "../jobs/tasks/report__generate.ts";
 
 const CONTENT_TYPES = { csv: "text/csv; charset=utf-8", html: "text/html; charset=utf-8" } as const;
@@ -10,8 +8,9 @@ const CONTENT_TYPES = { csv: "text/csv; charset=utf-8", html: "text/html; charse
 /** GET /reports/<jobId>.csv|html with the owner's bearer token: the finished report's file. */
 export function useReportDownloads(options: {
   reportsDir: string;
-  tokens: TokenService;
-  prisma: PrismaClient;
+  viewers: Viewers;
+  /** The job's status when it is the viewer's (the Job type's owner rule), else null. */
+  jobStatus: (jobId: number, viewerId: number) => Promise<string | null>;
 }): Plugin {
   return {
     async onRequest({ url, request, endResponse, fetchAPI }) {
@@ -21,16 +20,12 @@ export function useReportDownloads(options: {
       const format = match[2] as keyof typeof CONTENT_TYPES;
       const reply = (status: number, message: string) =>
         endResponse(fetchAPI.Response.json({ error: message }, { status }));
-      const token = request.headers.get("authorization")?.match(/^Bearer\s+(\S+)$/i)?.[1];
-      const viewerId = token ? await options.tokens.verify(token) : null;
+      const viewerId = await options.viewers.viewerIdFrom(request.headers.get("authorization")).catch(() => null);
       if (viewerId === null) return reply(401, "A valid bearer token is required");
-      // Job's owner rule: someone else's report answers as a missing one.
-      const job = await options.prisma.job.findUnique({
-        where: { id: jobId, ...visibleTo("ownerId", viewerId) },
-        select: { status: true },
-      });
-      if (!job) return reply(404, "No such report");
-      if (job.status !== "succeeded") return reply(409, `The report is ${job.status}`);
+      // Someone else's report answers as a missing one.
+      const status = await options.jobStatus(jobId, viewerId);
+      if (status === null) return reply(404, "No such report");
+      if (status !== "succeeded") return reply(409, `The report is ${status}`);
       const body = await readFile(reportFile(options.reportsDir, jobId, format)).catch(() => null);
       if (!body) return reply(404, "The report file is gone");
       endResponse(

@@ -5,7 +5,7 @@ import { enqueueJob } from "../jobs/enqueue.ts";
 import { USER_SEND_WELCOME_EMAIL, type WelcomeEmailPayload } from "../jobs/tasks/user__send_welcome_email.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
 import { clientError } from "../errors.ts";
-import { rateLimited } from "../graphql/rate-limit.ts";
+import { rateLimited } from "./rate-limit-rule.ts";
 import type { User } from "../data/generated/prisma/client.ts";
 import { asAuthenticatedUser, UserRef } from "./user.ts";
 import { fields, parseInput } from "./validation.ts";

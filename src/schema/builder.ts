@@ -5,7 +5,7 @@ import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
 import type { Context } from "./context.ts";
 import { badInput, notFound, unauthenticated } from "../errors.ts";
-import { createDefaultFieldCost } from "../graphql/cost.ts";
+import { createDefaultFieldCost } from "./field-cost.ts";
 import type PrismaTypes from "../data/generated/pothos-prisma-types.ts";
 import { getDatamodel } from "../data/generated/pothos-prisma-types.ts";
 import { deniedByOwnerRule } from "./owner-rule.ts";

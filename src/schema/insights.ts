@@ -1,5 +1,5 @@
 import { builder } from "./builder.ts";
-import { COST } from "../graphql/cost.ts";
+import { COST } from "./field-cost.ts";
 import type { Post } from "../data/generated/prisma/client.ts";
 import { schemas, upstreamPaths } from "../upstream/services.ts";
 import { PostRef } from "./post.ts";

@@ -37,6 +37,17 @@ export const JobRef = builder.prismaNode("Job", {
   }),
 });
 
+/** The status of the viewer's job `id` (report downloads), or null when it is missing or someone else's. */
+export function createJobStatusLookup(prisma: Context["prisma"]) {
+  return async (id: number, viewerId: number): Promise<string | null> => {
+    const job = await prisma.job.findUnique({
+      where: { id, ...visibleTo("ownerId", viewerId) },
+      select: { status: true },
+    });
+    return job?.status ?? null;
+  };
+}
+
 /** The viewer's job, or NOT_FOUND: someone else's job answers as a missing one. */
 async function loadVisibleJob(context: Pick<Context, "prisma" | "viewerId">, id: number) {
   const job = await context.prisma.job.findUnique({ where: { id, ...visibleTo("ownerId", context.viewerId) } });

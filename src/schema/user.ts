@@ -1,5 +1,6 @@
 import { builder } from "./builder.ts";
 import type { PrismaClient } from "../data/db.ts";
+import { clientErrorForDatabaseFailure } from "../data/database-errors.ts";
 import { notFound } from "../errors.ts";
 import { readsFields } from "./narrow-rows.ts";
 
@@ -71,4 +72,18 @@ export async function userIdByHandle(prisma: PrismaClient, handle: string): Prom
   const user = await prisma.user.findUnique({ where: { handle }, select: { id: true } });
   if (!user) throw notFound(`User @${handle}`);
   return user.id;
+}
+
+/**
+ * Whether the user still exists (the viewer check of auth/viewer.ts). Asked while a request's
+ * context is built, outside any resolver: a database failure is coded here or it would be a 500.
+ */
+export function createUserExists(prisma: PrismaClient) {
+  return (id: number): Promise<boolean> =>
+    prisma.user.findUnique({ where: { id }, select: { id: true } }).then(
+      (user) => user !== null,
+      (error: unknown) => {
+        throw clientErrorForDatabaseFailure(error) ?? error;
+      },
+    );
 }

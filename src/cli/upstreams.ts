@@ -9,7 +9,7 @@ import {
   type UpstreamHooks,
   type UpstreamServiceName,
   type Upstreams,
-} from "./services.ts";
+} from "../upstream/services.ts";
 
 /**
  * The upstream services for a command: the configured URLs, and for the ones missing, the
