@@ -1,9 +1,13 @@
 import { createDatabase } from "../src/data/db.ts";
 import { loadConfig } from "../src/config.ts";
 import { createSql } from "../src/data/sql.ts";
-import { createLoaders, PAGES } from "../src/data/loaders.ts";
+import type { Post } from "../src/data/generated/prisma/client.ts";
+import { createLoaders, type PageSpec } from "../src/data/loaders.ts";
 import { runWithSqlStats, SqlStats } from "../src/data/sql-stats.ts";
 import { PROLIFIC_HANDLE } from "./database.ts";
+
+/** User.posts' page spec, as src/schema/post.ts declares it. */
+const POSTS_BY_AUTHOR: PageSpec<Post> = { model: "Post", parentField: "authorId", newestFirst: true };
 
 /**
  * How Prisma loads nested pages, measured in process on the bench database:
@@ -52,7 +56,7 @@ export async function compareStrategies(url: string, runs = 7) {
   };
   const lateral = async () => {
     await createLoaders(createSql(db.pool, db.prisma), null)
-      .page(PAGES.postsByAuthor, { limit: 11, afterId: null, beforeId: null, inverted: false })
+      .page(POSTS_BY_AUTHOR, { limit: 11, afterId: null, beforeId: null, inverted: false })
       .loadMany(parentIds);
   };
 

@@ -25,8 +25,8 @@ export type CacheScope = "PUBLIC" | "PRIVATE" | "NONE";
 
 export interface CacheScopeExtensions {
   cacheScope?: CacheScope;
-  /** Which configured TTL (RESPONSE_CACHE_TTL_*) a response holding this type lives at most. */
-  cacheTtl?: "tagSeconds" | "userSeconds" | "postSeconds";
+  /** How long a response holding this type lives at most (an operator may override it: CACHE_TTL_<TYPE>_SECONDS). */
+  cacheTtlSeconds?: number;
 }
 
 const STRICTNESS: Record<CacheScope, number> = { PUBLIC: 0, PRIVATE: 1, NONE: 2 };
@@ -42,11 +42,11 @@ const declared = (thing: WithExtensions): CacheScope | undefined =>
 export const hasAuthRule = (thing: WithExtensions): boolean =>
   Boolean((thing.extensions?.pothosOptions as { authScopes?: unknown } | undefined)?.authScopes);
 
-/** The TTL each type declares (`extensions.cacheTtl`), by type name. */
-export function declaredTtls(schema: GraphQLSchema): Map<string, NonNullable<CacheScopeExtensions["cacheTtl"]>> {
-  const ttls = new Map<string, NonNullable<CacheScopeExtensions["cacheTtl"]>>();
+/** The TTL in seconds each type declares (`extensions.cacheTtlSeconds`), by type name. */
+export function declaredTtls(schema: GraphQLSchema): Map<string, number> {
+  const ttls = new Map<string, number>();
   for (const type of Object.values(schema.getTypeMap())) {
-    const ttl = (type.extensions as CacheScopeExtensions | null | undefined)?.cacheTtl;
+    const ttl = (type.extensions as CacheScopeExtensions | null | undefined)?.cacheTtlSeconds;
     if (ttl) ttls.set(type.name, ttl);
   }
   return ttls;

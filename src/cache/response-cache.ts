@@ -30,15 +30,15 @@ import { type Change, collectWrites } from "../data/write-log.ts";
  *   them (cache-scope.ts): public responses are shared by everyone; private ones are cached per
  *   viewer, and not at all for anonymous requests; an operation selecting a NONE field is not cached;
  * - a mutation invalidates what its writes changed (write-log.ts) and awaits it before answering;
- * - TTL per type, as each type declares it (`extensions.cacheTtl`); per-viewer responses live at
- *   most `viewerSeconds`.
+ * - TTL per type, as each type declares it (`extensions.cacheTtlSeconds`) unless the operator
+ *   overrides it by type name; per-viewer responses live at most `viewerSeconds`.
  */
 
 export interface ResponseCacheTtl {
-  tagSeconds: number;
-  userSeconds: number;
-  postSeconds: number;
+  /** The most a per-viewer response lives. */
   viewerSeconds: number;
+  /** Operator overrides of declared TTLs, by type name. */
+  byType?: Readonly<Record<string, number>>;
 }
 
 /** What a write changed (write-log.ts): an entity, every entity of a type, or the root lists of a type. */
@@ -87,6 +87,9 @@ export function createResponseCache(options: {
   });
   const scopes = cacheScopes(options.schema);
   const rootListsOf = rootListFields(options.schema);
+  const typeTtls = new Map(
+    [...declaredTtls(options.schema)].map(([type, seconds]) => [type, ttl.byType?.[type] ?? seconds]),
+  );
 
   const documentFacts = (documentString: string): DocumentFacts => {
     let facts = factsByDocument.get(documentString);
@@ -116,11 +119,9 @@ export function createResponseCache(options: {
       return facts.isQuery && facts.scope !== "NONE";
     },
     invalidateViaMutation: false,
-    // Responses holding no entity with a TTL of its own (an empty list, a count) live this long.
-    ttl: Math.min(ttl.userSeconds, ttl.postSeconds) * 1000,
-    ttlPerSchemaCoordinate: Object.fromEntries(
-      [...declaredTtls(options.schema)].map(([type, setting]) => [type, ttl[setting] * 1000]),
-    ),
+    // Responses holding no entity with a TTL of its own (an empty list, a count) live as long as the shortest.
+    ttl: (typeTtls.size > 0 ? Math.min(...typeTtls.values()) : ttl.viewerSeconds) * 1000,
+    ttlPerSchemaCoordinate: Object.fromEntries([...typeTtls].map(([type, seconds]) => [type, seconds * 1000])),
     // Besides the document check: a result holding an uncached type (a job) is never stored.
     ignoredTypes: uncachedTypes(options.schema),
     scopePerSchemaCoordinate: Object.fromEntries(

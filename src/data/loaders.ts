@@ -1,6 +1,6 @@
 import type DataLoader from "dataloader";
 import { type Sql, splitPrefixed } from "./sql.ts";
-import type { Comment, Post, Tag, User } from "./generated/prisma/client.ts";
+import type { Post, Tag, User } from "./generated/prisma/client.ts";
 import { createTracedLoader } from "../observability/tracing.ts";
 
 /**
@@ -25,11 +25,6 @@ export interface PageSpec<Row> {
   parentField: keyof Row & string;
   newestFirst: boolean;
 }
-
-export const PAGES: { postsByAuthor: PageSpec<Post>; commentsByPost: PageSpec<Comment> } = {
-  postsByAuthor: { model: "Post", parentField: "authorId", newestFirst: true },
-  commentsByPost: { model: "Comment", parentField: "postId", newestFirst: false },
-};
 
 /** Which slice of each parent's children: what resolveCursorConnection asks for, cursors decoded to ids. */
 export interface PageWindow {

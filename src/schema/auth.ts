@@ -7,8 +7,8 @@ import { withPrismaErrors } from "../data/database-errors.ts";
 import { clientError } from "../errors.ts";
 import { rateLimited } from "./rate-limit-rule.ts";
 import type { User } from "../data/generated/prisma/client.ts";
-import { asAuthenticatedUser, UserRef } from "./user.ts";
-import { fields, parseInput } from "./validation.ts";
+import { asAuthenticatedUser, UserRef, userInput } from "./user.ts";
+import { parseInput } from "./validation.ts";
 
 const AuthPayload = builder.objectRef<{ token: string; user: User }>("AuthPayload").implement({
   description: "A bearer token for the Authorization header, and the user it logs in.",
@@ -43,10 +43,10 @@ const LogInInput = builder.inputType("LogInInput", {
 });
 
 const signUpInput = z.object({
-  email: fields.email,
-  handle: fields.handle,
-  name: fields.name,
-  password: fields.password,
+  email: userInput.email,
+  handle: userInput.handle,
+  name: userInput.name,
+  password: userInput.password,
 });
 
 // Verified against when the email is unknown, so a failed log-in takes as long either way.

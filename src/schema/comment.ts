@@ -1,19 +1,59 @@
 import { z } from "zod";
 import { builder } from "./builder.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
+import type { PageSpec } from "../data/loaders.ts";
+import type { Comment } from "../data/generated/prisma/client.ts";
+import { resolveChildConnection } from "./child-connection.ts";
+import { fieldsSelected, readsFields } from "./narrow-rows.ts";
 import { PostRef } from "./post.ts";
-import { fields, parseInput } from "./validation.ts";
+import { loadAuthor, UserRef } from "./user.ts";
+import { parseInput, trimmed } from "./validation.ts";
 
 export const CommentRef = builder.prismaNode("Comment", {
   description: "A user's reply to a post.",
   id: { field: "id" },
   nullable: true, // node(id:) of a missing row loads null (then NOT_FOUND), not findUniqueOrThrow's internal error
-  extensions: { cacheScope: "PUBLIC", cacheTtl: "postSeconds" },
+  extensions: { cacheScope: "PUBLIC", cacheTtlSeconds: 3600 },
   fields: (t) => ({
     body: t.exposeString("body", { description: "The text, plain." }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was written." }),
+    author: t.field({
+      type: UserRef,
+      description: "Who wrote it.",
+      extensions: readsFields("authorId"),
+      resolve: (comment, _args, context, info) => loadAuthor(context, comment.authorId, info),
+    }),
+    post: t.field({
+      type: PostRef,
+      description: "The post it replies to.",
+      extensions: readsFields("postId"),
+      resolve: async (comment, _args, context) => {
+        const post = await context.loaders.postById.load(comment.postId);
+        if (!post) throw new Error(`Post ${comment.postId} of comment ${comment.id} is missing`);
+        return post;
+      },
+    }),
   }),
 });
+
+/** A post's comments, oldest first: a page per post, one LATERAL statement for every post of a page (data/loaders.ts). */
+const COMMENTS_BY_POST: PageSpec<Comment> = { model: "Comment", parentField: "postId", newestFirst: false };
+
+builder.prismaObjectFields(PostRef, (t) => ({
+  comments: t.connection(
+    {
+      type: CommentRef,
+      description: "The post's comments, oldest first.",
+      extensions: readsFields(),
+      resolve: (post, args, context, info) =>
+        resolveChildConnection(COMMENTS_BY_POST, post.id, args, context, fieldsSelected(info, ["edges", "node"])),
+    },
+    { name: "PostCommentsConnection" },
+    { name: "PostCommentsConnectionEdge" },
+  ),
+  // A counter column kept by a trigger in the write's transaction: one read, whatever the count.
+  commentCount: t.exposeInt("commentCount", { description: "How many comments it has." }),
+}));
 
 const AddCommentInput = builder.inputType("AddCommentInput", {
   description: "A comment by the viewer on a post.",
@@ -23,7 +63,7 @@ const AddCommentInput = builder.inputType("AddCommentInput", {
   }),
 });
 
-const commentInput = z.object({ body: fields.commentBody });
+const commentInput = z.object({ body: trimmed(1, 5_000) });
 
 builder.mutationFields((t) => ({
   addComment: t.prismaField({

@@ -6,7 +6,6 @@ import "./comment.ts";
 import "./tag.ts";
 import "./social.ts";
 import "./auth.ts";
-import "./relations.ts";
 import "./insights.ts";
 import "./jobs.ts";
 import "./node.ts";

@@ -4,29 +4,57 @@ import type { Context } from "./context.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
 import { forbidden, notFound } from "../errors.ts";
 import { postIdsWithTag } from "../data/tag-pages.ts";
-import { readsFields } from "./narrow-rows.ts";
-import { fields, parseInput } from "./validation.ts";
+import type { PageSpec } from "../data/loaders.ts";
+import type { Post } from "../data/generated/prisma/client.ts";
+import { resolveChildConnection } from "./child-connection.ts";
+import { fieldsSelected, readsFields } from "./narrow-rows.ts";
+import { TagRef, tagNames } from "./tag.ts";
+import { loadAuthor, UserRef } from "./user.ts";
+import { parseInput, trimmed } from "./validation.ts";
 
 export const PostRef = builder.prismaNode("Post", {
   description: "A text a user wrote, with its tags, comments and likes.",
   id: { field: "id" },
   nullable: true, // node(id:) of a missing row loads null (then NOT_FOUND), not findUniqueOrThrow's internal error
-  extensions: { cacheScope: "PUBLIC", cacheTtl: "postSeconds" },
+  extensions: { cacheScope: "PUBLIC", cacheTtlSeconds: 3600 },
   fields: (t) => ({
     title: t.exposeString("title", { description: "One line, at most 200 characters." }),
     body: t.exposeString("body", { description: "The text, plain (render it as text, not HTML)." }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was written." }),
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When it last changed." }),
-    // Counter columns kept by triggers in the write's transaction: one read, whatever the count.
-    commentCount: t.exposeInt("commentCount", { description: "How many comments it has." }),
-    likeCount: t.exposeInt("likeCount", { description: "How many users like it." }),
-    viewerHasLiked: t.boolean({
-      extensions: { cacheScope: "PRIVATE", ...readsFields() },
-      description: "Whether the logged-in user likes this post; false when logged out.",
-      resolve: (post, _args, context) => context.loaders.viewerLikes.load(post.id),
+    author: t.field({
+      type: UserRef,
+      description: "Who wrote it.",
+      extensions: readsFields("authorId"),
+      resolve: (post, _args, context, info) => loadAuthor(context, post.authorId, info),
+    }),
+    tags: t.field({
+      type: [TagRef],
+      description: "The post's tags, by slug.",
+      extensions: readsFields(),
+      resolve: (post, _args, context) => context.loaders.tagsByPost.load(post.id),
     }),
   }),
 });
+
+/** A user's posts, newest first: a page per user, one LATERAL statement for every user of a page (data/loaders.ts). */
+const POSTS_BY_AUTHOR: PageSpec<Post> = { model: "Post", parentField: "authorId", newestFirst: true };
+
+builder.prismaObjectFields(UserRef, (t) => ({
+  posts: t.connection(
+    {
+      type: PostRef,
+      description: "The posts the user wrote, newest first.",
+      extensions: readsFields(),
+      resolve: (user, args, context, info) =>
+        resolveChildConnection(POSTS_BY_AUTHOR, user.id, args, context, fieldsSelected(info, ["edges", "node"])),
+    },
+    { name: "UserPostsConnection" },
+    { name: "UserPostsConnectionEdge" },
+  ),
+  // A counter column kept by a trigger in the write's transaction: one read, whatever the count.
+  postCount: t.exposeInt("postCount", { description: "How many posts the user wrote." }),
+}));
 
 builder.queryFields((t) => ({
   post: t.field({
@@ -57,7 +85,7 @@ builder.queryFields((t) => ({
   }),
 }));
 
-const postInput = z.object({ title: fields.title, body: fields.postBody, tags: fields.tags });
+const postInput = z.object({ title: trimmed(1, 200), body: trimmed(1, 50_000), tags: tagNames });
 
 const CreatePostInput = builder.inputType("CreatePostInput", {
   description: "A new post by the viewer.",

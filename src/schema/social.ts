@@ -1,8 +1,24 @@
 import { builder } from "./builder.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
 import { badInput } from "../errors.ts";
+import { readsFields } from "./narrow-rows.ts";
 import { PostRef } from "./post.ts";
-import { userIdByHandle } from "./user.ts";
+import { UserRef, userIdByHandle } from "./user.ts";
+
+// Counter columns kept by triggers in the write's transaction: one read, whatever the count.
+builder.prismaObjectFields(PostRef, (t) => ({
+  likeCount: t.exposeInt("likeCount", { description: "How many users like it." }),
+  viewerHasLiked: t.boolean({
+    extensions: { cacheScope: "PRIVATE", ...readsFields() },
+    description: "Whether the logged-in user likes this post; false when logged out.",
+    resolve: (post, _args, context) => context.loaders.viewerLikes.load(post.id),
+  }),
+}));
+
+builder.prismaObjectFields(UserRef, (t) => ({
+  followerCount: t.exposeInt("followerCount", { description: "How many users follow this user." }),
+  followingCount: t.exposeInt("followingCount", { description: "How many users this user follows." }),
+}));
 
 const PostIdInput = (name: string, description: string) =>
   builder.inputType(name, {

@@ -1,8 +1,13 @@
+import type { GraphQLResolveInfo } from "graphql";
+import { z } from "zod";
 import { builder } from "./builder.ts";
+import type { Context } from "./context.ts";
 import type { PrismaClient } from "../data/db.ts";
 import { clientErrorForDatabaseFailure } from "../data/database-errors.ts";
 import { notFound } from "../errors.ts";
-import { readsFields } from "./narrow-rows.ts";
+import type { User } from "../data/generated/prisma/client.ts";
+import { fieldsSelected, readsFields } from "./narrow-rows.ts";
+import { trimmed } from "./validation.ts";
 
 // Users that logIn/signUp just authenticated in this request: their payload shows their own email.
 const authenticatedUsers = new WeakSet<object>();
@@ -16,7 +21,7 @@ export const UserRef = builder.prismaNode("User", {
   description: "A person with an account: writes posts and comments, likes posts, follows other users.",
   id: { field: "id" },
   nullable: true, // node(id:) of a missing row loads null (then NOT_FOUND), not findUniqueOrThrow's internal error
-  extensions: { cacheScope: "PUBLIC", cacheTtl: "userSeconds" },
+  extensions: { cacheScope: "PUBLIC", cacheTtlSeconds: 3600 },
   fields: (t) => ({
     handle: t.exposeString("handle", { description: "Unique public name, as in @handle; `user(handle:)` finds it." }),
     name: t.exposeString("name", { description: "Display name." }),
@@ -32,10 +37,6 @@ export const UserRef = builder.prismaNode("User", {
       resolve: (user) => user.email,
     }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When the account was created." }),
-    // Counter columns kept by triggers in the write's transaction: one read, whatever the count.
-    postCount: t.exposeInt("postCount", { description: "How many posts the user wrote." }),
-    followerCount: t.exposeInt("followerCount", { description: "How many users follow this user." }),
-    followingCount: t.exposeInt("followingCount", { description: "How many users this user follows." }),
   }),
 });
 
@@ -86,4 +87,32 @@ export function createUserExists(prisma: PrismaClient) {
         throw clientErrorForDatabaseFailure(error) ?? error;
       },
     );
+}
+
+/** What a new account's fields accept (signUp). */
+export const userInput = {
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254, "must be at most 254 characters")
+    .pipe(z.email("must be a valid email address")),
+  handle: z
+    .string()
+    .trim()
+    .regex(/^[a-zA-Z0-9_]{3,32}$/, "must be 3 to 32 letters, digits or underscores"),
+  name: trimmed(1, 100),
+  password: z.string().min(8, "must be at least 8 characters").max(200, "must be at most 200 characters"),
+};
+
+/**
+ * A post's or comment's author, through the request's loaders (one statement for a page of
+ * them), reading only the columns the selection needs when those are plain exposed fields.
+ */
+export async function loadAuthor(context: Context, authorId: number, info: GraphQLResolveInfo): Promise<User> {
+  const fields = fieldsSelected(info);
+  const loader = fields ? context.loaders.usersWithFields(fields) : context.loaders.userById;
+  const author = await loader.load(authorId);
+  if (!author) throw new Error(`User ${authorId} is missing`);
+  return author;
 }
