@@ -4,11 +4,12 @@ import path from "node:path";
 import { createClient } from "graphql-ws";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { createTokenService } from "../src/auth/token.ts";
 import { type HttpServer, listen } from "../src/http/server.ts";
 import { graphql } from "./gql/index.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
-import { errorCodes, useTestServer } from "./helpers/server.ts";
+import { errorCodes, TEST_SECRET, useTestServer } from "./helpers/server.ts";
 
 const reportsDir = await mkdtemp(path.join(tmpdir(), "sokudo-reports-"));
 const server = await useTestServer({ REPORTS_DIR: reportsDir, RESPONSE_CACHE: "off" });
@@ -166,6 +167,14 @@ describe("activity reports", () => {
     });
     expect(forbidden.status).toBe(404);
     expect((await fetch(`${http.url}/reports/${jobId}.csv`)).status).toBe(401);
+  });
+
+  it("refuses a download with a valid token whose user does not exist, as the API does (one viewer check)", async () => {
+    const token = await createTokenService(TEST_SECRET, 3600).sign(2_000_000_000);
+    const viewer = await server.execute("{ viewer { id } }", { token });
+    expect(viewer.status).toBe(401);
+    const download = await fetch(`${http.url}/reports/1.csv`, { headers: { authorization: `Bearer ${token}` } });
+    expect(download.status).toBe(401);
   });
 
   it("ends a subscription to a job that has already finished after its one event", async () => {
