@@ -1,8 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { pino } from "pino";
+import { describe, expect, it, vi } from "vitest";
 import { createCacheAside } from "../src/cache/cache-aside.ts";
 import { type CacheStore, createMemoryStore, createRedisStore } from "../src/cache/store.ts";
-import { CircuitBreaker } from "../src/cache/circuit-breaker.ts";
 import { createRedisClient } from "../src/cache/redis.ts";
+import { createRedisGuard } from "../src/cache/redis-guard.ts";
 import { useTestRedis } from "./helpers/redis.ts";
 
 const { redis, prefix } = await useTestRedis();
@@ -73,30 +74,54 @@ describe("redis store with Redis unreachable", () => {
   });
 });
 
-describe("circuit breaker", () => {
-  it("opens after the threshold, lets one trial through after openMs, and closes on success", () => {
-    let now = 0;
-    const states: string[] = [];
-    const breaker = new CircuitBreaker({
-      failureThreshold: 2,
-      openMs: 1000,
-      now: () => now,
-      onStateChange: (s) => states.push(s),
-    });
-    breaker.failure();
-    expect(breaker.allow()).toBe(true);
-    breaker.failure();
-    expect(breaker.state).toBe("open");
-    expect(breaker.allow()).toBe(false);
-    now = 1000;
-    expect(breaker.allow()).toBe(true);
-    expect(breaker.allow()).toBe(false);
-    breaker.failure();
-    expect(breaker.state).toBe("open");
-    now = 2000;
-    expect(breaker.allow()).toBe(true);
-    breaker.success();
-    expect(breaker.state).toBe("closed");
-    expect(states).toEqual(["open", "half-open", "open", "half-open", "closed"]);
+describe("the Redis guard's circuit breaker", () => {
+  it("opens after 3 failures, lets one trial through after openMs, reopens on failure and closes on success", async () => {
+    // The breaker's clock is Date; only Date is faked, the Redis connection runs on real timers.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const states: string[] = [];
+      const logger = pino({ level: "info" }, { write: (line: string) => void states.push(JSON.parse(line).state) });
+      const guard = createRedisGuard(redis, { logger, openMs: 1_000 });
+      let sent = 0;
+      const failing = () => {
+        sent += 1;
+        return Promise.reject(new Error("Command timed out"));
+      };
+      const working = () => {
+        sent += 1;
+        return redis.ping();
+      };
+
+      for (let i = 0; i < 3; i++) expect(await guard.run("fallback", failing)).toBe("fallback");
+      expect(sent).toBe(3);
+      // Open: the fallback at once, nothing sent.
+      expect(await guard.run("fallback", working)).toBe("fallback");
+      expect(sent).toBe(3);
+      expect(guard.outages).toBe(4);
+
+      // After openMs one trial; while it runs, the others get the fallback.
+      vi.setSystemTime(Date.now() + 1_000);
+      let release!: () => void;
+      const trial = guard.run("fallback", () => {
+        sent += 1;
+        return new Promise<string>((resolve) => (release = () => resolve("PONG")));
+      });
+      expect(await guard.run("fallback", working)).toBe("fallback");
+      release();
+      expect(await trial).toBe("PONG");
+      expect(sent).toBe(4);
+      expect(await guard.run("fallback", working)).toBe("PONG");
+
+      // Open again; a failed trial opens it for another openMs, a good one closes it.
+      for (let i = 0; i < 3; i++) await guard.run("fallback", failing);
+      vi.setSystemTime(Date.now() + 1_000);
+      expect(await guard.run("fallback", failing)).toBe("fallback");
+      expect(await guard.run("fallback", working)).toBe("fallback");
+      vi.setSystemTime(Date.now() + 1_000);
+      expect(await guard.run("fallback", working)).toBe("PONG");
+      expect(states).toEqual(["open", "half-open", "closed", "open", "half-open", "open", "half-open", "closed"]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,41 +1,49 @@
+import { BrokenCircuitError, CircuitState, circuitBreaker, ConsecutiveBreaker, handleAll } from "cockatiel";
 import type { Redis } from "ioredis";
-import { CircuitBreaker } from "./circuit-breaker.ts";
 import type { Logger } from "../observability/logger.ts";
 
 /**
  * Runs Redis commands so that an outage never reaches the caller: while Redis is not ready,
- * or after repeated failures (circuit breaker, `openMs`), the fallback is returned at once.
- * Every skipped or failed operation is counted in `outages`.
+ * or after repeated failures (cockatiel's circuit breaker: 3 failures in a row open it for
+ * `openMs`, then one trial command), the fallback is returned at once. Every skipped or failed
+ * operation is counted in `outages`.
  */
 export interface RedisGuard {
   run<T>(fallback: T, command: () => Promise<T>): Promise<T>;
   readonly outages: number;
 }
 
+const stateNames: Record<CircuitState, string> = {
+  [CircuitState.Closed]: "closed",
+  [CircuitState.Open]: "open",
+  [CircuitState.HalfOpen]: "half-open",
+  [CircuitState.Isolated]: "isolated",
+};
+
 export function createRedisGuard(redis: Redis, options: { logger?: Logger; openMs?: number } = {}): RedisGuard {
-  const breaker = new CircuitBreaker({
-    failureThreshold: 3,
-    openMs: options.openMs ?? 5_000,
-    onStateChange: (state) => options.logger?.info({ state }, "Redis circuit breaker"),
+  const breaker = circuitBreaker(handleAll, {
+    halfOpenAfter: options.openMs ?? 5_000,
+    breaker: new ConsecutiveBreaker(3),
   });
+  breaker.onStateChange((state) => options.logger?.info({ state: stateNames[state] }, "Redis circuit breaker"));
   let outages = 0;
   return {
     get outages() {
       return outages;
     },
     async run(fallback, command) {
-      if (redis.status !== "ready" || !breaker.allow()) {
+      // While the half-open trial runs, the others get the fallback at once too (cockatiel would
+      // make them wait for the trial's outcome). The trial settles: the client built by
+      // createRedisClient times every command out.
+      if (redis.status !== "ready" || breaker.state === CircuitState.HalfOpen) {
         outages += 1;
         return fallback;
       }
       try {
-        const result = await command();
-        breaker.success();
-        return result;
+        return await breaker.execute(() => command());
       } catch (error) {
-        breaker.failure();
         outages += 1;
-        options.logger?.debug({ err: error }, "Redis command failed");
+        if (!(error instanceof BrokenCircuitError)) options.logger?.debug({ err: error }, "Redis command failed");
         return fallback;
       }
     },

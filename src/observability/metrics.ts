@@ -1,7 +1,6 @@
 import type { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { UpstreamCallEvent } from "../upstream/client.ts";
 
 /**
  * Prometheus metrics, served at GET /metrics. Labels are bounded: operation names (at most
@@ -10,6 +9,19 @@ import type { UpstreamCallEvent } from "../upstream/client.ts";
  */
 const MAX_OPERATION_NAMES = 200;
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** One upstream attempt, as the metrics read it (the upstream client's call event is one). */
+export interface UpstreamCallSample {
+  service: string;
+  /** "breaker_open" is counted but has no duration. */
+  outcome: string;
+  /** 0 for the first attempt; later ones are retries. */
+  attempt: number;
+  durationMs: number;
+}
+
+/** An upstream circuit breaker's state, as the gauge reads it. */
+export type BreakerStateSample = "closed" | "open" | "half-open";
 
 export interface Metrics {
   registry: Registry;
@@ -25,8 +37,8 @@ export interface Metrics {
   upstreamCache: Counter<"service" | "result">;
   operationName(name: string | undefined): string;
   /** Where the breaker-state gauge reads from (set once the upstream clients exist). */
-  watchBreakers(states: () => Record<string, "closed" | "open" | "half-open">): void;
-  recordUpstreamCall(event: UpstreamCallEvent): void;
+  watchBreakers(states: () => Record<string, BreakerStateSample>): void;
+  recordUpstreamCall(event: UpstreamCallSample): void;
   recordUpstreamCache(service: string, hit: boolean): void;
 }
 
@@ -55,7 +67,7 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
     registry.removeSingleMetric(`sokudo_process_${name}`);
   }
   const knownNames = new Set<string>();
-  let breakerStates: (() => Record<string, "closed" | "open" | "half-open">) | undefined;
+  let breakerStates: (() => Record<string, BreakerStateSample>) | undefined;
 
   const metrics: Metrics = {
     registry,
