@@ -87,9 +87,13 @@ export function createResponseCache(options: {
   });
   const scopes = cacheScopes(options.schema);
   const rootListsOf = rootListFields(options.schema);
+  const queryType = options.schema.getQueryType()?.name;
   const typeTtls = new Map(
     [...declaredTtls(options.schema)].map(([type, seconds]) => [type, ttl.byType?.[type] ?? seconds]),
   );
+  // The query type's TTL is the default: what a response holding no entity with a TTL of its own (an empty list, a count) lives.
+  const defaultTtlSeconds = (queryType && typeTtls.get(queryType)) || ttl.viewerSeconds;
+  if (queryType) typeTtls.delete(queryType);
 
   const documentFacts = (documentString: string): DocumentFacts => {
     let facts = factsByDocument.get(documentString);
@@ -119,8 +123,7 @@ export function createResponseCache(options: {
       return facts.isQuery && facts.scope !== "NONE";
     },
     invalidateViaMutation: false,
-    // Responses holding no entity with a TTL of its own (an empty list, a count) live as long as the shortest.
-    ttl: (typeTtls.size > 0 ? Math.min(...typeTtls.values()) : ttl.viewerSeconds) * 1000,
+    ttl: defaultTtlSeconds * 1000,
     ttlPerSchemaCoordinate: Object.fromEntries([...typeTtls].map(([type, seconds]) => [type, seconds * 1000])),
     // Besides the document check: a result holding an uncached type (a job) is never stored.
     ignoredTypes: uncachedTypes(options.schema),

@@ -1,10 +1,11 @@
 import { builder } from "./builder.ts";
 import { badInput } from "../errors.ts";
 
-// Root fields are public unless they declare otherwise (cache/cache-scope.ts).
+// Root fields are public unless they declare otherwise (cache/cache-scope.ts). The query type's TTL is the
+// default for a cached response that holds no entity with a TTL of its own (an empty list, a count).
 builder.queryType({
   description: "What can be read. Public fields need no token; `viewer` and jobs need one.",
-  extensions: { cacheScope: "PUBLIC" },
+  extensions: { cacheScope: "PUBLIC", cacheTtlSeconds: 3600 },
 });
 builder.mutationType({
   description: "What can be changed. All but `signUp` and `logIn` need a token (`Authorization: Bearer <token>`).",
