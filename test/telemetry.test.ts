@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { stopProcess } from "./helpers/child-process.ts";
+import { forwardOutput, stopProcess } from "./helpers/child-process.ts";
 import { useTestDatabase } from "./helpers/database.ts";
 import { freePort } from "./helpers/free-port.ts";
 import { OtlpReceiver, type ReceivedSpan } from "./helpers/otlp-receiver.ts";
@@ -32,8 +32,9 @@ const child: ChildProcess = spawn(process.execPath, ["--import", "./src/telemetr
     OTEL_BSP_SCHEDULE_DELAY: "100",
     OTEL_SERVICE_NAME: "sokudo-test",
   },
-  stdio: ["ignore", "inherit", "inherit"],
+  stdio: ["ignore", "pipe", "pipe"],
 });
+forwardOutput(child);
 afterAll(async () => {
   await stopProcess(child);
   await receiver.close();
@@ -170,8 +171,9 @@ describe("a job's trace", () => {
         OTEL_BSP_SCHEDULE_DELAY: "100",
         OTEL_SERVICE_NAME: "sokudo-worker-test",
       },
-      stdio: ["ignore", "inherit", "inherit"],
+      stdio: ["ignore", "pipe", "pipe"],
     });
+    forwardOutput(worker);
     try {
       const spans = await receiver.waitFor((all) =>
         all.some((span) => span.traceId === traceId && span.name === "job user__send_welcome_email"),

@@ -6,10 +6,10 @@ import pg from "pg";
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { holdWorkerLiveness, releaseDeadWorkersJobs } from "../src/jobs/liveness.ts";
-import { createLogger } from "../src/observability/logger.ts";
 import { graphql } from "./gql/index.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
+import { createTestLogger } from "./helpers/logger.ts";
 import { stopProcess } from "./helpers/child-process.ts";
 import { adminQuery, withDatabase } from "./helpers/pg-admin.ts";
 import { useTestServer } from "./helpers/server.ts";
@@ -230,7 +230,7 @@ describe("worker processes", () => {
   }, 60_000);
 
   it("releases the jobs of registered pools whose process is gone, never a live or unregistered worker's", async () => {
-    const logger = createLogger(server.config);
+    const logger = createTestLogger(server.config);
     const live = await holdWorkerLiveness(server.url, "pool-live", logger);
     await server.db.pool.query(`INSERT INTO job_workers (pool_id, hostname, pid) VALUES ('pool-gone', 'elsewhere', 1)`);
     // One job each locked by: this live pool, a registered pool with no process, and a pool that

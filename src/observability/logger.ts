@@ -1,23 +1,31 @@
 import { trace } from "@opentelemetry/api";
-import { type Logger, pino } from "pino";
+import { type DestinationStream, type Logger, pino } from "pino";
 import type { Config } from "../config.ts";
 
-export type { Logger };
+export type { DestinationStream, Logger };
+
+export interface LoggerOptions extends Pick<Config, "env" | "logLevel"> {
+  /** Where the JSON lines go instead of stdout (the tests hand them to their runner). Never pretty-printed. */
+  destination?: DestinationStream;
+}
 
 /** JSON logs in production; human-readable (pino-pretty, when installed) in development. */
-export function createLogger(config: Pick<Config, "env" | "logLevel">): Logger {
-  const pretty = config.env === "development" && process.stdout.isTTY && canResolve("pino-pretty");
-  return pino({
-    level: config.env === "test" && config.logLevel === "info" ? "warn" : config.logLevel,
-    // Every line logged inside a traced request carries its trace id.
-    mixin() {
-      const span = trace.getActiveSpan();
-      if (!span || !trace.isSpanContextValid(span.spanContext())) return {};
-      const { traceId, spanId } = span.spanContext();
-      return { trace_id: traceId, span_id: spanId };
+export function createLogger({ env, logLevel, destination }: LoggerOptions): Logger {
+  const pretty = !destination && env === "development" && process.stdout.isTTY && canResolve("pino-pretty");
+  return pino(
+    {
+      level: env === "test" && logLevel === "info" ? "warn" : logLevel,
+      // Every line logged inside a traced request carries its trace id.
+      mixin() {
+        const span = trace.getActiveSpan();
+        if (!span || !trace.isSpanContextValid(span.spanContext())) return {};
+        const { traceId, spanId } = span.spanContext();
+        return { trace_id: traceId, span_id: spanId };
+      },
+      ...(pretty ? { transport: { target: "pino-pretty", options: { ignore: "pid,hostname" } } } : {}),
     },
-    ...(pretty ? { transport: { target: "pino-pretty", options: { ignore: "pid,hostname" } } } : {}),
-  });
+    destination,
+  );
 }
 
 function canResolve(specifier: string): boolean {

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { afterAll } from "vitest";
-import { stopProcess } from "./child-process.ts";
+import { forwardOutput, stopProcess } from "./child-process.ts";
 import { useTestDatabase } from "./database.ts";
 import { freePort } from "./free-port.ts";
 import { TEST_REDIS_URL } from "./redis.ts";
@@ -44,8 +44,9 @@ export async function startServerProcess(
       CACHE_KEY_PREFIX: `test:process:${process.pid}:${port}`,
       ...env,
     },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
+  forwardOutput(child);
   afterAll(() => stopProcess(child));
   const base = `http://127.0.0.1:${port}`;
   const startDeadline = Date.now() + 60_000;

@@ -6,10 +6,10 @@ import { buildApi } from "../../src/app.ts";
 import type { Database } from "../../src/data/db.ts";
 import type { SokudoYoga } from "../../src/graphql/yoga.ts";
 import type { JobEventsOptions } from "../../src/jobs/tracking.ts";
-import { createLogger } from "../../src/observability/logger.ts";
 import type { UpstreamCallEvent } from "../../src/upstream/client.ts";
 import { createUpstreams, UPSTREAM_SERVICES, type UpstreamServiceName } from "../../src/upstream/services.ts";
 import { useTestDatabase } from "./database.ts";
+import { createTestLogger } from "./logger.ts";
 
 export const TEST_SECRET = "test-secret-that-is-long-enough-for-hs256";
 
@@ -51,7 +51,7 @@ export async function useTestServer(
     AUTH_TOKEN_TTL_SECONDS: "3600",
     ...env,
   });
-  const logger = createLogger(config);
+  const logger = createTestLogger(config);
   const { db, yoga } = await buildApi({
     config,
     databaseUrl: url,
