@@ -1,17 +1,131 @@
 import { z } from "zod";
-import { type CorsConfig, corsConfig, corsVariables } from "./graphql/cors.ts";
-import {
-  type TrustedDocumentsConfig,
-  trustedDocumentsConfig,
-  trustedDocumentsProblem,
-  trustedDocumentsVariables,
-} from "./graphql/trusted-documents-config.ts";
-import { type RateLimitConfig, rateLimitConfig, rateLimitVariables } from "./graphql/rate-limit-config.ts";
 
 /**
  * Every environment variable Sokudo reads, validated once at start.
  * A bad value throws ConfigError naming the variable and what it expected.
  */
+
+// Rate limits
+
+/** At most `points` actions in any sliding window of `windowMs`. */
+export interface RateLimit {
+  points: number;
+  windowMs: number;
+}
+
+export interface RateLimitConfig {
+  logIn: { account: RateLimit | null; address: RateLimit | null };
+  signUp: { account: RateLimit | null; address: RateLimit | null };
+  /** Every request to /graphql, per client address; null: off. */
+  operations: RateLimit | null;
+  /** How many reverse proxies in front append to X-Forwarded-For; 0: the socket's address is the client. */
+  trustProxyHops: number;
+}
+
+const rateLimit = z
+  .string()
+  .regex(/^(off|[1-9]\d*\/[1-9]\d*[smh])$/, "off, or N/<window> such as 10/15m (window in s, m or h)");
+
+const rateLimitVariables = {
+  RATE_LIMIT_LOGIN_ACCOUNT: rateLimit.default("10/15m"),
+  RATE_LIMIT_LOGIN_ADDRESS: rateLimit.default("100/15m"),
+  RATE_LIMIT_SIGNUP_ACCOUNT: rateLimit.default("5/1h"),
+  RATE_LIMIT_SIGNUP_ADDRESS: rateLimit.default("20/1h"),
+  RATE_LIMIT_OPERATIONS: rateLimit.optional(),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+};
+
+type RateLimitVariables = z.output<z.ZodObject<typeof rateLimitVariables>>;
+
+/** The operation budget is off by default outside production. */
+const DEFAULT_OPERATIONS_LIMIT = "1200/1m";
+
+function rateLimitConfig(e: RateLimitVariables, env: string): RateLimitConfig {
+  return {
+    logIn: { account: parseRateLimit(e.RATE_LIMIT_LOGIN_ACCOUNT), address: parseRateLimit(e.RATE_LIMIT_LOGIN_ADDRESS) },
+    signUp: {
+      account: parseRateLimit(e.RATE_LIMIT_SIGNUP_ACCOUNT),
+      address: parseRateLimit(e.RATE_LIMIT_SIGNUP_ADDRESS),
+    },
+    operations: parseRateLimit(e.RATE_LIMIT_OPERATIONS ?? (env === "production" ? DEFAULT_OPERATIONS_LIMIT : "off")),
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+  };
+}
+
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+export function parseRateLimit(value: string): RateLimit | null {
+  const match = /^(\d+)\/(\d+)([smh])$/.exec(value);
+  if (!match) return null;
+  return { points: Number(match[1]), windowMs: Number(match[2]) * UNIT_MS[match[3] as keyof typeof UNIT_MS] };
+}
+
+// Trusted documents
+
+/**
+ * off: hashes are not looked up, documents are free-form. allow: an operation may be sent by its
+ * hash (documents from the manifest) or in full. required: only documents in the manifest run;
+ * GraphiQL keeps free-form documents in development.
+ */
+export interface TrustedDocumentsConfig {
+  mode: "off" | "allow" | "required";
+  /** JSON manifests `{ "<sha256>": "<document>" }`, as graphql-codegen's client preset writes them. */
+  files: string[];
+}
+
+const trustedDocumentsVariables = {
+  TRUSTED_DOCUMENTS: z.enum(["off", "allow", "required"]).default("allow"),
+  TRUSTED_DOCUMENTS_FILE: z.string().min(1).optional(),
+};
+
+type TrustedDocumentsVariables = z.output<z.ZodObject<typeof trustedDocumentsVariables>>;
+
+function trustedDocumentsConfig(e: TrustedDocumentsVariables): TrustedDocumentsConfig {
+  const files = (e.TRUSTED_DOCUMENTS_FILE ?? "")
+    .split(",")
+    .map((file) => file.trim())
+    .filter(Boolean);
+  return { mode: e.TRUSTED_DOCUMENTS, files };
+}
+
+/** A problem loadConfig reports: `required` with no manifest would refuse every operation. */
+function trustedDocumentsProblem(config: TrustedDocumentsConfig): string | undefined {
+  if (config.mode === "required" && config.files.length === 0) {
+    return "TRUSTED_DOCUMENTS_FILE: required when TRUSTED_DOCUMENTS=required (the persisted-documents.json of your clients)";
+  }
+  return undefined;
+}
+
+// CORS
+
+/**
+ * CORS_ORIGINS: origins allowed to call the API from a browser, with credentials (cookies, HTTP
+ * auth); `*`: any origin, never with credentials. Unset: any origin without credentials in
+ * development, no cross-origin access in production. An origin not allowed gets no CORS headers,
+ * so the browser withholds the response; an allowed one is echoed alone (never "null", which
+ * sandboxed pages send).
+ */
+export type CorsConfig = { kind: "listed"; origins: string[] } | { kind: "any" } | { kind: "none" };
+
+const origin = /^https?:\/\/[^/\s,]+$/;
+
+const corsVariables = {
+  CORS_ORIGINS: z
+    .string()
+    .refine(
+      (value) => value.trim() === "*" || value.split(",").every((entry) => origin.test(entry.trim())),
+      "*, or a comma-separated list of origins such as https://app.example.com (scheme and host, no path)",
+    )
+    .optional(),
+};
+
+function corsConfig(value: string | undefined, env: string): CorsConfig {
+  if (value?.trim() === "*") return { kind: "any" };
+  if (value) return { kind: "listed", origins: value.split(",").map((entry) => entry.trim().replace(/\/$/, "")) };
+  return env === "production" ? { kind: "none" } : { kind: "any" };
+}
+
+// Everything else
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -20,6 +134,40 @@ const nonNegativeInt = z.coerce.number().int().min(0);
 const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, "a postgres:// or postgresql:// URL");
 
 const httpUrl = z.string().regex(/^https?:\/\/\S+$/, "an http:// or https:// URL");
+// OpenTelemetry: the standard variables (the SDK reads the rest of OTEL_* itself).
+const telemetryVariables = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl.optional(),
+  OTEL_SDK_DISABLED: z.enum(["true", "false"]).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("sokudo"),
+};
+
+export interface TelemetryConfig {
+  /** Where traces go (OTLP over HTTP); unset: tracing is off and costs nothing. */
+  endpoint: string | undefined;
+  serviceName: string;
+}
+
+function telemetryConfig(e: z.output<z.ZodObject<typeof telemetryVariables>>): TelemetryConfig {
+  const endpoint =
+    e.OTEL_SDK_DISABLED === "true"
+      ? undefined
+      : (e.OTEL_EXPORTER_OTLP_ENDPOINT ?? e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  return { endpoint, serviceName: e.OTEL_SERVICE_NAME };
+}
+
+/**
+ * The telemetry settings alone, for src/telemetry.ts, which loads before the application. Invalid
+ * values give null (no tracing); loadConfig then reports them with every other problem.
+ */
+export function loadTelemetryConfig(env: Record<string, string | undefined> = process.env): TelemetryConfig | null {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([key, value]) => key in telemetryVariables && value !== undefined && value !== ""),
+  );
+  const parsed = z.object(telemetryVariables).safeParse(present);
+  return parsed.success ? telemetryConfig(parsed.data) : null;
+}
+
 const UPSTREAMS = ["REPUTATION", "GEO", "BADGES", "ACTIVITY", "RECOMMENDER"] as const;
 const upstreamVariables = Object.fromEntries(
   UPSTREAMS.flatMap((name) => [
@@ -61,9 +209,6 @@ const schema = z.object({
     .string()
     .regex(/^[\w:.-]{1,64}$/, "1 to 64 letters, digits, _ : . -")
     .default("sokudo"),
-  CACHE_TTL_TAG_SECONDS: positiveInt.default(24 * 3600),
-  CACHE_TTL_USER_SECONDS: positiveInt.default(3600),
-  CACHE_TTL_POST_SECONDS: positiveInt.default(3600),
   CACHE_TTL_VIEWER_SECONDS: positiveInt.default(15 * 60),
   CACHE_WARM_OPERATIONS_FILE: z.string().min(1).optional(),
   SMTP_URL: z
@@ -84,6 +229,7 @@ const schema = z.object({
   ...rateLimitVariables,
   ...corsVariables,
   ...trustedDocumentsVariables,
+  ...telemetryVariables,
 });
 
 export type Env = z.input<typeof schema>;
@@ -109,7 +255,12 @@ export interface Config {
   redis: { url: string | undefined; commandTimeoutMs: number; keyPrefix: string };
   responseCache: {
     enabled: boolean;
-    ttl: { tagSeconds: number; userSeconds: number; postSeconds: number; viewerSeconds: number };
+    ttl: {
+      /** The most a per-viewer response lives. */
+      viewerSeconds: number;
+      /** CACHE_TTL_<TYPE>_SECONDS: overrides of the TTLs types declare, by upper-cased type name. */
+      byType: Record<string, number>;
+    };
     /** A .graphql file of operations run at start so the first request after a deploy is a hit. */
     warmOperationsFile: string | undefined;
   };
@@ -147,6 +298,7 @@ export interface Config {
   rateLimits: RateLimitConfig;
   cors: CorsConfig;
   trustedDocuments: TrustedDocumentsConfig;
+  telemetry: TelemetryConfig;
 }
 
 export type UpstreamName = "reputation" | "geo" | "badges" | "activity" | "recommender";
@@ -159,7 +311,7 @@ export class ConfigError extends Error {
  * Secrets and URLs (which may carry a password or a token) are never echoed in an error:
  * the variable is named, its value is not.
  */
-const NEVER_SHOWN = /SECRET|PASSWORD|TOKEN|KEY$|_URL$/;
+const NEVER_SHOWN = /SECRET|PASSWORD|TOKEN|KEY$|_URL$|_ENDPOINT$/;
 
 function shownValue(name: string, value: string | undefined): string {
   return NEVER_SHOWN.test(name) ? " (value not shown)" : `=${JSON.stringify(value)}`;
@@ -173,15 +325,24 @@ function requiredBy(command: string | undefined, env: Record<string, string | un
   return ["DATABASE_URL", "AUTH_SECRET", ...upstreams];
 }
 
+const TYPE_TTL = /^CACHE_TTL_[A-Z][A-Z0-9]*_SECONDS$/;
+
 /** Invalid values and, for `command`, missing required variables: all reported at once. */
 export function loadConfig(env: Record<string, string | undefined> = process.env, command?: string): Config {
+  // Each type declares its cache TTL beside its fields (src/schema/); CACHE_TTL_<TYPE>_SECONDS overrides one.
+  const typeTtlVariables = Object.keys(env).filter(
+    (key) => TYPE_TTL.test(key) && key !== "CACHE_TTL_VIEWER_SECONDS" && env[key] !== undefined && env[key] !== "",
+  );
+  const typeTtls = z
+    .object(Object.fromEntries(typeTtlVariables.map((name) => [name, positiveInt])))
+    .safeParse(Object.fromEntries(typeTtlVariables.map((name) => [name, env[name]])));
   const present = Object.fromEntries(
     Object.entries(env).filter(([key, value]) => key in schema.shape && value !== undefined && value !== ""),
   );
   const parsed = schema.safeParse(present);
   const missing = requiredBy(command, env).filter((name) => !(name in present));
-  if (!parsed.success || missing.length > 0) {
-    const problems = (parsed.error?.issues ?? []).map((issue) => {
+  if (!parsed.success || !typeTtls.success || missing.length > 0) {
+    const problems = [...(parsed.error?.issues ?? []), ...(typeTtls.error?.issues ?? [])].map((issue) => {
       const name = String(issue.path[0]);
       return `${name}${shownValue(name, env[name])}: ${issue.message}`;
     });
@@ -220,10 +381,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     responseCache: {
       enabled: e.RESPONSE_CACHE === "on",
       ttl: {
-        tagSeconds: e.CACHE_TTL_TAG_SECONDS,
-        userSeconds: e.CACHE_TTL_USER_SECONDS,
-        postSeconds: e.CACHE_TTL_POST_SECONDS,
         viewerSeconds: e.CACHE_TTL_VIEWER_SECONDS,
+        byType: Object.fromEntries(
+          Object.entries(typeTtls.data).map(([name, seconds]) => [
+            name.slice("CACHE_TTL_".length, -"_SECONDS".length),
+            seconds,
+          ]),
+        ),
       },
       warmOperationsFile: e.CACHE_WARM_OPERATIONS_FILE,
     },
@@ -265,5 +429,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimits: rateLimitConfig(e, e.NODE_ENV),
     cors: corsConfig(e.CORS_ORIGINS, e.NODE_ENV),
     trustedDocuments,
+    telemetry: telemetryConfig(e),
   };
 }

@@ -6,6 +6,7 @@ import { assertDatabaseReachable, assertPortFree, StartupError } from "./cli/pre
 import { DEMO_SIZES, seed, seedArgs } from "./cli/seed.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { EmbeddedPostgresError } from "./embedded/postgres.ts";
+import { TrustedDocumentsError } from "./graphql/trusted-documents.ts";
 import { MigrationError } from "./migrate/apply.ts";
 import { createLogger } from "./observability/logger.ts";
 import { isShuttingDown, onShutdown, shutdown, shutdownOnSignals } from "./shutdown.ts";
@@ -118,7 +119,7 @@ main(process.argv[2], process.argv.slice(3)).catch(async (error: unknown) => {
   // report; the signal handler finishes the shutdown and exits.
   if (isShuttingDown()) return;
   // Expected failures are one or two plain lines (cause, fix); anything else keeps its stack.
-  const expected = [ConfigError, EmbeddedPostgresError, StartupError, MigrationError];
+  const expected = [ConfigError, TrustedDocumentsError, EmbeddedPostgresError, StartupError, MigrationError];
   console.error(expected.some((kind) => error instanceof kind) ? (error as Error).message : error);
   await shutdown();
   process.exit(1);

@@ -1,11 +1,12 @@
 // Loaded before the application (`node --import ./src/telemetry.ts src/main.ts ...`) so that
-// every instrumentation applies. Configured by the standard OTEL_* variables; with no OTLP
-// endpoint configured nothing is started and tracing costs nothing.
+// every instrumentation applies. Configured by the standard OTEL_* variables (read in config.ts);
+// with no OTLP endpoint configured nothing is started and tracing costs nothing.
 import { register } from "node:module";
+import { loadTelemetryConfig } from "./config.ts";
 
-const endpoint = process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+const telemetry = loadTelemetryConfig();
 
-if (endpoint && process.env.OTEL_SDK_DISABLED !== "true") {
+if (telemetry?.endpoint) {
   // ESM modules are instrumented through import-in-the-middle's loader hook.
   register("@opentelemetry/instrumentation/hook.mjs", import.meta.url);
   const [
@@ -23,7 +24,7 @@ if (endpoint && process.env.OTEL_SDK_DISABLED !== "true") {
   ]);
   const quietPaths = new Set(["/metrics", "/healthz", "/readyz"]);
   const sdk = new NodeSDK({
-    serviceName: process.env.OTEL_SERVICE_NAME ?? "sokudo",
+    serviceName: telemetry.serviceName,
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (request) => quietPaths.has((request.url ?? "").split("?")[0] ?? ""),

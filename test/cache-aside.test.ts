@@ -47,10 +47,11 @@ describe.each(stores)("cache-aside on the %s store", (_kind, makeStore) => {
 
 describe("memory store", () => {
   it("expires entries after their TTL and evicts the oldest beyond its size", async () => {
-    let now = 0;
+    // lru-cache reads a start time of 0 as "no TTL": the clock starts where real clocks are.
+    let now = 1_800_000_000_000;
     const store = createMemoryStore({ maxEntries: 2, now: () => now });
     await store.set("a", "1", 10);
-    now = 11_000;
+    now += 11_000;
     expect(await store.get("a")).toBeNull();
     await store.set("b", "2", 10);
     await store.set("c", "3", 10);

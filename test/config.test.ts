@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { ConfigError, loadConfig, loadTelemetryConfig } from "../src/config.ts";
 
 describe("config", () => {
   it("has working defaults for a fresh machine", () => {
@@ -25,6 +25,9 @@ describe("config", () => {
     [{ AUTH_SECRET: "short" }, /AUTH_SECRET \(value not shown\): at least 32 characters/],
     [{ NODE_ENV: "staging" }, /NODE_ENV="staging"/],
     [{ DB_POOL_MIN: "20", DB_POOL_MAX: "5" }, /DB_POOL_MIN=20: must not exceed DB_POOL_MAX=5/],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }, /OTEL_EXPORTER_OTLP_ENDPOINT \(value not shown\): an http/],
+    [{ OTEL_SDK_DISABLED: "yes" }, /OTEL_SDK_DISABLED="yes"/],
+    [{ CACHE_TTL_POST_SECONDS: "0" }, /CACHE_TTL_POST_SECONDS="0"/],
   ])("rejects %o with a message naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -46,5 +49,31 @@ describe("config", () => {
     }
     for (const name of Object.keys(secrets)) expect(message).toContain(name);
     expect(message).not.toMatch(/hunter2|s3cr3t/);
+  });
+
+  it("reports every problem at once, the new sections' too", () => {
+    expect(() =>
+      loadConfig({ PORT: "x", OTEL_SERVICE_NAME: "", CACHE_TTL_TAG_SECONDS: "-1", RATE_LIMIT_OPERATIONS: "lots" }),
+    ).toThrow(/PORT="x".*\n.*RATE_LIMIT_OPERATIONS="lots".*\n.*CACHE_TTL_TAG_SECONDS="-1"/);
+  });
+
+  it("reads a type's cache TTL override by the type's name, and leaves the rest to the types' declarations", () => {
+    const config = loadConfig({ CACHE_TTL_BOOKMARK_SECONDS: "60", CACHE_TTL_VIEWER_SECONDS: "120" });
+    expect(config.responseCache.ttl).toEqual({ viewerSeconds: 120, byType: { BOOKMARK: 60 } });
+  });
+
+  it("gives telemetry its settings before the application loads, and none when they are invalid", () => {
+    expect(loadTelemetryConfig({})).toEqual({ endpoint: undefined, serviceName: "sokudo" });
+    expect(loadTelemetryConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://otel:4318/v1/traces" })).toEqual({
+      endpoint: "http://otel:4318/v1/traces",
+      serviceName: "sokudo",
+    });
+    expect(loadTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://otel:4318", OTEL_SDK_DISABLED: "true" })).toEqual(
+      {
+        endpoint: undefined,
+        serviceName: "sokudo",
+      },
+    );
+    expect(loadTelemetryConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "otel" })).toBeNull();
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { loadConfig } from "../src/config.ts";
 import { clientAddress } from "../src/graphql/rate-limit.ts";
-import { parseRateLimit } from "../src/graphql/rate-limit-config.ts";
+import { parseRateLimit } from "../src/config.ts";
 import {
   createMemoryRateLimitStore,
   createRedisRateLimitStore,

@@ -5,8 +5,8 @@ import { createClient } from "graphql-ws";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { DEFAULT_WARM_OPERATIONS_FILE, warmResponseCache } from "../src/cache/warm.ts";
-import { ConfigError, loadConfig } from "../src/config.ts";
-import { loadTrustedDocuments } from "../src/graphql/trusted-documents.ts";
+import { loadConfig } from "../src/config.ts";
+import { loadTrustedDocuments, TrustedDocumentsError } from "../src/graphql/trusted-documents.ts";
 import { type HttpServer, listen } from "../src/http/server.ts";
 import { useTestServer } from "./helpers/server.ts";
 
@@ -151,7 +151,7 @@ describe("the manifest", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "sokudo-trusted-"));
     const stale = path.join(dir, "stale.json");
     writeFileSync(stale, JSON.stringify({ [viewerKey]: "query Viewer { viewer { handle } }" }));
-    expect(() => loadTrustedDocuments([stale])).toThrow(ConfigError);
+    expect(() => loadTrustedDocuments([stale])).toThrow(TrustedDocumentsError);
     expect(() => loadTrustedDocuments([stale])).toThrow(/TRUSTED_DOCUMENTS_FILE/);
     expect(loadTrustedDocuments([MANIFEST]).get(viewerHash)).toBe(viewerDocument);
   });

@@ -1,7 +1,8 @@
 import type { Redis } from "ioredis";
+import { LRUCache } from "lru-cache";
 import { createRedisGuard } from "./redis-guard.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { RateLimit } from "../graphql/rate-limit-config.ts";
+import type { RateLimit } from "../config.ts";
 
 /**
  * Sliding-window counters: the count of the current fixed window plus the previous window's
@@ -56,8 +57,10 @@ function decide(previous: number, current: number, window: Window, limit: RateLi
 }
 
 export function createMemoryRateLimitStore(options: { maxKeys?: number } = {}): RateLimitStore {
-  const maxKeys = options.maxKeys ?? 100_000;
-  const counters = new Map<string, { index: number; previous: number; current: number }>();
+  // The least recently counted key goes first when full; a key idle past its windows would read as zero anyway.
+  const counters = new LRUCache<string, { index: number; previous: number; current: number }>({
+    max: options.maxKeys ?? 100_000,
+  });
   return {
     kind: "memory",
     async consume(key, limit, now) {
@@ -67,14 +70,7 @@ export function createMemoryRateLimitStore(options: { maxKeys?: number } = {}): 
         stored?.index === window.index ? stored.previous : stored?.index === window.index - 1 ? stored.current : 0;
       const current = stored?.index === window.index ? stored.current : 0;
       const decision = decide(previous, current, window, limit);
-      counters.delete(key);
       counters.set(key, { index: window.index, previous, current: current + (decision.allowed ? 1 : 0) });
-      // Maps iterate in insertion order: the first key is the least recently used.
-      while (counters.size > maxKeys) {
-        const oldest = counters.keys().next().value;
-        if (oldest === undefined) break;
-        counters.delete(oldest);
-      }
       return decision;
     },
   };

@@ -37,7 +37,7 @@ import { type Change, collectWrites } from "../data/write-log.ts";
 export interface ResponseCacheTtl {
   /** The most a per-viewer response lives. */
   viewerSeconds: number;
-  /** Operator overrides of declared TTLs, by type name. */
+  /** Operator overrides of declared TTLs, by upper-cased type name (CACHE_TTL_<TYPE>_SECONDS). */
   byType?: Readonly<Record<string, number>>;
 }
 
@@ -89,7 +89,7 @@ export function createResponseCache(options: {
   const rootListsOf = rootListFields(options.schema);
   const queryType = options.schema.getQueryType()?.name;
   const typeTtls = new Map(
-    [...declaredTtls(options.schema)].map(([type, seconds]) => [type, ttl.byType?.[type] ?? seconds]),
+    [...declaredTtls(options.schema)].map(([type, seconds]) => [type, ttl.byType?.[type.toUpperCase()] ?? seconds]),
   );
   // The query type's TTL is the default: what a response holding no entity with a TTL of its own (an empty list, a count) lives.
   const defaultTtlSeconds = (queryType && typeTtls.get(queryType)) || ttl.viewerSeconds;

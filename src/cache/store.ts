@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { LRUCache } from "lru-cache";
 import type { Logger } from "../observability/logger.ts";
 import { createRedisGuard } from "./redis-guard.ts";
 
@@ -17,30 +18,20 @@ export interface CacheStore {
 }
 
 export function createMemoryStore(options: { maxEntries?: number; now?: () => number } = {}): CacheStore {
-  const maxEntries = options.maxEntries ?? 10_000;
-  const now = options.now ?? Date.now;
-  const entries = new Map<string, { value: string; expiresAt: number }>();
+  // Least recently used out first; each entry expires after the TTL it was set with.
+  const entries = new LRUCache<string, string>({
+    max: options.maxEntries ?? 10_000,
+    ttlAutopurge: false,
+    ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
+  });
   return {
     kind: "memory",
     outages: 0,
     async get(key) {
-      const entry = entries.get(key);
-      if (!entry) return null;
-      if (entry.expiresAt <= now()) {
-        entries.delete(key);
-        return null;
-      }
-      return entry.value;
+      return entries.get(key) ?? null;
     },
     async set(key, value, ttlSeconds) {
-      entries.delete(key);
-      entries.set(key, { value, expiresAt: now() + ttlSeconds * 1000 });
-      // Maps iterate in insertion order: the first key is the least recently written.
-      while (entries.size > maxEntries) {
-        const oldest = entries.keys().next().value;
-        if (oldest === undefined) break;
-        entries.delete(oldest);
-      }
+      entries.set(key, value, { ttl: ttlSeconds * 1000 });
     },
     async delete(keys) {
       for (const key of keys) entries.delete(key);

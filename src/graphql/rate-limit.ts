@@ -11,9 +11,8 @@ import {
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Redis } from "ioredis";
-import type { Config } from "../config.ts";
 import type { Logger } from "../observability/logger.ts";
-import type { RateLimit, RateLimitConfig } from "./rate-limit-config.ts";
+import type { RateLimit, RateLimitConfig } from "../config.ts";
 import {
   createMemoryRateLimitStore,
   createRedisRateLimitStore,
@@ -31,16 +30,18 @@ export interface RateLimitOptions {
 
 /** Rate limits counted in Redis when REDIS_URL is set (shared by every instance), else in memory. */
 export function useConfiguredRateLimits(options: {
-  config: Config;
+  rateLimits: RateLimitConfig;
+  /** CACHE_KEY_PREFIX: instances sharing it share their counters. */
+  keyPrefix: string;
   redis: Redis | undefined;
   logger?: Logger;
   graphqlEndpoint: string;
 }): Plugin {
-  const { config, redis, logger, graphqlEndpoint } = options;
+  const { rateLimits, keyPrefix, redis, logger, graphqlEndpoint } = options;
   const store = redis
-    ? createRedisRateLimitStore(redis, { prefix: `${config.redis.keyPrefix}:rl`, logger })
+    ? createRedisRateLimitStore(redis, { prefix: `${keyPrefix}:rl`, logger })
     : createMemoryRateLimitStore();
-  return useRateLimits({ store, config: config.rateLimits, graphqlEndpoint });
+  return useRateLimits({ store, config: rateLimits, graphqlEndpoint });
 }
 
 /**

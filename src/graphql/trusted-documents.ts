@@ -4,8 +4,12 @@ import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operation
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { z } from "zod";
-import { ConfigError } from "../config.ts";
-import type { TrustedDocumentsConfig } from "./trusted-documents-config.ts";
+import type { TrustedDocumentsConfig } from "../config.ts";
+
+/** A manifest that cannot be used (unreadable, or a hash that is not its document's): reported at start like a bad variable. */
+export class TrustedDocumentsError extends Error {
+  override name = "TrustedDocumentsError";
+}
 
 const manifest = z.record(z.string().regex(/^(sha256:)?[0-9a-f]{64}$/, "sha256 hex keys"), z.string().min(1));
 
@@ -18,12 +22,12 @@ export function loadTrustedDocuments(files: string[]): Map<string, string> {
       entries = manifest.parse(JSON.parse(readFileSync(file, "utf8")));
     } catch (error) {
       const reason = error instanceof z.ZodError ? "not a { sha256: document } JSON object" : String(error);
-      throw new ConfigError(`Invalid configuration:\n  TRUSTED_DOCUMENTS_FILE: ${file}: ${reason}`);
+      throw new TrustedDocumentsError(`Invalid configuration:\n  TRUSTED_DOCUMENTS_FILE: ${file}: ${reason}`);
     }
     for (const [key, document] of Object.entries(entries)) {
       const hash = key.replace(/^sha256:/, "");
       if (sha256(document) !== hash) {
-        throw new ConfigError(
+        throw new TrustedDocumentsError(
           `Invalid configuration:\n  TRUSTED_DOCUMENTS_FILE: ${file}: ${key} is not the sha256 of its document (hashAlgorithm: "sha256" in codegen.ts)`,
         );
       }

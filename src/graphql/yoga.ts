@@ -109,7 +109,13 @@ export function createYogaServer({
         maxDirectives: { enabled: false },
         blockFieldSuggestion: { enabled: !development },
       }),
-      useConfiguredRateLimits({ config, redis, logger, graphqlEndpoint: "/graphql" }),
+      useConfiguredRateLimits({
+        rateLimits: config.rateLimits,
+        keyPrefix: config.redis.keyPrefix,
+        redis,
+        logger,
+        graphqlEndpoint: "/graphql",
+      }),
       useErrorCodes(),
       // Before the deadline, which wraps whichever executor is chosen (jit's for queries and mutations).
       useJitExecution(schema),

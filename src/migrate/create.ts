@@ -59,21 +59,3 @@ export async function createMigration(connectionString: string, name: string): P
   await writeFile(path.join(MIGRATIONS_DIR, "migration_lock.toml"), LOCKFILE);
   return directory;
 }
-
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const name = process.argv[2];
-  const url = process.env.DATABASE_URL;
-  if (!name || !/^[a-z0-9_]+$/.test(name) || !url) {
-    console.error("Usage: DATABASE_URL=postgresql://... npm run migrate:create -- <snake_case_name>");
-    console.error(
-      "DATABASE_URL names any database on a server where the user may CREATE DATABASE (for the shadow database).",
-    );
-    process.exit(2);
-  }
-  const directory = await createMigration(url, name);
-  console.log(
-    directory
-      ? `created ${path.relative(process.cwd(), directory)}/migration.sql`
-      : "schema.prisma matches the migrations: nothing to create",
-  );
-}
