@@ -68,8 +68,17 @@ export function createTasks(settings: Omit<WorkerSettings, "concurrency" | "shut
 }
 
 /** graphile-worker's own schema (graphile_worker.*): installed and upgraded by its migrations. */
-export function migrateJobQueue(connectionString: string): Promise<void> {
-  return runMigrations({ connectionString });
+export async function migrateJobQueue(connectionString: string): Promise<void> {
+  // Our own pool, ended before we return: graphile-worker's own could still hold an idle connection when
+  // `npm run migrate` stops the embedded PostgreSQL, and its "terminating connection" error then crashed the
+  // process (exit 1 after the migrations had applied).
+  const pgPool = new pg.Pool({ connectionString, max: 1 });
+  pgPool.on("error", () => {});
+  try {
+    await runMigrations({ pgPool });
+  } finally {
+    await pgPool.end();
+  }
 }
 
 /**
