@@ -34,6 +34,26 @@ const ATTACK = `{ ${Array.from(
 ).join(" ")} }`;
 
 describe("cost analysis", () => {
+  it("counts nodes(ids:) by the ids asked for, literal or in variables, and caps them at 100", async () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => Buffer.from(`Post:${i + 1}`).toString("base64"));
+    const selection = "id ... on Post { title }";
+    expect(cost(`{ nodes(ids: ${JSON.stringify(ids(3))}) { ${selection} } }`)).toBe(1 + 3 * 2);
+    expect(cost(`query ($ids: [ID!]!) { nodes(ids: $ids) { ${selection} } }`, { ids: ids(50) })).toBe(1 + 50 * 2);
+    // The flood tried from outside: 6,000 ids under a deep selection is refused before it runs.
+    const deep =
+      "... on User { posts(first: 20) { edges { node { comments(first: 20) { edges { node { body } } } } } } }";
+    const flood = await server.execute(`query ($ids: [ID!]!) { nodes(ids: $ids) { ${deep} } }`, {
+      variables: { ids: ids(6_000) },
+    });
+    expect(errorCodes(flood)).toEqual(["COST_LIMIT_EXCEEDED"]);
+    expect(flood.data ?? null).toBeNull();
+    const over = await server.execute(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, {
+      variables: { ids: ids(101) },
+    });
+    expect(errorCodes(over)).toEqual(["BAD_USER_INPUT"]);
+    expect(over.errors?.[0]?.extensions?.field).toBe("ids");
+  });
+
   it("multiplies connections by first/last (the default page size without), weighs upstreams, adds aliases", () => {
     // users: 1 + page × (edges 1 + node 1 + handle 1)
     expect(cost("{ users(first: 1) { edges { node { handle } } } }")).toBe(1 + 1 * 3);

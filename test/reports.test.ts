@@ -169,6 +169,13 @@ describe("activity reports", () => {
     expect((await fetch(`${http.url}/reports/${jobId}.csv`)).status).toBe(401);
   });
 
+  it("answers 404 for a report id no job can have (beyond PostgreSQL's integer), never 500", async () => {
+    const response = await fetch(`${http.url}/reports/9999999999.csv`, {
+      headers: { authorization: `Bearer ${owner.token}` },
+    });
+    expect(response.status).toBe(404);
+  });
+
   it("refuses a download with a valid token whose user does not exist, as the API does (one viewer check)", async () => {
     const token = await createTokenService(TEST_SECRET, 3600).sign(2_000_000_000);
     const viewer = await server.execute("{ viewer { id } }", { token });

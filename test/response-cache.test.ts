@@ -230,6 +230,32 @@ describe("response cache on Redis", () => {
     expect(await followers()).toBe((count ?? 0) + 1);
   });
 
+  it("runs the mutation a multi-operation document's operationName selects, never answering it from the cache", async () => {
+    const post = await createPost(server, alice.token, { title: "liked through a multi-operation document" });
+    const document = `
+      query Q { __typename }
+      mutation Like($id: ID!) { likePost(input: { postId: $id }) { likeCount } }
+      mutation Unlike($id: ID!) { unlikePost(input: { postId: $id }) { likeCount } }`;
+    const send = (operationName: string) =>
+      server.execute<{ likePost?: { likeCount: number }; unlikePost?: { likeCount: number } }, { id: string }>(
+        document,
+        { token: bob.token, operationName, variables: { id: post.id } },
+      );
+    const counts: number[] = [];
+    for (const name of ["Like", "Unlike", "Like"]) {
+      const result = await send(name);
+      expect(result.headers.get("server-timing")).not.toContain('cache;desc="hit"');
+      counts.push((result.data?.likePost ?? result.data?.unlikePost)?.likeCount ?? -1);
+    }
+    expect(counts).toEqual([1, 0, 1]);
+    const [row] = await server.db.prisma.$queryRaw<{ count: number }[]>`
+      SELECT count(*)::int AS count FROM likes WHERE post_id = ${Number(Buffer.from(post.id, "base64").toString().split(":")[1])}`;
+    expect(row?.count).toBe(1);
+    // The query of the same document is still cached: the operation decides, not the document.
+    await send("Q");
+    expect((await send("Q")).headers.get("server-timing")).toContain('cache;desc="hit"');
+  });
+
   it("shows a new user in the users list after signUp", async () => {
     const handles = async () => (await server.execute(Everyone)).data?.users.edges.map((edge) => edge.node.handle);
     expect(await handles()).not.toContain("carol");

@@ -11,6 +11,7 @@ import {
   isObjectType,
   type GraphQLOutputType,
   Kind,
+  OperationTypeNode,
   parse,
   print,
   TypeInfo,
@@ -54,7 +55,11 @@ export interface ResponseCache {
 }
 
 interface DocumentFacts {
-  isQuery: boolean;
+  /**
+   * The type of each operation by name ("" for an anonymous one): whether a request is a query
+   * depends on the operation its operationName selects, not on what else the document holds.
+   */
+  operationTypes: ReadonlyMap<string, OperationTypeNode>;
   /** The strictest cache scope of the fields it selects. */
   scope: CacheScope;
   /**
@@ -117,10 +122,10 @@ export function createResponseCache(options: {
     // Only queries are cached: with invalidateViaMutation off, the plugin would cache mutations too.
     // (Before params are parsed this is asked too; buildResponseCacheKey keeps non-queries apart.)
     enabled: (_request, context) => {
-      const query = (context as { params?: { query?: string } }).params?.query;
-      if (typeof query !== "string") return true;
-      const facts = documentFacts(query);
-      return facts.isQuery && facts.scope !== "NONE";
+      const params = (context as { params?: { query?: string; operationName?: string | null } }).params;
+      if (typeof params?.query !== "string") return true;
+      const facts = documentFacts(params.query);
+      return isQuery(facts, params.operationName) && facts.scope !== "NONE";
     },
     invalidateViaMutation: false,
     ttl: defaultTtlSeconds * 1000,
@@ -147,7 +152,7 @@ export function createResponseCache(options: {
     buildResponseCacheKey: async ({ documentString, variableValues, operationName, sessionId, request }) => {
       const facts = documentFacts(documentString);
       if (sessionId?.startsWith("invalid:")) return sessionId;
-      if (!facts.isQuery || facts.scope === "NONE") return `uncached:${crypto.randomUUID()}`;
+      if (!isQuery(facts, operationName) || facts.scope === "NONE") return `uncached:${crypto.randomUUID()}`;
       statuses.set(request, "miss");
       const scope = facts.scope === "PUBLIC" ? "public" : (sessionId ?? "anonymous");
       const name = facts.onlyOperationName ?? operationName ?? null;
@@ -223,15 +228,32 @@ export function createResponseCache(options: {
   };
 }
 
+/**
+ * Whether the operation `operationName` selects is a query (graphql-js's rule: the named one, or the
+ * only one when no name is sent). Anything it cannot tell (no such operation, several without a name)
+ * is not: execution will refuse it, and nothing is read from or written to the cache for it.
+ */
+function isQuery(facts: DocumentFacts, operationName: string | null | undefined): boolean {
+  if (operationName) return facts.operationTypes.get(operationName) === OperationTypeNode.QUERY;
+  if (facts.operationTypes.size !== 1) return false;
+  return facts.operationTypes.values().next().value === OperationTypeNode.QUERY;
+}
+
 function analyse(documentString: string, schema: GraphQLSchema, scopes: Map<string, CacheScope>): DocumentFacts {
   let document: DocumentNode;
   try {
     document = parse(documentString);
   } catch {
-    return { isQuery: false, scope: "NONE", indexes: [], normalized: documentString, onlyOperationName: undefined };
+    return {
+      operationTypes: new Map(),
+      scope: "NONE",
+      indexes: [],
+      normalized: documentString,
+      onlyOperationName: undefined,
+    };
   }
   const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-  const isQuery = operations.some((operation) => operation.operation === "query");
+  const operationTypes = new Map(operations.map((operation) => [operation.name?.value ?? "", operation.operation]));
   const onlyOperationName = operations.length === 1 ? operations[0]?.name?.value : undefined;
   let scope: CacheScope = "PUBLIC";
   const indexes = new Set<string>();
@@ -253,7 +275,7 @@ function analyse(documentString: string, schema: GraphQLSchema, scopes: Map<stri
       },
     }),
   );
-  return { isQuery, scope, indexes: [...indexes], normalized: print(document), onlyOperationName };
+  return { operationTypes, scope, indexes: [...indexes], normalized: print(document), onlyOperationName };
 }
 
 /** Root fields that list a type (a list of it, or a connection whose edges hold it), by type name. */

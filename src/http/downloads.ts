@@ -3,6 +3,8 @@ import type { Plugin } from "graphql-yoga";
 import type { Viewers } from "../auth/viewer.ts";
 import { reportFile } from "../jobs/tasks/report__generate.ts";
 
+const MAX_JOB_ID = 2_147_483_647;
+
 const CONTENT_TYPES = { csv: "text/csv; charset=utf-8", html: "text/html; charset=utf-8" } as const;
 
 /** GET /reports/<jobId>.csv|html with the owner's bearer token: the finished report's file. */
@@ -22,6 +24,8 @@ export function useReportDownloads(options: {
         endResponse(fetchAPI.Response.json({ error: message }, { status }));
       const viewerId = await options.viewers.viewerIdFrom(request.headers.get("authorization")).catch(() => null);
       if (viewerId === null) return reply(401, "A valid bearer token is required");
+      // An id no job can have (beyond PostgreSQL's integer) is a missing report, not a query that fails.
+      if (jobId > MAX_JOB_ID) return reply(404, "No such report");
       // Someone else's report answers as a missing one.
       const status = await options.jobStatus(jobId, viewerId);
       if (status === null) return reply(404, "No such report");

@@ -3,6 +3,7 @@ import { type GraphQLResolveInfo, isObjectType } from "graphql";
 import { builder, decodeGlobalId } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { badInput, notFound } from "../errors.ts";
+import { COST } from "./field-cost.ts";
 
 // `node` and `nodes` take ids as plain strings and decode each one here, so one malformed or
 // unknown id is an error for its own entry only (Relay's fields decode them all as arguments,
@@ -10,6 +11,9 @@ import { badInput, notFound } from "../errors.ts";
 // same answer as an object its type's rule hides from the viewer: ids of others' objects cannot be probed.
 
 type GlobalId = { typename: string; id: unknown };
+
+/** The most ids one `nodes` call takes (a page's worth, as connections allow). */
+const MAX_NODE_IDS = 100;
 
 function decodeNodeId(raw: string, context: Context, info: GraphQLResolveInfo): GlobalId | Error {
   let decoded: { typename: string; id: string };
@@ -64,7 +68,17 @@ builder.queryFields((t) => ({
     nullable: { list: false, items: true },
     description:
       "The objects with these global ids, in order: null and NOT_FOUND for an id of no object (or one not the viewer's to read), an error for a malformed id; either leaves the others as they are.",
-    args: { ids: t.arg.idList({ required: true, description: "Global ids, as returned in objects' `id`." }) },
-    resolve: (_root, args, context, info) => loadNodes(args.ids.map(String), context, info) as never,
+    args: {
+      ids: t.arg.idList({
+        required: true,
+        description: `Global ids, as returned in objects' \`id\`: at most ${MAX_NODE_IDS}.`,
+      }),
+    },
+    // What it selects, once per id asked for (not an assumed list length): the cost limit refuses a flood.
+    complexity: (args) => ({ field: COST.field, multiplier: args.ids.length }),
+    resolve: (_root, args, context, info) => {
+      if (args.ids.length > MAX_NODE_IDS) throw badInput(`At most ${MAX_NODE_IDS} ids at once`, "ids");
+      return loadNodes(args.ids.map(String), context, info) as never;
+    },
   }),
 }));
