@@ -47,17 +47,28 @@ describe.each(stores)("cache-aside on the %s store", (_kind, makeStore) => {
 
 describe("memory store", () => {
   it("expires entries after their TTL and evicts the oldest beyond its size", async () => {
-    // lru-cache reads a start time of 0 as "no TTL": the clock starts where real clocks are.
-    let now = 1_800_000_000_000;
+    let now = 0;
     const store = createMemoryStore({ maxEntries: 2, now: () => now });
     await store.set("a", "1", 10);
-    now += 11_000;
+    now = 11_000;
     expect(await store.get("a")).toBeNull();
     await store.set("b", "2", 10);
     await store.set("c", "3", 10);
     await store.set("d", "4", 10);
     expect(await store.get("b")).toBeNull();
     expect(await store.get("d")).toBe("4");
+  });
+
+  it("keeps nothing for a TTL of 0, and evicts the least recently used", async () => {
+    const store = createMemoryStore({ maxEntries: 2, now: () => 0 });
+    await store.set("zero", "0", 0);
+    expect(await store.get("zero")).toBeNull();
+    await store.set("a", "1", 10);
+    await store.set("b", "2", 10);
+    expect(await store.get("a")).toBe("1");
+    await store.set("c", "3", 10);
+    expect(await store.get("b")).toBeNull();
+    expect(await store.get("a")).toBe("1");
   });
 });
 

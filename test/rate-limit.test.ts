@@ -2,9 +2,8 @@ import { createClient } from "graphql-ws";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { loadConfig } from "../src/config.ts";
+import { loadConfig, parseRateLimit } from "../src/config.ts";
 import { clientAddress } from "../src/graphql/rate-limit.ts";
-import { parseRateLimit } from "../src/config.ts";
 import {
   createMemoryRateLimitStore,
   createRedisRateLimitStore,
@@ -53,6 +52,16 @@ describe.each(stores)("sliding-window counters in %s", (_kind, createStore) => {
     // Two windows later nothing is left.
     for (let i = 0; i < 3; i++) expect((await store.consume("k", threePerMinute, T0 + 240_000)).allowed).toBe(true);
   });
+});
+
+it("keeps counters in memory for at most maxKeys keys, the least recently used evicted first", async () => {
+  const store = createMemoryRateLimitStore({ maxKeys: 2 });
+  const onePerMinute = { points: 1, windowMs: 60_000 };
+  for (const key of ["a", "b", "a", "c"]) await store.consume(key, onePerMinute, T0);
+  expect((await store.consume("a", onePerMinute, T0)).allowed).toBe(false);
+  expect((await store.consume("c", onePerMinute, T0)).allowed).toBe(false);
+  // b was the least recently used: forgotten, so counted afresh.
+  expect((await store.consume("b", onePerMinute, T0)).allowed).toBe(true);
 });
 
 describe("the Redis counters", () => {

@@ -1,11 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmod, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stopProcess } from "./helpers/child-process.ts";
+import { useTestDatabase } from "./helpers/database.ts";
 import { freePort } from "./helpers/free-port.ts";
 
 // What a newcomer sees when starting goes wrong: one or two plain lines, the cause then the fix,
@@ -32,8 +33,11 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...inherited, NODE_ENV: "development", LOG_LEVEL: "warn", HOST: "127.0.0.1", ...extra };
 }
 
-function launch(args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ["src/main.ts", ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
+function launch(args: string[], env: NodeJS.ProcessEnv, nodeOptions: string[] = []) {
+  const child = spawn(process.execPath, [...nodeOptions, "src/main.ts", ...args], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   let stdout = "";
   let stderr = "";
@@ -46,7 +50,8 @@ function launch(args: string[], env: NodeJS.ProcessEnv) {
   return { child, exited, output };
 }
 
-const run = (args: string[], env: NodeJS.ProcessEnv) => launch(args, env).exited;
+const run = (args: string[], env: NodeJS.ProcessEnv, nodeOptions: string[] = []) =>
+  launch(args, env, nodeOptions).exited;
 
 function waitFor(process: ReturnType<typeof launch>, text: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -135,6 +140,43 @@ describe("startup failures are one or two plain lines", () => {
     expect(plainLines(unreachable.stderr)[0]).toBe(
       `No PostgreSQL is listening at 127.0.0.1:${deadPort}/app (DATABASE_URL): connection refused.`,
     );
+  });
+});
+
+describe("what only shows once the server is built, or before main.ts runs", () => {
+  it("an invalid OTEL_* value, with telemetry loaded first (`npm run serve`), is reported with the rest", async () => {
+    const { code, stderr } = await run(
+      ["serve"],
+      cleanEnv({ DEMO_UPSTREAMS: "on", OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }),
+      ["--import", "./src/telemetry.ts"],
+    );
+    expect(code).toBe(1);
+    expect(plainLines(stderr)).toEqual([
+      "Invalid configuration:",
+      "  OTEL_EXPORTER_OTLP_ENDPOINT (value not shown): an http:// or https:// URL",
+      "  DATABASE_URL, AUTH_SECRET: required by `serve`",
+    ]);
+  });
+
+  it("a trusted-documents manifest that does not hash to its keys names the file and the fix", async () => {
+    const manifest = path.join(scratch, "stale-persisted-documents.json");
+    const key = "0".repeat(64);
+    await writeFile(manifest, JSON.stringify({ [key]: "query Viewer { viewer { handle } }" }));
+    const { code, stderr } = await run(
+      ["serve"],
+      cleanEnv({
+        PORT: String(await freePort()),
+        DATABASE_URL: await useTestDatabase(),
+        AUTH_SECRET: "startup-messages-secret-startup-messages",
+        DEMO_UPSTREAMS: "on",
+        TRUSTED_DOCUMENTS_FILE: manifest,
+      }),
+    );
+    expect(code).toBe(1);
+    expect(plainLines(stderr)).toEqual([
+      "Invalid configuration:",
+      `  TRUSTED_DOCUMENTS_FILE: ${manifest}: ${key} is not the sha256 of its document (hashAlgorithm: "sha256" in codegen.ts)`,
+    ]);
   });
 });
 

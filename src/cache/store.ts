@@ -17,12 +17,19 @@ export interface CacheStore {
   readonly outages: number;
 }
 
+/**
+ * At most `maxEntries` values, the least recently used evicted first; each expires after its own
+ * TTL (lru-cache; `now` is its clock, for tests).
+ */
 export function createMemoryStore(options: { maxEntries?: number; now?: () => number } = {}): CacheStore {
-  // Least recently used out first; each entry expires after the TTL it was set with.
+  const { now } = options;
   const entries = new LRUCache<string, string>({
     max: options.maxEntries ?? 10_000,
+    // Every entry has its own TTL (set below); expired ones are dropped when next read, or evicted.
     ttlAutopurge: false,
-    ...(options.now ? { perf: { now: options.now }, ttlResolution: 0 } : {}),
+    // An injected clock is read on every check (not cached for lru-cache's default millisecond),
+    // 1 ms on: lru-cache takes a start time of 0 for "no TTL", and a test clock may start at 0.
+    ...(now ? { perf: { now: () => now() + 1 }, ttlResolution: 0 } : {}),
   });
   return {
     kind: "memory",
@@ -31,7 +38,12 @@ export function createMemoryStore(options: { maxEntries?: number; now?: () => nu
       return entries.get(key) ?? null;
     },
     async set(key, value, ttlSeconds) {
-      entries.set(key, value, { ttl: ttlSeconds * 1000 });
+      // lru-cache reads a TTL of 0 as "forever": no TTL left means nothing to keep.
+      if (!(ttlSeconds > 0)) {
+        entries.delete(key);
+        return;
+      }
+      entries.set(key, value, { ttl: Math.ceil(ttlSeconds * 1000) });
     },
     async delete(keys) {
       for (const key of keys) entries.delete(key);

@@ -74,6 +74,7 @@ export async function migrateJobQueue(connectionString: string): Promise<void> {
   // process (exit 1 after the migrations had applied).
   const pgPool = new pg.Pool({ connectionString, max: 1 });
   pgPool.on("error", () => {});
+  pgPool.on("connect", (client) => client.on("error", () => {}));
   try {
     await runMigrations({ pgPool });
   } finally {
