@@ -10,11 +10,15 @@ import { useTestServer } from "./helpers/server.ts";
 const server = await useTestServer({ RESPONSE_CACHE: "off" });
 const http: HttpServer = await listen(server.yoga, "127.0.0.1", 0);
 afterAll(() => http.close());
+// The default: the response cache on (in memory here).
+const cached = await useTestServer({}, server.url);
+const cachedHttp: HttpServer = await listen(cached.yoga, "127.0.0.1", 0);
+afterAll(() => cachedHttp.close());
 
-async function subscribeOnce(query: string, variables?: Record<string, unknown>) {
+async function subscribeOnce(query: string, variables?: Record<string, unknown>, target: HttpServer = http) {
   const closes: number[] = [];
   const client = createClient({
-    url: `${http.url.replace("http", "ws")}/graphql`,
+    url: `${target.url.replace("http", "ws")}/graphql`,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     on: { closed: (event) => closes.push((event as { code: number }).code) },
@@ -51,5 +55,15 @@ describe("graphql-ws input", () => {
     const { outcome, closes } = await subscribeOnce(query, variables);
     expect(outcome).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code }) })]);
     expect(closes).not.toContain(4500);
+  });
+
+  it("answers queries with the response cache on, the same as over HTTP, without closing the socket", async () => {
+    const query = "{ users(first: 2) { edges { node { handle } } } }";
+    const overHttp = await cached.execute(query);
+    for (let i = 0; i < 2; i++) {
+      const { outcome, closes } = await subscribeOnce(query, undefined, cachedHttp);
+      expect(outcome).toEqual({ data: overHttp.data });
+      expect(closes).not.toContain(4500);
+    }
   });
 });

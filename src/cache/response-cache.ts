@@ -84,6 +84,8 @@ export function createResponseCache(options: {
   const generations = new Map<string, number>();
   const documentIndexesByKey = new Map<string, string[]>();
   const statuses = new WeakMap<Request, CacheStatus>();
+  /** Requests whose cache key Yoga has built (in its onParams): only those may read or write the cache. */
+  const keyed = new WeakSet<object>();
   // Bounded in bytes: a few large documents must not hold more than an entry count suggests.
   const factsByDocument = new LRUCache<string, DocumentFacts>({
     maxSize: 16 * 1024 * 1024,
@@ -124,6 +126,9 @@ export function createResponseCache(options: {
     enabled: (_request, context) => {
       const params = (context as { params?: { query?: string; operationName?: string | null } }).params;
       if (typeof params?.query !== "string") return true;
+      // Keys are built in Yoga's onParams, which graphql-ws does not run: a WebSocket operation is
+      // answered uncached (asking the plugin for its key would throw and close the socket with 4500).
+      if (!keyed.has(context as object)) return false;
       const facts = documentFacts(params.query);
       return isQuery(facts, params.operationName) && facts.scope !== "NONE";
     },
@@ -149,7 +154,8 @@ export function createResponseCache(options: {
       // A bad token, or one whose user is gone, must reach the context (UNAUTHENTICATED), never a cached answer.
       return viewerId === null ? `invalid:${crypto.randomUUID()}` : String(viewerId);
     },
-    buildResponseCacheKey: async ({ documentString, variableValues, operationName, sessionId, request }) => {
+    buildResponseCacheKey: async ({ documentString, variableValues, operationName, sessionId, request, context }) => {
+      keyed.add(context as object);
       const facts = documentFacts(documentString);
       if (sessionId?.startsWith("invalid:")) return sessionId;
       if (!isQuery(facts, operationName) || facts.scope === "NONE") return `uncached:${crypto.randomUUID()}`;
