@@ -85,7 +85,7 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
     viewers,
     logger,
     routes: [
-      ...useHealthChecks(db, jobEvents),
+      useHealthChecks(db, jobEvents),
       useReportDownloads({ reportsDir: config.jobs.reportsDir, viewers, jobStatus: createJobStatusLookup(db.prisma) }),
     ],
   });
