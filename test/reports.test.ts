@@ -169,6 +169,15 @@ describe("activity reports", () => {
     expect((await fetch(`${http.url}/reports/${jobId}.csv`)).status).toBe(401);
   });
 
+  it("refuses a requestId over 200 characters with BAD_USER_INPUT naming the field", async () => {
+    const result = await server.execute(RequestReport, {
+      token: owner.token,
+      variables: { input: { requestId: "x".repeat(201) } },
+    });
+    expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
+    expect(result.errors?.[0]?.extensions?.field).toBe("requestId");
+  });
+
   it("answers 404 for a report id no job can have (beyond PostgreSQL's integer), never 500", async () => {
     const response = await fetch(`${http.url}/reports/9999999999.csv`, {
       headers: { authorization: `Bearer ${owner.token}` },

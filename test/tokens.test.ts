@@ -23,6 +23,17 @@ const expiredToken = (userId: number) =>
     .setExpirationTime(Math.floor(Date.now() / 1000) - 3_600)
     .sign(new TextEncoder().encode(TEST_SECRET));
 
+/** A token signed with the server's own secret, shaped as the test says (no expiry, an odd subject...). */
+const craftedToken = (subject: string, options: { expires?: boolean } = {}) => {
+  const jwt = new SignJWT({})
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(subject)
+    .setIssuer("sokudo")
+    .setIssuedAt();
+  if (options.expires !== false) jwt.setExpirationTime("1h");
+  return jwt.sign(new TextEncoder().encode(TEST_SECRET));
+};
+
 interface ErrorBody {
   errors?: { message: string; extensions?: Record<string, unknown> }[];
   data?: unknown;
@@ -122,5 +133,21 @@ describe("a valid token", () => {
     expect(result.status).toBe(200);
     expect(result.data).toEqual({ viewer: { handle: user.handle } });
     expect(result.statements).toBe(1); // the viewer's row, nothing for the token
+  });
+});
+
+describe("tokens signed with the server's secret but not as it signs them", () => {
+  it.each([
+    ["without an expiry", { expires: false }, "canonical"],
+    ['with the subject "1.0"', {}, "1.0"],
+    ['with the subject " 1"', {}, " 1"],
+    ['with the subject "01"', {}, "01"],
+  ])("refuses one %s with 401 TOKEN_INVALID", async (_case, options, subject) => {
+    const user = await signUpUser(server);
+    const id = Buffer.from(user.id, "base64").toString().split(":")[1] as string;
+    const token = await craftedToken(subject === "canonical" ? id : subject.replace("1", id), options);
+    const { response, text } = await post(`Bearer ${token}`, "application/json", "{ viewer { handle } }");
+    expect(response.status).toBe(401);
+    expect(firstError(text)?.extensions?.reason).toBe("TOKEN_INVALID");
   });
 });

@@ -1,6 +1,9 @@
 import { errors, jwtVerify, SignJWT } from "jose";
 
 const ISSUER = "sokudo";
+const CANONICAL_ID = /^[1-9][0-9]{0,9}$/;
+/** The largest id a PostgreSQL `integer` column holds. */
+const MAX_USER_ID = 2_147_483_647;
 
 /** Why a token was refused: what a frontend acts on (refresh the session, or log in again). */
 export type TokenRejection = "TOKEN_EXPIRED" | "TOKEN_INVALID";
@@ -19,9 +22,16 @@ export function createTokenService(secret: string, ttlSeconds: number): TokenSer
   const key = new TextEncoder().encode(secret);
   const check = async (token: string): Promise<TokenCheck> => {
     try {
-      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ["HS256"] });
-      const id = Number(payload.sub);
-      return Number.isSafeInteger(id) && id > 0 ? { userId: id } : { rejected: "TOKEN_INVALID" };
+      // A token without an expiry would be valid forever: refused, as one we never sign.
+      const { payload } = await jwtVerify(token, key, {
+        issuer: ISSUER,
+        algorithms: ["HS256"],
+        requiredClaims: ["exp", "sub"],
+      });
+      // Only the canonical form we sign: "1.0", " 1" or "01" are not user 1.
+      const sub = payload.sub ?? "";
+      const id = Number(sub);
+      return CANONICAL_ID.test(sub) && id <= MAX_USER_ID ? { userId: id } : { rejected: "TOKEN_INVALID" };
     } catch (error) {
       return { rejected: error instanceof errors.JWTExpired ? "TOKEN_EXPIRED" : "TOKEN_INVALID" };
     }

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { notFound } from "../errors.ts";
@@ -6,6 +7,7 @@ import { enqueueJob, PRIORITY } from "../jobs/enqueue.ts";
 import { REPORT_GENERATE, type ReportPayload } from "../jobs/tasks/report__generate.ts";
 import { ownerOnly, visibleTo } from "./owner-rule.ts";
 import { UserRef } from "./user.ts";
+import { parseInput } from "./validation.ts";
 
 builder.scalarType("JSON", {
   description: "Any JSON value",
@@ -83,9 +85,14 @@ const RequestActivityReportInput = builder.inputType("RequestActivityReportInput
   description: "A request for a report of the viewer's activity.",
   fields: (t) => ({
     requestId: t.string({
-      description: "Idempotency key: repeating a request with the same id returns the same job.",
+      description:
+        "Idempotency key: repeating a request with the same id returns the same job. At most 200 characters.",
     }),
   }),
+});
+
+const reportRequestInput = z.object({
+  requestId: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters").nullable(),
 });
 
 builder.mutationFields((t) => ({
@@ -98,7 +105,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, args, context) => {
       const ownerId = context.viewerId as number;
-      const requestKey = args.input.requestId ?? null;
+      const { requestId: requestKey } = parseInput(reportRequestInput, { requestId: args.input.requestId ?? null });
       const existing = () =>
         requestKey
           ? context.prisma.job.findUnique({ ...query, where: { ownerId_requestKey: { ownerId, requestKey } } })
