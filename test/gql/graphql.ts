@@ -50,7 +50,7 @@ export type LogInInput = {
 
 /** A request for a report of the viewer's activity. */
 export type RequestActivityReportInput = {
-  /** Idempotency key: repeating a request with the same id returns the same job. */
+  /** Idempotency key: repeating a request with the same id returns the same job. At most 200 characters. */
   requestId?: string | null | undefined;
 };
 
