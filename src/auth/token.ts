@@ -12,8 +12,6 @@ export type TokenCheck = { userId: number } | { rejected: TokenRejection };
 
 export interface TokenService {
   sign(userId: number): Promise<string>;
-  /** The user id of a valid token, or null for a bad, expired or foreign one. */
-  verify(token: string): Promise<number | null>;
   /** The user id of a valid token, or why it is refused. */
   check(token: string): Promise<TokenCheck>;
 }
@@ -45,10 +43,6 @@ export function createTokenService(secret: string, ttlSeconds: number): TokenSer
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(key);
-    },
-    async verify(token) {
-      const result = await check(token);
-      return "userId" in result ? result.userId : null;
     },
     check,
   };
