@@ -5,22 +5,17 @@ import {
   type ExecutionResult,
   type GraphQLSchema,
   getNamedType,
-  getOperationAST,
   isListType,
   isNonNullType,
   isObjectType,
   type GraphQLOutputType,
-  Kind,
   OperationTypeNode,
-  parse,
   print,
   TypeInfo,
   visit,
   visitWithTypeInfo,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { LRUCache } from "lru-cache";
-import type { Viewers } from "../auth/viewer.ts";
 import { type CacheScope, cacheScopes, declaredTtls, stricter, uncachedTypes } from "./cache-scope.ts";
 import type { ResponseCacheBackend } from "./response-cache-backend.ts";
 import { type Change, collectWrites } from "../data/write-log.ts";
@@ -30,6 +25,11 @@ import { type Change, collectWrites } from "../data/write-log.ts";
  * - the scope of an operation is the strictest of the fields it selects, as the schema declares
  *   them (cache-scope.ts): public responses are shared by everyone; private ones are cached per
  *   viewer, and not at all for anonymous requests; an operation selecting a NONE field is not cached;
+ * - whether a request is a query, which operation runs and who asks are the request record's
+ *   (graphql/request-record.ts, handed over as `records`): this plugin decides none of them;
+ * - identical concurrent misses run once per instance (single flight): the first runs, the others
+ *   wait for its answer to be stored and read it from the store, where invalidations apply;
+ * - If-None-Match is answered 304 only for the key of the request it comes with;
  * - a mutation invalidates what its writes changed (write-log.ts) and awaits it before answering;
  * - TTL per type, as each type declares it (`extensions.cacheTtlSeconds`) unless the operator
  *   overrides it by type name; per-viewer responses live at most `viewerSeconds`.
@@ -54,12 +54,17 @@ export interface ResponseCache {
   statusOf(request: Request): CacheStatus | undefined;
 }
 
+/** What the response cache reads of the request record (graphql/request-record.ts). */
+export interface RecordedRequests {
+  of(
+    request: Request,
+  ):
+    | { document: DocumentNode; operationType: OperationTypeNode | undefined; operationName: string | undefined }
+    | undefined;
+  viewerOf(request: Request): Promise<number | null>;
+}
+
 interface DocumentFacts {
-  /**
-   * The type of each operation by name ("" for an anonymous one): whether a request is a query
-   * depends on the operation its operationName selects, not on what else the document holds.
-   */
-  operationTypes: ReadonlyMap<string, OperationTypeNode>;
   /** The strictest cache scope of the fields it selects. */
   scope: CacheScope;
   /**
@@ -70,28 +75,30 @@ interface DocumentFacts {
   indexes: string[];
   /** The document printed canonically, so formatting does not split the cache. */
   normalized: string;
-  /** The name of its only operation, so sending operationName or not does not split the cache. */
-  onlyOperationName: string | undefined;
+}
+
+/** A miss being answered: identical requests arriving meanwhile wait for it to end. */
+interface Flight {
+  ended: Promise<void>;
+  end(): void;
 }
 
 export function createResponseCache(options: {
   backend: ResponseCacheBackend;
   schema: GraphQLSchema;
-  viewers: Viewers;
+  records: RecordedRequests;
   ttl: ResponseCacheTtl;
 }): ResponseCache {
   const { backend, ttl } = options;
   const generations = new Map<string, number>();
   const documentIndexesByKey = new Map<string, string[]>();
   const statuses = new WeakMap<Request, CacheStatus>();
-  /** Requests whose cache key Yoga has built (in its onParams): only those may read or write the cache. */
-  const keyed = new WeakSet<object>();
-  // Bounded in bytes: a few large documents must not hold more than an entry count suggests.
-  const factsByDocument = new LRUCache<string, DocumentFacts>({
-    maxSize: 16 * 1024 * 1024,
-    sizeCalculation: (facts, source) =>
-      2 * (1 + source.length + facts.normalized.length + facts.indexes.reduce((sum, index) => sum + index.length, 0)),
-  });
+  const keysOfRequests = new WeakMap<Request, string>();
+  // Per parsed document, which Yoga's parse cache shares between requests and bounds.
+  const factsByDocument = new WeakMap<DocumentNode, DocumentFacts>();
+  const flights = new Map<string, Flight>();
+  const ledFlights = new WeakMap<Request, { key: string; flight: Flight }>();
+  const storing = new Map<string, Promise<unknown>>();
   const scopes = cacheScopes(options.schema);
   const rootListsOf = rootListFields(options.schema);
   const queryType = options.schema.getQueryType()?.name;
@@ -102,13 +109,20 @@ export function createResponseCache(options: {
   const defaultTtlSeconds = (queryType && typeTtls.get(queryType)) || ttl.viewerSeconds;
   if (queryType) typeTtls.delete(queryType);
 
-  const documentFacts = (documentString: string): DocumentFacts => {
-    let facts = factsByDocument.get(documentString);
+  const documentFacts = (document: DocumentNode): DocumentFacts => {
+    let facts = factsByDocument.get(document);
     if (!facts) {
-      facts = analyse(documentString, options.schema, scopes);
-      factsByDocument.set(documentString, facts);
+      facts = analyse(document, options.schema, scopes);
+      factsByDocument.set(document, facts);
     }
     return facts;
+  };
+  /** The facts of a request the cache may answer: a query (whatever else its document holds) selecting no uncached field. */
+  const cacheableFacts = (request: Request | undefined): DocumentFacts | undefined => {
+    const record = request && options.records.of(request);
+    if (record?.operationType !== OperationTypeNode.QUERY) return undefined;
+    const facts = documentFacts(record.document);
+    return facts.scope === "NONE" ? undefined : facts;
   };
 
   const toIndexes = (entities: Iterable<{ typename: string; id?: number | string }>) => {
@@ -123,15 +137,9 @@ export function createResponseCache(options: {
   const plugin = useResponseCache({
     // Only queries are cached: with invalidateViaMutation off, the plugin would cache mutations too.
     // (Before params are parsed this is asked too; buildResponseCacheKey keeps non-queries apart.)
-    enabled: (_request, context) => {
-      const params = (context as { params?: { query?: string; operationName?: string | null } }).params;
-      if (typeof params?.query !== "string") return true;
-      // Keys are built in Yoga's onParams, which graphql-ws does not run: a WebSocket operation is
-      // answered uncached (asking the plugin for its key would throw and close the socket with 4500).
-      if (!keyed.has(context as object)) return false;
-      const facts = documentFacts(params.query);
-      return isQuery(facts, params.operationName) && facts.scope !== "NONE";
-    },
+    // Also asked in onRequest, before any record: its If-None-Match check, which could answer any request
+    // (a mutation too) with 304 for any key, stays off; onResultProcess below answers 304 for the request's own key.
+    enabled: (request) => cacheableFacts(request) !== undefined,
     invalidateViaMutation: false,
     ttl: defaultTtlSeconds * 1000,
     ttlPerSchemaCoordinate: Object.fromEntries([...typeTtls].map(([type, seconds]) => [type, seconds * 1000])),
@@ -141,29 +149,32 @@ export function createResponseCache(options: {
       [...scopes].filter(([, scope]) => scope === "PRIVATE").map(([coordinate]) => [coordinate, "PRIVATE"]),
     ),
     onTtl: ({ ttl: computed, context }) => {
-      const request = (context as { request?: Request }).request;
-      const query = (context as { params?: { query?: string } }).params?.query;
-      return query && request && documentFacts(query).scope !== "PUBLIC"
-        ? Math.min(computed, ttl.viewerSeconds * 1000)
-        : computed;
+      const facts = cacheableFacts((context as { request?: Request }).request);
+      return facts?.scope === "PUBLIC" ? computed : Math.min(computed, ttl.viewerSeconds * 1000);
     },
     session: async (request) => {
-      const header = request.headers.get("authorization");
-      if (!header) return null;
-      const viewerId = await options.viewers.viewerIdFrom(header).catch(() => null);
+      if (!request.headers.get("authorization")) return null;
+      const viewerId = await options.records.viewerOf(request).catch(() => null);
       // A bad token, or one whose user is gone, must reach the context (UNAUTHENTICATED), never a cached answer.
       return viewerId === null ? `invalid:${crypto.randomUUID()}` : String(viewerId);
     },
-    buildResponseCacheKey: async ({ documentString, variableValues, operationName, sessionId, request, context }) => {
-      keyed.add(context as object);
-      const facts = documentFacts(documentString);
+    buildResponseCacheKey: async ({ variableValues, sessionId, request }) => {
       if (sessionId?.startsWith("invalid:")) return sessionId;
-      if (!isQuery(facts, operationName) || facts.scope === "NONE") return `uncached:${crypto.randomUUID()}`;
+      const facts = cacheableFacts(request);
+      if (!facts) return `uncached:${crypto.randomUUID()}`;
       statuses.set(request, "miss");
       const scope = facts.scope === "PUBLIC" ? "public" : (sessionId ?? "anonymous");
-      const name = facts.onlyOperationName ?? operationName ?? null;
+      const name = options.records.of(request)?.operationName ?? null;
       const key = await hashSHA256(JSON.stringify([scope, name, facts.normalized, variableValues ?? {}]));
       documentIndexesByKey.set(key, facts.indexes);
+      keysOfRequests.set(request, key);
+      const flight = flights.get(key);
+      if (flight) await flight.ended;
+      else {
+        const led = createFlight();
+        flights.set(key, led);
+        ledFlights.set(request, { key, flight: led });
+      }
       return key;
     },
     cache: {
@@ -189,7 +200,13 @@ export function createResponseCache(options: {
         documentIndexesByKey.delete(key);
         if (generation === undefined) return;
         const indexes = [...new Set([...toIndexes(entities), ...documentIndexes])];
-        await backend.set(key, JSON.stringify(result), indexes, ttlMs / 1000, generation);
+        const stored = backend.set(key, JSON.stringify(result), indexes, ttlMs / 1000, generation);
+        storing.set(key, stored);
+        try {
+          await stored;
+        } finally {
+          if (storing.get(key) === stored) storing.delete(key);
+        }
       },
       async invalidate(entities) {
         await backend.invalidate(toIndexes(entities));
@@ -218,15 +235,35 @@ export function createResponseCache(options: {
       },
       // A mutation's writes are recorded as it runs; what they changed is invalidated before it answers.
       onExecute({ args, executeFn, setExecuteFn }) {
-        if (getOperationAST(args.document, args.operationName)?.operation !== "mutation") return;
+        const request = (args.contextValue as { request: Request }).request;
+        if (options.records.of(request)?.operationType !== OperationTypeNode.MUTATION) return;
         setExecuteFn(async (executeArgs) => {
           const { result, changes } = await collectWrites(async () => executeFn(executeArgs));
           await invalidate(changes);
           return result;
         });
       },
-      onResultProcess({ request, result }) {
-        if ((result as Record<symbol, unknown>)[Symbol.for("servedFromResponseCache")]) statuses.set(request, "hit");
+      onResultProcess({ request, result, setResultProcessor }) {
+        if (!(result as Record<symbol, unknown>)[Symbol.for("servedFromResponseCache")]) return;
+        statuses.set(request, "hit");
+        const key = keysOfRequests.get(request);
+        if (key && request.headers.get("if-none-match") === key) {
+          setResultProcessor(
+            (_result, fetchAPI) => new fetchAPI.Response(null, { status: 304, headers: { etag: key } }),
+            "application/json",
+          );
+        }
+      },
+      // The miss this request led has ended once its answer is stored (or known not to be).
+      onResponse({ request }) {
+        const led = ledFlights.get(request);
+        if (!led) return;
+        ledFlights.delete(request);
+        const end = () => {
+          if (flights.get(led.key) === led.flight) flights.delete(led.key);
+          led.flight.end();
+        };
+        void (storing.get(led.key) ?? Promise.resolve()).then(end, end);
       },
     },
     invalidate,
@@ -234,33 +271,13 @@ export function createResponseCache(options: {
   };
 }
 
-/**
- * Whether the operation `operationName` selects is a query (graphql-js's rule: the named one, or the
- * only one when no name is sent). Anything it cannot tell (no such operation, several without a name)
- * is not: execution will refuse it, and nothing is read from or written to the cache for it.
- */
-function isQuery(facts: DocumentFacts, operationName: string | null | undefined): boolean {
-  if (operationName) return facts.operationTypes.get(operationName) === OperationTypeNode.QUERY;
-  if (facts.operationTypes.size !== 1) return false;
-  return facts.operationTypes.values().next().value === OperationTypeNode.QUERY;
+function createFlight(): Flight {
+  let end = () => {};
+  const ended = new Promise<void>((resolve) => (end = resolve));
+  return { ended, end };
 }
 
-function analyse(documentString: string, schema: GraphQLSchema, scopes: Map<string, CacheScope>): DocumentFacts {
-  let document: DocumentNode;
-  try {
-    document = parse(documentString);
-  } catch {
-    return {
-      operationTypes: new Map(),
-      scope: "NONE",
-      indexes: [],
-      normalized: documentString,
-      onlyOperationName: undefined,
-    };
-  }
-  const operations = document.definitions.filter((definition) => definition.kind === Kind.OPERATION_DEFINITION);
-  const operationTypes = new Map(operations.map((operation) => [operation.name?.value ?? "", operation.operation]));
-  const onlyOperationName = operations.length === 1 ? operations[0]?.name?.value : undefined;
+function analyse(document: DocumentNode, schema: GraphQLSchema, scopes: Map<string, CacheScope>): DocumentFacts {
   let scope: CacheScope = "PUBLIC";
   const indexes = new Set<string>();
   const typeInfo = new TypeInfo(schema);
@@ -281,7 +298,7 @@ function analyse(documentString: string, schema: GraphQLSchema, scopes: Map<stri
       },
     }),
   );
-  return { operationTypes, scope, indexes: [...indexes], normalized: print(document), onlyOperationName };
+  return { scope, indexes: [...indexes], normalized: print(document) };
 }
 
 /** Root fields that list a type (a list of it, or a connection whose edges hold it), by type name. */

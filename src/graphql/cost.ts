@@ -3,6 +3,7 @@ import { complexityFromQuery } from "@pothos/plugin-complexity";
 import {
   type DocumentNode,
   type ExecutionArgs,
+  getOperationAST,
   GraphQLError,
   type GraphQLSchema,
   Kind,
@@ -13,14 +14,14 @@ import type { Plugin } from "graphql-yoga";
 
 /**
  * Refuses an operation whose cost is over `maxCost` before anything executes (code
- * COST_LIMIT_EXCEEDED, the computed cost in the message), on HTTP, SSE and WebSocket alike.
+ * COST_LIMIT_EXCEEDED, the computed cost in the message), on HTTP, SSE and WebSocket alike. The
+ * cost is the request record's (request-record.ts), computed once with the variables.
  */
-export function useCostLimit(schema: GraphQLSchema, maxCost: number): Plugin {
-  const costOf = memoizedCost(schema);
+export function useCostLimit(costOf: (request: Request) => number | undefined, maxCost: number): Plugin {
   const check = (args: ExecutionArgs, stop: (result: { errors: GraphQLError[] }) => void) => {
     let cost: number | undefined;
     try {
-      cost = costOf(args);
+      cost = costOf((args.contextValue as { request: Request }).request);
     } catch (error) {
       // An argument the cost cannot be read from (a global id of the wrong type, say) would fail
       // its field anyway; refusing the operation keeps a bad argument from skipping the budget.
@@ -54,44 +55,49 @@ const COSTS_PER_DOCUMENT = 64;
 const MAX_COST_KEY_LENGTH = 1_000;
 
 /**
- * operationCost, remembered per document, operation name and variables: a cost depends on nothing
+ * operationCost, remembered per document, operation and variables: a cost depends on nothing
  * else (no weight reads the context), and walking the document was a few percent of a point
  * lookup's CPU time.
  */
-function memoizedCost(schema: GraphQLSchema) {
+export function memoizedCost(schema: GraphQLSchema) {
   const costs = new WeakMap<DocumentNode, Map<string, number | undefined>>();
-  return (args: Pick<ExecutionArgs, "document" | "operationName" | "variableValues" | "contextValue">) => {
-    const key = `${args.operationName ?? ""}:${JSON.stringify(args.variableValues ?? {})}`;
-    if (key.length > MAX_COST_KEY_LENGTH) return operationCost(schema, args);
-    let known = costs.get(args.document);
+  return (
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variableValues: Readonly<Record<string, unknown>> | undefined,
+  ) => {
+    const key = `${operation.name?.value ?? ""}:${JSON.stringify(variableValues ?? {})}`;
+    if (key.length > MAX_COST_KEY_LENGTH) return costOfOperation(schema, document, operation, variableValues);
+    let known = costs.get(document);
     if (known?.has(key)) return known.get(key);
-    const cost = operationCost(schema, args);
-    if (!known) costs.set(args.document, (known = new Map()));
+    const cost = costOfOperation(schema, document, operation, variableValues);
+    if (!known) costs.set(document, (known = new Map()));
     if (known.size >= COSTS_PER_DOCUMENT) known.delete(known.keys().next().value as string);
     known.set(key, cost);
     return cost;
   };
 }
 
-/** The cost of the operation `args` will run; undefined when its variables are invalid (execution refuses those). */
+/** The cost of the operation `args` select (graphql-js's rule); undefined when none is selected or its variables are invalid. */
 export function operationCost(
   schema: GraphQLSchema,
-  args: Pick<ExecutionArgs, "document" | "operationName" | "variableValues" | "contextValue">,
+  args: Pick<ExecutionArgs, "document" | "operationName" | "variableValues">,
 ): number | undefined {
-  const operation = selectedOperation(args.document, args.operationName);
-  if (!operation) return undefined;
-  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
-  if (variables.errors) return undefined;
-  const fragments = args.document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION);
-  return complexityFromQuery(
-    { ...args.document, definitions: [operation, ...fragments] },
-    { schema, variables: variables.coerced, ctx: (args.contextValue ?? {}) as object },
-  ).complexity;
+  const operation = getOperationAST(args.document, args.operationName);
+  return operation ? costOfOperation(schema, args.document, operation, args.variableValues ?? undefined) : undefined;
 }
 
-function selectedOperation(document: DocumentNode, name: string | null | undefined) {
-  const operations = document.definitions.filter(
-    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
-  );
-  return name ? operations.find((operation) => operation.name?.value === name) : operations[0];
+function costOfOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variableValues: Readonly<Record<string, unknown>> | undefined,
+): number | undefined {
+  const variables = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {});
+  if (variables.errors) return undefined;
+  const fragments = document.definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION);
+  return complexityFromQuery(
+    { ...document, definitions: [operation, ...fragments] },
+    { schema, variables: variables.coerced, ctx: {} },
+  ).complexity;
 }

@@ -11,7 +11,6 @@ import {
   validate,
   visit,
 } from "graphql";
-import type { Plugin } from "graphql-yoga";
 
 export interface DocumentLimits {
   /** The document text, in UTF-8 bytes (GET and WebSocket requests have no body limit of their own). */
@@ -111,43 +110,4 @@ export function checkVariables(variables: unknown): void {
       for (const [key, child] of Object.entries(value)) pending.push([child, depth + 1, depth === 0 ? key : name]);
     }
   }
-}
-
-/**
- * Limits before work: every document is checked here before anything else parses, prints,
- * analyses or remembers it — the response cache's key and analysis included, which run in
- * later `onParams` hooks (this plugin must come first). HTTP documents are checked in
- * `onParams`; the parsed document is then handed to Yoga's parse step, so it is parsed once, and a
- * document already in Yoga's parse cache (which only this plugin's parses fill) is not checked again.
- * Documents that arrive without `onParams` (graphql-ws) are checked in the parse step.
- */
-export function useDocumentLimits(
-  schema: GraphQLSchema,
-  limits: DocumentLimits,
-  /** Yoga's parse cache: it only ever holds documents this plugin parsed, so they are within limits. */
-  parsed?: { get(source: string): DocumentNode | undefined },
-): Plugin {
-  const checked = new WeakMap<object, { source: string; document: DocumentNode }>();
-  return {
-    onParams({ params }) {
-      checkVariables(params.variables);
-      if (params.query === undefined || params.query === null) return;
-      if (typeof params.query !== "string") {
-        throw new GraphQLError("The query parameter must be a string.", {
-          extensions: { code: "BAD_REQUEST", http: { status: 400 } },
-        });
-      }
-      const document = parsed?.get(params.query) ?? parseWithinLimits(params.query, schema, limits);
-      checked.set(params, { source: params.query, document });
-    },
-    onParse({ context, params, setParsedDocument, setParseFn }) {
-      const source = typeof params.source === "string" ? params.source : params.source.body;
-      const earlier = checked.get((context as { params?: object }).params ?? {});
-      if (earlier && earlier.source === source) {
-        setParsedDocument(earlier.document);
-        return;
-      }
-      setParseFn((text) => parseWithinLimits(typeof text === "string" ? text : text.body, schema, limits));
-    },
-  };
 }

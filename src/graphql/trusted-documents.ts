@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
-import { GraphQLError } from "graphql";
+import { type DocumentNode, parse, print } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { z } from "zod";
 import type { TrustedDocumentsConfig } from "../config.ts";
@@ -54,48 +54,36 @@ const ERRORS = {
   },
 };
 
-/** The same refusal over WebSocket, where there is no HTTP status to set. */
-const webSocketError = ({ message, extensions }: (typeof ERRORS)[keyof typeof ERRORS]) =>
-  new GraphQLError(message, { extensions: { code: extensions.code } });
-
-/** What GraphQL over WebSocket (which bypasses Yoga's params hooks) asks of each server's documents. */
-interface DocumentParams {
-  query?: string | null;
-  extensions?: unknown;
-  documentId?: unknown;
-}
-type WebSocketCheck = (params: DocumentParams) => string;
-// Kept on the Yoga instance; an object, not a function: the server adapter's proxy passes objects through as they are.
-const WEBSOCKET_CHECK = Symbol("trusted documents over WebSocket");
-type Holder = { [WEBSOCKET_CHECK]?: { check: WebSocketCheck } };
-
-/**
- * The document a graphql-ws subscribe message may run on `yoga`: its query, or the trusted document
- * its hash names. Throws the same coded GraphQLError as over HTTP when refused.
- */
-export function trustedQueryOf(yoga: object, params: DocumentParams): string {
-  const check = (yoga as Holder)[WEBSOCKET_CHECK]?.check;
-  if (check) return check(params);
-  if (!params.query) throw webSocketError(ERRORS.keyNotFound);
-  return params.query;
-}
-
 /**
  * Operations by hash (Yoga's persisted-operations plugin): `extensions.persistedQuery.sha256Hash`
  * (APQ-style) or `documentId` ("sha256:<hash>" or the bare hash, GraphQL over HTTP). In `required`
- * mode a full document runs only when it is itself in the manifest, comes from GraphiQL in
- * development, or from the process itself (`yoga.fetch` without a socket: the cache warm-up).
+ * mode a full document runs only when it is itself in the manifest (as codegen stored it, or
+ * printed from the same syntax tree, as clients holding a parsed document send it), comes from
+ * GraphiQL in development, or from the process itself (`yoga.fetch` without a socket: the cache
+ * warm-up). GraphQL over WebSocket passes through the same hooks (http/websocket.ts).
  */
 export function useTrustedDocuments(options: {
   config: TrustedDocumentsConfig;
   graphqlEndpoint: string;
   development: boolean;
+  /** Parses within the document limits, through the shared parse cache (request-record.ts). */
+  parse: (source: string) => DocumentNode;
   documents?: Map<string, string>;
 }): Plugin[] {
   const { config, graphqlEndpoint, development } = options;
   if (config.mode === "off") return [];
   const documents = options.documents ?? loadTrustedDocuments(config.files);
   const required = config.mode === "required";
+  const hashByPrint = new Map([...documents].map(([hash, document]) => [print(parse(document)), hash]));
+  const trustedHashOf = (query: string): string | undefined => {
+    const hash = sha256(query);
+    if (documents.has(hash)) return hash;
+    try {
+      return hashByPrint.get(print(options.parse(query)));
+    } catch {
+      return undefined; // over a limit or not a document: refused below as any untrusted document
+    }
+  };
   const inProcess = new WeakSet<Request>();
   const fromGraphiQL = (request: Request) => {
     if (!development) return false;
@@ -111,29 +99,13 @@ export function useTrustedDocuments(options: {
     allowArbitraryOperations: (request) => !required || inProcess.has(request) || fromGraphiQL(request),
     customErrors: ERRORS,
   });
-  const checkWebSocket: WebSocketCheck = (params) => {
-    const id = documentIdOf(params);
-    if (!params.query && id) {
-      const document = lookUp(id);
-      if (!document) throw webSocketError(ERRORS.notFound);
-      return document;
-    }
-    if (!params.query) throw webSocketError(ERRORS.keyNotFound);
-    if (required && !documents.has(sha256(params.query))) {
-      throw webSocketError(ERRORS.persistedQueryOnly);
-    }
-    return params.query;
-  };
   const policy: Plugin = {
-    onYogaInit({ yoga }) {
-      (yoga as Holder)[WEBSOCKET_CHECK] = { check: checkWebSocket };
-    },
     onParams({ params, setParams, request, context }) {
       if (!required) return;
       if (!(context as { req?: unknown } | undefined)?.req) inProcess.add(request);
       // A full document that is in the manifest is as trusted as its hash: run it by hash.
-      const hash = params.query ? sha256(params.query) : undefined;
-      if (hash && documents.has(hash)) setParams({ ...params, query: undefined, extensions: persistedQuery(hash) });
+      const hash = typeof params.query === "string" ? trustedHashOf(params.query) : undefined;
+      if (hash) setParams({ ...params, query: undefined, extensions: persistedQuery(hash) });
     },
   };
   return [policy, persisted];
@@ -141,7 +113,7 @@ export function useTrustedDocuments(options: {
 
 const persistedQuery = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
 
-function documentIdOf(params: DocumentParams): string | null {
+function documentIdOf(params: { extensions?: unknown; documentId?: unknown }): string | null {
   if (typeof params.documentId === "string") return params.documentId;
   const apq = (params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)
     ?.persistedQuery;

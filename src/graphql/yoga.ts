@@ -1,4 +1,5 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
+import { GraphQLError } from "graphql";
 import { createYoga, type Plugin, type YogaServerInstance, maskError as yogaMaskError } from "graphql-yoga";
 import type { Redis } from "ioredis";
 import type { Viewers } from "../auth/viewer.ts";
@@ -11,7 +12,7 @@ import { createSql } from "../data/sql.ts";
 import { useErrorCodes } from "./error-codes.ts";
 import { exposeExpectedError } from "./error-masking.ts";
 import { createDocumentCache } from "./document-cache.ts";
-import { useDocumentLimits } from "./document-limits.ts";
+import { createRequestRecords } from "./request-record.ts";
 import { useCostLimit } from "./cost.ts";
 import { useExecutionDeadline } from "./execution-deadline.ts";
 import { useRequestErrors } from "./request-errors.ts";
@@ -64,16 +65,27 @@ export function createYogaServer({
   routes = [],
 }: ServerDependencies): SokudoYoga {
   const development = config.env !== "production";
-  const responseCache = config.responseCache.enabled
-    ? createResponseCache({ backend: responses, schema, viewers, ttl: config.responseCache.ttl })
-    : undefined;
   const documentCache = createDocumentCache(64 * 1024 * 1024);
+  const records = createRequestRecords({
+    schema,
+    limits: { ...config.limits, maxBytes: config.limits.maxBodyBytes, maxDirectives: 50 },
+    documents: documentCache.documentCache,
+    viewers,
+  });
+  const responseCache = config.responseCache.enabled
+    ? createResponseCache({ backend: responses, schema, records, ttl: config.responseCache.ttl })
+    : undefined;
+  const operationOf = (request: Request) => {
+    const record = records.of(request);
+    return record && { type: record.operationType, name: record.operationName };
+  };
   return createYoga<Record<string, unknown>, Context>({
     schema,
     context: createContextFactory({
       prisma: db.prisma,
       sql: createSql(db.pool, db.prisma),
       viewers,
+      viewerOf: records.viewerOf,
       upstreams,
       jobEvents,
     }),
@@ -93,13 +105,16 @@ export function createYogaServer({
     },
     plugins: [
       useRequestErrors(),
-      // First: nothing below may parse, print, analyse or remember a document over a limit.
-      useDocumentLimits(
-        schema,
-        { ...config.limits, maxBytes: config.limits.maxBodyBytes, maxDirectives: 50 },
-        documentCache.documentCache,
-      ),
-      ...useTrustedDocuments({ config: config.trustedDocuments, graphqlEndpoint: "/graphql", development }),
+      // Trusted documents first: they decide which document a request runs (its text or its hash).
+      ...useTrustedDocuments({
+        config: config.trustedDocuments,
+        graphqlEndpoint: "/graphql",
+        development,
+        parse: records.parse,
+      }),
+      // Then the request record, which every plugin below reads; nothing below parses, prints or
+      // analyses a document over a limit: the record parses within them.
+      records.plugin,
       // Depth, token, alias and directive limits run in useDocumentLimits, before any other work.
       EnvelopArmorPlugin({
         maxDepth: { enabled: false },
@@ -119,10 +134,16 @@ export function createYogaServer({
       useErrorCodes(),
       // Before the deadline, which wraps whichever executor is chosen (jit's for queries and mutations).
       useJitExecution(schema),
-      useCostLimit(schema, config.limits.maxCost),
+      useCostLimit((request) => {
+        const record = records.of(request);
+        // Default deny: an execution without a record has not been through the checks.
+        if (!record)
+          throw new GraphQLError("The request has no recorded document.", { extensions: { code: "BAD_REQUEST" } });
+        return record.cost();
+      }, config.limits.maxCost),
       useExecutionDeadline(config.limits.executionTimeoutMs),
-      ...(tracingEnabled() ? [useTracing({ cacheStatus: responseCache?.statusOf })] : []),
-      useMetrics(metrics, { cacheStatus: responseCache?.statusOf, sqlOf: sqlStatsOf }),
+      ...(tracingEnabled() ? [useTracing({ cacheStatus: responseCache?.statusOf, operationOf })] : []),
+      useMetrics(metrics, { cacheStatus: responseCache?.statusOf, sqlOf: sqlStatsOf, operationOf }),
       useServerTiming({ cacheStatus: responseCache?.statusOf }),
       ...(responseCache ? [responseCache.plugin] : []),
       ...routes,

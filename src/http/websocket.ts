@@ -1,64 +1,83 @@
-import type { Server } from "node:http";
-import { type ExecutionArgs, type ExecutionResult, GraphQLError } from "graphql";
+import type { IncomingMessage, Server } from "node:http";
+import { type ExecutionArgs, type ExecutionResult, parse } from "graphql";
 import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
-import { checkVariables } from "../graphql/document-limits.ts";
-import { trustedQueryOf } from "../graphql/trusted-documents.ts";
+import { type WebSocket, WebSocketServer } from "ws";
 import type { SokudoYoga } from "../graphql/yoga.ts";
+import { graphqlErrorsOf, serverSentResults } from "./forwarded-results.ts";
 
-type OperationResult =
-  Promise<AsyncIterable<ExecutionResult> | ExecutionResult> | AsyncIterable<ExecutionResult> | ExecutionResult;
-interface EnvelopedRoot {
-  execute(args: ExecutionArgs): OperationResult;
-  subscribe(args: ExecutionArgs): OperationResult;
+/** What graphql-ws executes for every operation: the results of the same operation sent over HTTP. */
+const FORWARDED = parse("subscription Forwarded { __typename }");
+interface Forwarded {
+  results: AsyncGenerator<ExecutionResult>;
 }
 
 /**
- * GraphQL over WebSocket (graphql-ws protocol) on the same port and path as HTTP, through
- * the same Yoga plugins and context. The bearer token comes in the connection parameters
- * (`{ "authorization": "Bearer <token>" }`); closing the socket aborts the request's work.
+ * GraphQL over WebSocket (graphql-ws protocol) on the same port and path as HTTP. Every operation
+ * a socket sends is handed to Yoga as an HTTP request of its own (POST, from the socket's
+ * address, with the connection's bearer token), so it passes every check an HTTP request passes:
+ * the address's budget, trusted documents, limits, the request record, cost, the response cache,
+ * metrics and tracing. Its results come back as server-sent events and go out as `next`
+ * messages; a request refused before execution is an `error` message with its code. The token
+ * comes in the connection parameters (`{ "authorization": "Bearer <token>" }`); closing the
+ * socket, or completing the operation, aborts its request.
  */
 export function attachWebSocket(server: Server, yoga: SokudoYoga): () => Promise<void> {
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const operationsBySocket = new WeakMap<WebSocket, Set<AbortController>>();
+  /** One close listener per socket, whatever the number of operations it runs. */
+  const operationsOf = (socket: WebSocket) => {
+    let operations = operationsBySocket.get(socket);
+    if (!operations) {
+      const running = (operations = new Set());
+      operationsBySocket.set(socket, running);
+      socket.once("close", () => {
+        for (const operation of running) operation.abort();
+        running.clear();
+      });
+    }
+    return operations;
+  };
   const disposable = useServer(
     {
-      // Yoga's enveloped execute/subscribe, handed over in rootValue by onSubscribe.
-      execute: (args: ExecutionArgs): OperationResult => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args: ExecutionArgs): OperationResult => (args.rootValue as EnvelopedRoot).subscribe(args),
+      execute: (args: ExecutionArgs) => (args.rootValue as Forwarded).results,
+      subscribe: (args: ExecutionArgs) => (args.rootValue as Forwarded).results,
       onSubscribe: async (ctx, _id, payload) => {
         const authorization = (ctx.connectionParams as { authorization?: unknown } | undefined)?.authorization;
-        const closed = new AbortController();
-        ctx.extra.socket.once("close", () => closed.abort());
-        const request = new Request("http://websocket.local/graphql", {
+        const operations = operationsOf(ctx.extra.socket);
+        const operation = new AbortController();
+        operations.add(operation);
+        const done = () => {
+          operations.delete(operation);
+          operation.abort();
+        };
+        const request = new Request(new URL(yoga.graphqlEndpoint, "http://websocket.local"), {
           method: "POST",
-          headers: typeof authorization === "string" ? { authorization } : {},
-          signal: closed.signal,
+          headers: {
+            "content-type": "application/json",
+            accept: "application/graphql-response+json, text/event-stream",
+            ...(typeof authorization === "string" ? { authorization } : {}),
+          },
+          body: JSON.stringify(payload),
+          signal: operation.signal,
         });
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          request,
-          params: payload,
-          req: ctx.extra.request, // the upgrade request: its socket is the client's address (rate limits)
-        });
-        // A client error (a limit, an untrusted document, a bad token, a bad variable) is an `error`
-        // message for this operation with its code and reason; anything else still closes the socket (4500).
+        // The upgrade request: its socket is the client's address (rate limits, trusted documents).
+        const serverContext = { req: ctx.extra.request as IncomingMessage };
+        let response: Response;
         try {
-          checkVariables(payload.variables);
-          const query = trustedQueryOf(yoga, payload); // TRUSTED_DOCUMENTS holds here as over HTTP
-          const document = parse(query);
-          const errors = validate(schema, document);
-          if (errors.length > 0) return errors;
-          return {
-            schema,
-            document,
-            operationName: payload.operationName,
-            variableValues: payload.variables,
-            contextValue: await contextFactory(),
-            rootValue: { execute, subscribe },
-          };
+          response = await yoga.handleRequest(request, serverContext);
         } catch (error) {
-          if (error instanceof GraphQLError) return [withoutHttp(error)];
+          done();
           throw error;
         }
+        if (!(response.headers.get("content-type") ?? "").startsWith("text/event-stream")) {
+          const body = (await response.json()) as ExecutionResult;
+          if (!("data" in body)) {
+            done();
+            return graphqlErrorsOf(body);
+          }
+          return forwarded(once(body, done));
+        }
+        return forwarded(serverSentResults(response, done));
       },
     },
     wss,
@@ -69,14 +88,16 @@ export function attachWebSocket(server: Server, yoga: SokudoYoga): () => Promise
   };
 }
 
-/** The same error without `extensions.http` (status and headers mean nothing on a socket). */
-function withoutHttp(error: GraphQLError): GraphQLError {
-  const { http: _http, ...extensions } = error.extensions;
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    extensions,
-  });
+const forwarded = (results: AsyncGenerator<ExecutionResult>): ExecutionArgs => ({
+  schema: undefined as never, // graphql-ws reads only the document, to tell a subscription
+  document: FORWARDED,
+  rootValue: { results } satisfies Forwarded,
+});
+
+async function* once(result: ExecutionResult, done: () => void): AsyncGenerator<ExecutionResult> {
+  try {
+    yield result;
+  } finally {
+    done();
+  }
 }

@@ -20,6 +20,12 @@ export interface UpstreamCallSample {
   durationMs: number;
 }
 
+/** The operation a request ran, as the metrics and the operation span read it. */
+export interface OperationSample {
+  type: string | undefined;
+  name: string | undefined;
+}
+
 /** An upstream circuit breaker's state, as the gauge reads it. */
 export type BreakerStateSample = "closed" | "open" | "half-open";
 
@@ -251,9 +257,11 @@ export function useMetrics(
   options: {
     cacheStatus?: (request: Request) => "hit" | "miss" | undefined;
     sqlOf?: (request: Request) => { statements: number; durationMs: number } | undefined;
+    /** The operation the request runs, as its request record says (undefined before it is known). */
+    operationOf: (request: Request) => OperationSample | undefined;
   },
 ): Plugin {
-  const started = new WeakMap<Request, { at: number; name: string; type: string }>();
+  const started = new WeakMap<Request, number>();
   return {
     async onRequest({ url, request, endResponse, fetchAPI }) {
       if (url.pathname === "/metrics" && request.method === "GET") {
@@ -264,28 +272,26 @@ export function useMetrics(
         );
       }
     },
-    onParams({ params, request }) {
-      const match = (params.query ?? "").match(/^\s*(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/);
-      started.set(request, {
-        at: performance.now(),
-        name: metrics.operationName(params.operationName ?? match?.[2]),
-        type: match?.[1] ?? "query",
-      });
+    onParams({ request }) {
+      started.set(request, performance.now());
     },
     onResultProcess({ result }) {
       const errors = Array.isArray(result) ? [] : ((result as { errors?: readonly GraphQLError[] }).errors ?? []);
       for (const error of errors) metrics.errors.inc({ code: String(error.extensions?.code ?? "UNKNOWN") });
     },
     onResponse({ request }) {
-      const operation = started.get(request);
-      if (!operation) return;
-      const labels = { operation_name: operation.name, operation_type: operation.type };
+      const at = started.get(request);
+      if (at === undefined) return;
+      const operation = options.operationOf(request);
+      const name = metrics.operationName(operation?.name);
+      // No operation to run (an unknown operationName, several and none chosen): "unknown".
+      const labels = { operation_name: name, operation_type: operation?.type ?? "unknown" };
       metrics.requests.inc(labels);
-      metrics.requestDuration.observe(labels, (performance.now() - operation.at) / 1000);
+      metrics.requestDuration.observe(labels, (performance.now() - at) / 1000);
       const sql = options.sqlOf?.(request);
       if (sql) {
-        metrics.sqlStatements.inc({ operation_name: operation.name }, sql.statements);
-        metrics.sqlDuration.observe({ operation_name: operation.name }, sql.durationMs / 1000);
+        metrics.sqlStatements.inc({ operation_name: name }, sql.statements);
+        metrics.sqlDuration.observe({ operation_name: name }, sql.durationMs / 1000);
       }
       const cache = options.cacheStatus?.(request);
       if (cache) metrics.responseCache.inc({ result: cache });

@@ -11,6 +11,7 @@ import {
 import DataLoader from "dataloader";
 import { type DocumentNode, Kind, print, visit } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import type { OperationSample } from "./metrics.ts";
 
 /**
  * Spans for Sokudo's own work, on the global tracer (a no-op unless src/telemetry.ts started
@@ -50,7 +51,11 @@ const operationSpans = new WeakMap<Request, Span>();
  * `graphql.operation.name`, `graphql.document`), the cache outcome on it, and the trace id
  * returned to the client (`traceparent`, `x-trace-id`).
  */
-export function useTracing(options: { cacheStatus?: (request: Request) => string | undefined } = {}): Plugin {
+export function useTracing(options: {
+  cacheStatus?: (request: Request) => string | undefined;
+  /** The operation the request runs, as its request record says (undefined before it is known). */
+  operationOf: (request: Request) => OperationSample | undefined;
+}): Plugin {
   return {
     instrumentation: {
       request({ request }, wrapped) {
@@ -58,17 +63,6 @@ export function useTracing(options: { cacheStatus?: (request: Request) => string
         operationSpans.set(request, span);
         return context.with(trace.setSpan(context.active(), span), wrapped);
       },
-    },
-    onParams({ params, request }) {
-      const span = operationSpans.get(request);
-      if (!span) return;
-      const document = params.query ?? "";
-      const match = document.match(/^\s*(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/);
-      const type = match?.[1] ?? (document.trim().startsWith("{") ? "query" : undefined);
-      const name = params.operationName ?? match?.[2];
-      if (type) span.setAttribute("graphql.operation.type", type);
-      if (name) span.setAttribute("graphql.operation.name", name);
-      span.updateName([type ?? "graphql", name].filter(Boolean).join(" "));
     },
     // The document is recorded once parsed and within limits, and without its literal values.
     onExecute({ args }) {
@@ -80,6 +74,10 @@ export function useTracing(options: { cacheStatus?: (request: Request) => string
     onResponse({ request, response }) {
       const span = operationSpans.get(request);
       if (!span) return;
+      const operation = options.operationOf(request);
+      if (operation?.type) span.setAttribute("graphql.operation.type", operation.type);
+      if (operation?.name) span.setAttribute("graphql.operation.name", operation.name);
+      span.updateName([operation?.type ?? "graphql", operation?.name].filter(Boolean).join(" "));
       const cache = options.cacheStatus?.(request);
       if (cache) span.setAttribute("sokudo.response_cache", cache);
       span.setAttribute("http.response.status_code", response.status);

@@ -28,6 +28,8 @@ export interface ContextDependencies {
   /** The pool's prepared statements, for the loaders' hot reads. */
   sql: Sql;
   viewers: Viewers;
+  /** The request's viewer, asked once per request (the response cache asks it too). */
+  viewerOf?: (request: Request) => Promise<number | null>;
   upstreams: Upstreams;
   jobEvents: JobEvents;
 }
@@ -47,10 +49,10 @@ export function createContextFactory(deps: ContextDependencies) {
     upstreamLoaders: new UpstreamLoaders(deps.upstreams, request),
     jobEvents: deps.jobEvents,
   });
+  const viewerOf = deps.viewerOf ?? ((request: Request) => viewers.viewerIdFrom(request.headers.get("authorization")));
   return ({ request }: YogaInitialContext): Context | Promise<Context> => {
-    const authorization = request.headers.get("authorization");
-    if (!authorization) return build(request, null);
-    return viewers.viewerIdFrom(authorization).then((viewerId) => build(request, viewerId));
+    if (!request.headers.get("authorization")) return build(request, null);
+    return viewerOf(request).then((viewerId) => build(request, viewerId));
   };
 }
 
