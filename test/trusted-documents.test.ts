@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parse, print } from "graphql";
 import { createClient } from "graphql-ws";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -19,7 +20,6 @@ const [viewerKey, viewerDocument] = Object.entries(manifest).find(([, document])
 const viewerHash = viewerKey.replace(/^sha256:/, "");
 const UNKNOWN = "0".repeat(64);
 
-// Queries over graphql-ws do not pass Yoga's HTTP pipeline, which the response cache needs.
 const required = await useTestServer({
   RESPONSE_CACHE: "off",
   NODE_ENV: "production",
@@ -50,6 +50,8 @@ async function send(server: Server, body: Record<string, unknown>, headers: Reco
 }
 
 const byApqHash = (hash: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+if (print(parse(viewerDocument)) === viewerDocument)
+  throw new Error("the manifest's Viewer text must differ from its print");
 const FREE_FORM = { query: "{ users(first: 1) { edges { node { handle } } } }" };
 
 describe("TRUSTED_DOCUMENTS=required", () => {
@@ -58,6 +60,8 @@ describe("TRUSTED_DOCUMENTS=required", () => {
     ["documentId sha256:<hash>", { documentId: `sha256:${viewerHash}` }],
     ["a bare documentId", { documentId: viewerHash }],
     ["the full text of a trusted document", { query: viewerDocument }],
+    // What a client holding the parsed document sends (Apollo Client, urql): graphql-js's print of it.
+    ["a trusted document printed from its syntax tree", { query: print(parse(viewerDocument)) }],
   ])("runs a trusted document sent by %s", async (_how, body) => {
     expect(await send(required, { ...body, operationName: "Viewer" })).toEqual({
       status: 200,

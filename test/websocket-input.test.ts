@@ -4,8 +4,8 @@ import WebSocket from "ws";
 import { type HttpServer, listen } from "../src/http/server.ts";
 import { useTestServer } from "./helpers/server.ts";
 
-// graphql-ws skips Yoga's onParams: limits and variable checks must hold there too, as coded
-// errors for the operation rather than a 4500 close of the socket.
+// Limits and variable checks hold over graphql-ws as over HTTP, as coded errors for the
+// operation rather than a 4500 close of the socket.
 
 const server = await useTestServer({ RESPONSE_CACHE: "off" });
 const http: HttpServer = await listen(server.yoga, "127.0.0.1", 0);
