@@ -201,15 +201,18 @@ describe("logIn and signUp", () => {
     const codes: unknown[] = [];
     for (let i = 0; i < 7; i++) {
       const query = `mutation { logIn(input: { email: "ws_${i}@example.test", password: "x" }) { token } }`;
-      const result = await new Promise<{ errors?: readonly { extensions?: Record<string, unknown> }[] }>(
-        (resolve, reject) => {
-          let last = {};
-          client.subscribe(
-            { query },
-            { next: (value) => (last = value), error: reject, complete: () => resolve(last) },
-          );
-        },
-      );
+      // A refusal before any resolver ran comes as the operation's `error` message, as over HTTP without data.
+      const result = await new Promise<{ errors?: readonly { extensions?: Record<string, unknown> }[] }>((resolve) => {
+        let last = {};
+        client.subscribe(
+          { query },
+          {
+            next: (value) => (last = value),
+            error: (errors) => resolve({ errors: errors as { extensions?: Record<string, unknown> }[] }),
+            complete: () => resolve(last),
+          },
+        );
+      });
       codes.push(result.errors?.[0]?.extensions?.code);
     }
     await client.dispose();

@@ -123,6 +123,23 @@ describe("tracing", () => {
       trace.filter((span) => span.scope === "sokudo").every((span) => /^(query|dataloader|upstream)/.test(span.name)),
     ).toBe(true);
   });
+
+  it("names the operation span after the selected operation, also when a fragment comes first", async () => {
+    const { response: named, body } = await graphql(
+      "fragment Slug on Tag { slug } query FragmentFirst { tags { ...Slug } }",
+    );
+    expect(body.errors).toBeUndefined();
+    const traceId = named.headers.get("x-trace-id");
+    const spans = await receiver.waitFor((all) =>
+      all.some((span) => span.traceId === traceId && span.name === "query FragmentFirst"),
+    );
+    expect(
+      spans.find((span) => span.traceId === traceId && span.name === "query FragmentFirst")?.attributes,
+    ).toMatchObject({
+      "graphql.operation.type": "query",
+      "graphql.operation.name": "FragmentFirst",
+    });
+  });
 });
 
 describe("/metrics", () => {

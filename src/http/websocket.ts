@@ -41,6 +41,8 @@ export function attachWebSocket(server: Server, yoga: SokudoYoga): () => Promise
     {
       execute: (args: ExecutionArgs) => (args.rootValue as Forwarded).results,
       subscribe: (args: ExecutionArgs) => (args.rootValue as Forwarded).results,
+      // Results arrive serialised (from the HTTP response): sent as they are, not as GraphQLError objects.
+      onNext: (_ctx, _id, _payload, _args, result) => result,
       onSubscribe: async (ctx, _id, payload) => {
         const authorization = (ctx.connectionParams as { authorization?: unknown } | undefined)?.authorization;
         const operations = operationsOf(ctx.extra.socket);
