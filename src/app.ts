@@ -1,6 +1,6 @@
 // The one composition root: `main.ts`, the worker command and the tests build Sokudo through here.
 import { createTokenService } from "./auth/token.ts";
-import { createViewers, type Viewers } from "./auth/viewer.ts";
+import { createViewers, USER_DELETED_CHANNEL, type Viewers } from "./auth/viewer.ts";
 import { type Caches, createCaches } from "./cache/index.ts";
 import { DEFAULT_WARM_OPERATIONS_FILE, warmResponseCache } from "./cache/warm.ts";
 import { redactUrl } from "./cli/database.ts";
@@ -72,7 +72,14 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
   metrics.watchBreakers(() =>
     Object.fromEntries(Object.entries(upstreams.clients).map(([name, client]) => [name, client.breaker.state])),
   );
-  const jobEvents = await createJobEvents(databaseUrl, { logger, ...options.jobEvents });
+  // The one LISTEN connection also hears user deletions: a deleted user's token is refused at once.
+  const jobEvents = await createJobEvents(databaseUrl, {
+    logger,
+    ...options.jobEvents,
+    channels: [...(options.jobEvents?.channels ?? []), USER_DELETED_CHANNEL],
+  });
+  jobEvents.onNotification(USER_DELETED_CHANNEL, (userId) => viewers.forget(Number(userId)));
+  jobEvents.onListening((listening) => viewers.deletionsHeard(listening));
   onClose("job events", () => jobEvents.close());
   const yoga = createYogaServer({
     config,

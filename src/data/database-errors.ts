@@ -1,4 +1,5 @@
 import type { GraphQLError } from "graphql";
+import { userGone } from "../auth/viewer.ts";
 import { badInput, clientError, notFound } from "../errors.ts";
 
 /**
@@ -66,6 +67,10 @@ interface PrismaKnownError {
   meta?: {
     target?: unknown;
     modelName?: string;
+    /** P2025 of a nested connect: the relation whose row was not found. */
+    relation?: string;
+    /** P2003 without a driver adapter: the constraint, e.g. "likes_user_id_fkey (index)". */
+    field_name?: string;
     driverAdapterError?: { cause?: { table?: string; constraint?: { fields?: string[]; index?: string } } };
   };
 }
@@ -91,12 +96,35 @@ function uniqueFields(error: PrismaKnownError): string[] {
   return typeof target === "string" ? [target] : [];
 }
 
+/** The reference a P2003 (foreign key) or a nested connect's P2025 names: a constraint or a relation. */
+function missingReference(error: PrismaKnownError): string | undefined {
+  if (error.code === "P2025") return error.meta?.relation;
+  return error.meta?.driverAdapterError?.cause?.constraint?.index ?? error.meta?.field_name?.split(" ")[0];
+}
+
+export interface PrismaErrorOptions {
+  /**
+   * The write's references to the viewer's own row, as Prisma names them: foreign keys (P2003,
+   * `likes_user_id_fkey`) and relations of a nested connect (P2025, `CommentToUser`). A missing
+   * row there is the viewer's user, deleted since their token was checked: UNAUTHENTICATED
+   * (TOKEN_INVALID), not NOT_FOUND of the entity the caller named.
+   */
+  viewerReferences?: readonly string[];
+}
+
 /**
  * Translates Prisma's P2xxx errors into client errors; anything else is rethrown
  * unchanged (and masked by Yoga as an unexpected error).
  */
-export function translatePrismaError(error: unknown, entity = "Record"): never {
+export function translatePrismaError(error: unknown, entity = "Record", options: PrismaErrorOptions = {}): never {
   if (isPrismaKnownError(error)) {
+    const reference = missingReference(error);
+    if (
+      (error.code === "P2003" || error.code === "P2025") &&
+      reference &&
+      options.viewerReferences?.includes(reference)
+    )
+      throw userGone();
     switch (error.code) {
       case "P2002": {
         const fields = uniqueFields(error).map((f) => f.replace(/^"|"$/g, ""));
@@ -124,10 +152,14 @@ export function translatePrismaError(error: unknown, entity = "Record"): never {
 }
 
 /** Runs a Prisma call and translates its expected failures. */
-export async function withPrismaErrors<T>(entity: string, run: () => Promise<T>): Promise<T> {
+export async function withPrismaErrors<T>(
+  entity: string,
+  run: () => Promise<T>,
+  options: PrismaErrorOptions = {},
+): Promise<T> {
   try {
     return await run();
   } catch (error) {
-    translatePrismaError(error, entity);
+    translatePrismaError(error, entity, options);
   }
 }

@@ -48,6 +48,16 @@ export async function updateJob(db: Queryable, id: number, change: JobChange): P
 export interface JobEvents {
   /** Resolves each time job `id` changes, until `signal` aborts. */
   changes(id: number, signal: AbortSignal): AsyncGenerator<void>;
+  /**
+   * Calls `handler` with each payload announced on `channel`, one of `JobEventsOptions.channels`
+   * (the process's one LISTEN connection carries them too). Handlers run in the order they were added.
+   */
+  onNotification(channel: string, handler: (payload: string) => void): void;
+  /**
+   * Calls `handler(false)` when the LISTEN connection is lost and `handler(true)` once it listens
+   * again: whatever was announced in between was not heard.
+   */
+  onListening(handler: (listening: boolean) => void): void;
   /** False while the LISTEN connection is lost and being re-established (readiness reports it). */
   readonly listening: boolean;
   close(): Promise<void>;
@@ -57,6 +67,8 @@ export interface JobEventsOptions {
   logger?: Pick<Logger, "warn" | "info">;
   /** Waits before reconnection attempt `attempt` (1, 2, ...): exponential backoff unless a test says otherwise. */
   backoff?: (attempt: number) => Promise<void>;
+  /** Other channels to LISTEN on the same connection (`onNotification`). */
+  channels?: readonly string[];
 }
 
 const defaultBackoff = (attempt: number) =>
@@ -71,6 +83,15 @@ export async function createJobEvents(connectionString: string, options: JobEven
   const backoff = options.backoff ?? defaultBackoff;
   const emitter = new EventEmitter();
   emitter.setMaxListeners(0);
+  // Apart from the job ids' emitter: a subscriber's re-read after a gap wakes job ids only.
+  const channels = new EventEmitter();
+  channels.setMaxListeners(0);
+  const otherChannels = (options.channels ?? []).filter((channel) => channel !== JOB_CHANNEL);
+  const listeningHandlers: ((listening: boolean) => void)[] = [];
+  const setListening = (value: boolean) => {
+    listening = value;
+    for (const handler of listeningHandlers) handler(value);
+  };
   let client: pg.Client | undefined;
   let listening = false;
   let closed = false;
@@ -88,7 +109,7 @@ export async function createJobEvents(connectionString: string, options: JobEven
       // Only an established connection is "lost"; a failed attempt is the reconnect loop's business.
       if (lost || client !== next) return;
       lost = true;
-      listening = false;
+      setListening(false);
       next.end().catch(() => {});
       if (!closed) {
         options.logger?.warn({ err: error }, "job events: LISTEN connection lost; reconnecting");
@@ -98,11 +119,13 @@ export async function createJobEvents(connectionString: string, options: JobEven
     next.on("error", onLost);
     next.on("end", () => onLost());
     next.on("notification", (message) => {
-      if (message.channel === JOB_CHANNEL && message.payload) emitter.emit(message.payload);
+      if (!message.payload) return;
+      if (message.channel === JOB_CHANNEL) emitter.emit(message.payload);
+      else channels.emit(message.channel, message.payload);
     });
     try {
       await next.connect();
-      await next.query(`LISTEN ${JOB_CHANNEL}`);
+      for (const channel of [JOB_CHANNEL, ...otherChannels]) await next.query(`LISTEN ${channel}`);
     } catch (error) {
       await next.end().catch(() => {});
       throw error;
@@ -112,7 +135,7 @@ export async function createJobEvents(connectionString: string, options: JobEven
       return;
     }
     client = next;
-    listening = true;
+    setListening(true);
   };
 
   const reconnect = async () => {
@@ -135,6 +158,13 @@ export async function createJobEvents(connectionString: string, options: JobEven
   return {
     get listening() {
       return listening;
+    },
+    onNotification(channel, handler) {
+      if (!otherChannels.includes(channel)) throw new Error(`Channel ${channel} is not listened to`);
+      channels.on(channel, handler);
+    },
+    onListening(handler) {
+      listeningHandlers.push(handler);
     },
     async *changes(id, signal) {
       const key = String(id);

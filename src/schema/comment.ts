@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { builder } from "./builder.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
+import { notFound } from "../errors.ts";
 import type { PageSpec } from "../data/loaders.ts";
 import type { Comment } from "../data/generated/prisma/client.ts";
 import { resolveChildConnection } from "./child-connection.ts";
@@ -17,19 +18,23 @@ export const CommentRef = builder.prismaNode("Comment", {
   fields: (t) => ({
     body: t.exposeString("body", { description: "The text, plain." }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was written." }),
+    // Nullable edges: a row deleted while the request runs (read in its list, gone by the time the
+    // edge loads) makes that edge null with NOT_FOUND at its path; the rest of the page is answered.
     author: t.field({
       type: UserRef,
-      description: "Who wrote it.",
+      nullable: true,
+      description: "Who wrote it; null (with a NOT_FOUND error) if they were deleted while the request ran.",
       extensions: readsFields("authorId"),
       resolve: (comment, _args, context, info) => loadAuthor(context, comment.authorId, info),
     }),
     post: t.field({
       type: PostRef,
-      description: "The post it replies to.",
+      nullable: true,
+      description: "The post it replies to; null (with a NOT_FOUND error) if it was deleted while the request ran.",
       extensions: readsFields("postId"),
       resolve: async (comment, _args, context) => {
         const post = await context.loaders.postById.load(comment.postId);
-        if (!post) throw new Error(`Post ${comment.postId} of comment ${comment.id} is missing`);
+        if (!post) throw notFound("Post");
         return post;
       },
     }),
@@ -73,15 +78,18 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: AddCommentInput, required: true, description: "The post and the text." }) },
     resolve: async (query, _root, args, context) => {
       const { body } = parseInput(commentInput, { body: args.input.body });
-      const comment = await withPrismaErrors("Post", () =>
-        context.prisma.comment.create({
-          ...query,
-          data: {
-            body,
-            post: { connect: { id: Number(args.input.postId.id) } },
-            author: { connect: { id: context.viewerId as number } },
-          },
-        }),
+      const comment = await withPrismaErrors(
+        "Post",
+        () =>
+          context.prisma.comment.create({
+            ...query,
+            data: {
+              body,
+              post: { connect: { id: Number(args.input.postId.id) } },
+              author: { connect: { id: context.viewerId as number } },
+            },
+          }),
+        { viewerReferences: ["comments_author_id_fkey", "CommentToUser"] },
       );
       return comment;
     },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { notFound } from "../errors.ts";
+import { translatePrismaError } from "../data/database-errors.ts";
 import type { Job } from "../data/generated/prisma/client.ts";
 import { enqueueJob, PRIORITY } from "../jobs/enqueue.ts";
 import { REPORT_GENERATE, type ReportPayload } from "../jobs/tasks/report__generate.ts";
@@ -127,7 +128,8 @@ builder.mutationFields((t) => ({
         // Two identical requests at once: the second finds the first's job.
         const raced = await existing();
         if (raced) return raced;
-        throw error;
+        // The viewer's user deleted since their token was checked: their job has no owner to belong to.
+        translatePrismaError(error, "Job", { viewerReferences: ["jobs_owner_id_fkey"] });
       }
     },
   }),

@@ -22,9 +22,12 @@ export const PostRef = builder.prismaNode("Post", {
     body: t.exposeString("body", { description: "The text, plain (render it as text, not HTML)." }),
     createdAt: t.expose("createdAt", { type: "DateTime", description: "When it was written." }),
     updatedAt: t.expose("updatedAt", { type: "DateTime", description: "When it last changed." }),
+    // Nullable: an author deleted while the request runs (the post read before, the author after)
+    // makes this edge null with NOT_FOUND at its path; the rest of the page is answered.
     author: t.field({
       type: UserRef,
-      description: "Who wrote it.",
+      nullable: true,
+      description: "Who wrote it; null (with a NOT_FOUND error) if they were deleted while the request ran.",
       extensions: readsFields("authorId"),
       resolve: (post, _args, context, info) => loadAuthor(context, post.authorId, info),
     }),
@@ -129,16 +132,19 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreatePostInput, required: true, description: "The post." }) },
     resolve: async (query, _root, args, context) => {
       const input = parseInput(postInput, { ...args.input, tags: args.input.tags ?? [] });
-      const post = await withPrismaErrors("Post", () =>
-        context.prisma.post.create({
-          ...query,
-          data: {
-            title: input.title,
-            body: input.body,
-            author: { connect: { id: context.viewerId as number } },
-            tags: { connectOrCreate: tagConnections(input.tags) },
-          },
-        }),
+      const post = await withPrismaErrors(
+        "Post",
+        () =>
+          context.prisma.post.create({
+            ...query,
+            data: {
+              title: input.title,
+              body: input.body,
+              author: { connect: { id: context.viewerId as number } },
+              tags: { connectOrCreate: tagConnections(input.tags) },
+            },
+          }),
+        { viewerReferences: ["posts_author_id_fkey", "PostToUser"] },
       );
       return post;
     },

@@ -47,8 +47,10 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, args, context) => {
       const postId = Number(args.input.postId.id);
       const userId = context.viewerId as number;
-      await withPrismaErrors("Post", () =>
-        context.prisma.like.createMany({ data: [{ userId, postId }], skipDuplicates: true }),
+      await withPrismaErrors(
+        "Post",
+        () => context.prisma.like.createMany({ data: [{ userId, postId }], skipDuplicates: true }),
+        { viewerReferences: ["likes_user_id_fkey"] },
       );
       // The post may be deleted between the like and this read (the like then went with it).
       return withPrismaErrors("Post", () => context.prisma.post.findUniqueOrThrow({ ...query, where: { id: postId } }));
@@ -74,7 +76,12 @@ builder.mutationFields((t) => ({
       const followeeId = await userIdByHandle(context.prisma, args.input.handle);
       const followerId = context.viewerId as number;
       if (followeeId === followerId) throw badInput("You cannot follow yourself", "handle");
-      await context.prisma.follow.createMany({ data: [{ followerId, followeeId }], skipDuplicates: true });
+      // The followee may be deleted since the handle was looked up (NOT_FOUND), or the viewer (UNAUTHENTICATED).
+      await withPrismaErrors(
+        "User",
+        () => context.prisma.follow.createMany({ data: [{ followerId, followeeId }], skipDuplicates: true }),
+        { viewerReferences: ["follows_follower_id_fkey"] },
+      );
       return withPrismaErrors("User", () =>
         context.prisma.user.findUniqueOrThrow({ ...query, where: { id: followeeId } }),
       );

@@ -113,6 +113,6 @@ export async function loadAuthor(context: Context, authorId: number, info: Graph
   const fields = fieldsSelected(info);
   const loader = fields ? context.loaders.usersWithFields(fields) : context.loaders.userById;
   const author = await loader.load(authorId);
-  if (!author) throw new Error(`User ${authorId} is missing`);
+  if (!author) throw notFound("User"); // deleted while the request ran: the edge is nullable
   return author;
 }

@@ -114,7 +114,7 @@ export type CreatePostMutationVariables = Exact<{
 }>;
 
 
-export type CreatePostMutation = { createPost: { id: string, title: string, body: string, tags: Array<{ slug: string, name: string }>, author: { handle: string } } };
+export type CreatePostMutation = { createPost: { id: string, title: string, body: string, tags: Array<{ slug: string, name: string }>, author: { handle: string } | null } };
 
 export type InsightsQueryVariables = Exact<{
   handle: string;
@@ -147,7 +147,7 @@ export type PostByIdQueryVariables = Exact<{
 }>;
 
 
-export type PostByIdQuery = { post: { id: string, title: string, body: string, commentCount: number, likeCount: number, viewerHasLiked: boolean, author: { handle: string }, tags: Array<{ slug: string, name: string }> } | null };
+export type PostByIdQuery = { post: { id: string, title: string, body: string, commentCount: number, likeCount: number, viewerHasLiked: boolean, author: { handle: string } | null, tags: Array<{ slug: string, name: string }> } | null };
 
 export type UpdatePostMutationVariables = Exact<{
   input: UpdatePostInput;
@@ -208,7 +208,7 @@ export type MyJobsQuery = { user: { jobs: { edges: Array<{ node: { id: string, k
 export type FeedQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type FeedQuery = { posts: { edges: Array<{ node: { id: string, title: string, likeCount: number, commentCount: number, author: { handle: string, postCount: number, followerCount: number }, tags: Array<{ slug: string, postCount: number }> } }> } };
+export type FeedQuery = { posts: { edges: Array<{ node: { id: string, title: string, likeCount: number, commentCount: number, author: { handle: string, postCount: number, followerCount: number } | null, tags: Array<{ slug: string, postCount: number }> } }> } };
 
 export type PostPageQueryVariables = Exact<{
   id: string | number;
@@ -311,7 +311,7 @@ export type AddCommentMutationVariables = Exact<{
 }>;
 
 
-export type AddCommentMutation = { addComment: { id: string, body: string, author: { handle: string }, post: { id: string, commentCount: number } } };
+export type AddCommentMutation = { addComment: { id: string, body: string, author: { handle: string } | null, post: { id: string, commentCount: number } | null } };
 
 export type PostCommentsQueryVariables = Exact<{
   id: string | number;
@@ -320,7 +320,7 @@ export type PostCommentsQueryVariables = Exact<{
 }>;
 
 
-export type PostCommentsQuery = { post: { commentCount: number, comments: { edges: Array<{ node: { body: string, author: { handle: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type PostCommentsQuery = { post: { commentCount: number, comments: { edges: Array<{ node: { body: string, author: { handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export type ProfileQueryVariables = Exact<{
   handle: string;
@@ -336,14 +336,14 @@ export type NestedListQueryVariables = Exact<{
 }>;
 
 
-export type NestedListQuery = { users: { edges: Array<{ node: { handle: string, followerCount: number, posts: { edges: Array<{ node: { title: string, commentCount: number, likeCount: number, tags: Array<{ name: string }>, comments: { edges: Array<{ node: { body: string, author: { handle: string } } }> } } }> } } }> } };
+export type NestedListQuery = { users: { edges: Array<{ node: { handle: string, followerCount: number, posts: { edges: Array<{ node: { title: string, commentCount: number, likeCount: number, tags: Array<{ name: string }>, comments: { edges: Array<{ node: { body: string, author: { handle: string } | null } }> } } }> } } }> } };
 
 export type PostsForViewerQueryVariables = Exact<{
   first: number;
 }>;
 
 
-export type PostsForViewerQuery = { posts: { edges: Array<{ node: { title: string, viewerHasLiked: boolean, author: { handle: string }, tags: Array<{ name: string }> } }> } };
+export type PostsForViewerQuery = { posts: { edges: Array<{ node: { title: string, viewerHasLiked: boolean, author: { handle: string } | null, tags: Array<{ name: string }> } }> } };
 
 export type TwoAliasesQueryVariables = Exact<{
   users: number;
@@ -357,9 +357,9 @@ export type WithFragmentsQueryVariables = Exact<{
 }>;
 
 
-export type WithFragmentsQuery = { posts: { edges: Array<{ node: { likeCount: number, title: string, commentCount: number, author: { handle: string, followerCount: number, name: string, postCount: number } } }> } };
+export type WithFragmentsQuery = { posts: { edges: Array<{ node: { likeCount: number, title: string, commentCount: number, author: { handle: string, followerCount: number, name: string, postCount: number } | null } }> } };
 
-export type PostCardFragment = { title: string, commentCount: number, author: { name: string, postCount: number } };
+export type PostCardFragment = { title: string, commentCount: number, author: { name: string, postCount: number } | null };
 
 export type NodesQueryVariables = Exact<{
   ids: Array<string | number> | string | number;
@@ -369,7 +369,7 @@ export type NodesQueryVariables = Exact<{
 export type NodesQuery = { nodes: Array<
     | { id: string }
     | { id: string }
-    | { title: string, id: string, author: { handle: string } }
+    | { title: string, id: string, author: { handle: string } | null }
     | { id: string }
     | { handle: string, postCount: number, id: string }
    | null> };
@@ -388,7 +388,7 @@ export type UserByHandleQueryVariables = Exact<{
 }>;
 
 
-export type UserByHandleQuery = { user: { id: string, handle: string, name: string, bio: string, email: string | null, createdAt: string, postCount: number, posts: { edges: Array<{ node: { title: string, author: { handle: string } } }>, pageInfo: { hasNextPage: boolean } } } | null };
+export type UserByHandleQuery = { user: { id: string, handle: string, name: string, bio: string, email: string | null, createdAt: string, postCount: number, posts: { edges: Array<{ node: { title: string, author: { handle: string } | null } }>, pageInfo: { hasNextPage: boolean } } } | null };
 
 export type UsersPageQueryVariables = Exact<{
   first?: number | null | undefined;

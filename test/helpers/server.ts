@@ -5,7 +5,7 @@ import { type Config, loadConfig } from "../../src/config.ts";
 import { buildApi } from "../../src/app.ts";
 import type { Database } from "../../src/data/db.ts";
 import type { SokudoYoga } from "../../src/graphql/yoga.ts";
-import type { JobEventsOptions } from "../../src/jobs/tracking.ts";
+import type { JobEvents, JobEventsOptions } from "../../src/jobs/tracking.ts";
 import type { UpstreamCallEvent } from "../../src/upstream/client.ts";
 import { createUpstreams, UPSTREAM_SERVICES, type UpstreamServiceName } from "../../src/upstream/services.ts";
 import { useTestDatabase } from "./database.ts";
@@ -24,6 +24,8 @@ export interface TestServer {
   config: Config;
   db: Database;
   yoga: SokudoYoga;
+  /** The process's LISTEN connection: a test waits on a notification the server has handled. */
+  jobEvents: JobEvents;
   url: string;
   /** Runs an operation through yoga.fetch, in process. */
   execute<T, V>(
@@ -52,7 +54,7 @@ export async function useTestServer(
     ...env,
   });
   const logger = createTestLogger(config);
-  const { db, yoga } = await buildApi({
+  const { db, yoga, jobEvents } = await buildApi({
     config,
     databaseUrl: url,
     secret: TEST_SECRET,
@@ -83,6 +85,7 @@ export async function useTestServer(
     config,
     db,
     yoga,
+    jobEvents,
     url,
     async execute(document, options = {}) {
       const query = typeof document === "string" ? document : print(document);

@@ -24,7 +24,7 @@ async function showPosts(): Promise<void> {
       title.textContent = node.title;
       const meta = document.createElement("div");
       meta.className = "meta";
-      meta.textContent = `@${node.author.handle} · ${new Date(node.createdAt).toLocaleDateString()} · `;
+      meta.textContent = `${node.author ? `@${node.author.handle}` : "(deleted)"} · ${new Date(node.createdAt).toLocaleDateString()} · `;
       const likes = document.createElement("span");
       likes.className = "likes";
       likes.textContent = `${node.likeCount} likes`;

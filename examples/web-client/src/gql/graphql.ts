@@ -20,7 +20,7 @@ export type LogInInput = {
 
 /** A request for a report of the viewer's activity. */
 export type RequestActivityReportInput = {
-  /** Idempotency key: repeating a request with the same id returns the same job. */
+  /** Idempotency key: repeating a request with the same id returns the same job. At most 200 characters. */
   requestId?: string | null | undefined;
 };
 
@@ -37,7 +37,7 @@ export type LatestPostsQueryVariables = Exact<{
 }>;
 
 
-export type LatestPostsQuery = { posts: { edges: Array<{ node: { id: string, title: string, createdAt: string, likeCount: number, viewerHasLiked: boolean, author: { handle: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type LatestPostsQuery = { posts: { edges: Array<{ node: { id: string, title: string, createdAt: string, likeCount: number, viewerHasLiked: boolean, author: { handle: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type LikePostMutationVariables = Exact<{
   input: LikePostInput;
