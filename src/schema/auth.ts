@@ -29,7 +29,10 @@ const SignUpInput = builder.inputType("SignUpInput", {
   description: "A new account.",
   fields: (t) => ({
     email: t.string({ required: true, description: "Unique; at most 254 characters." }),
-    handle: t.string({ required: true, description: "Unique; 3 to 32 letters, digits or underscores." }),
+    handle: t.string({
+      required: true,
+      description: "Unique whatever its case (`Ada` is taken when `ada` is); 3 to 32 letters, digits or underscores.",
+    }),
     name: t.string({ required: true, description: "Display name, 1 to 100 characters." }),
     password: t.string({ required: true, description: "8 to 200 characters." }),
   }),
