@@ -13,9 +13,15 @@ export interface RateLimit {
   windowMs: number;
 }
 
+/** `account`: per account from one client address (per account alone without one); `address`: per address. */
+interface ActionRateLimits {
+  account: RateLimit | null;
+  address: RateLimit | null;
+}
+
 export interface RateLimitConfig {
-  logIn: { account: RateLimit | null; address: RateLimit | null };
-  signUp: { account: RateLimit | null; address: RateLimit | null };
+  logIn: ActionRateLimits;
+  signUp: ActionRateLimits;
   /** Every request to /graphql, per client address; null: off. */
   operations: RateLimit | null;
   /** How many reverse proxies in front append to X-Forwarded-For; 0: the socket's address is the client. */

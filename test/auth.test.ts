@@ -26,6 +26,10 @@ const Viewer = graphql(`
   }
 `);
 
+/** "analytical engine", as the previous version stored it: scrypt N=2^14, r=8, p=1, in its own format. */
+const LEGACY_HASH =
+  "scrypt$16384$8$1$MLALuDEU2blCLC6ckF6glg==$/jAdhyb6A3BcCOqXZNIcbJ02lP2v0aFAAQIApAs2tbTSj5Z6PY14u17lfXHYOaAqF308g2bSzPeYSNRGPz9lCg==";
+
 const input = (overrides: Partial<{ email: string; handle: string; name: string; password: string }> = {}) => ({
   email: "ada@example.test",
   handle: "ada",
@@ -43,7 +47,8 @@ describe("signUp and logIn", () => {
     expect(viewer.data?.viewer).toEqual({ handle: "ada", email: "ada@example.test" });
     const stored = await server.db.prisma.user.findUniqueOrThrow({ where: { handle: "ada" } });
     expect(stored.passwordHash).not.toContain("analytical engine");
-    expect(stored.passwordHash).toMatch(/^scrypt\$/);
+    // argon2id at OWASP's minimum (19 MiB, 2 passes, 1 lane), its parameters in the PHC string.
+    expect(stored.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
   });
 
   it("logs in with the right password, case-insensitively on the email", async () => {
@@ -79,6 +84,30 @@ describe("signUp and logIn", () => {
     expect(result.data).toBeNull();
     expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
     expect(result.errors?.[0]?.message).toContain(field);
+  });
+
+  it("replaces a hash stored with older parameters at the next successful logIn, in one UPDATE", async () => {
+    await server.db.prisma.user.create({
+      data: { email: "babbage@example.test", handle: "babbage", name: "Charles Babbage", passwordHash: LEGACY_HASH },
+    });
+    const logIn = (password: string) =>
+      server.execute(LogIn, { variables: { input: { email: "babbage@example.test", password } } });
+    const storedHash = async () =>
+      (await server.db.prisma.user.findUniqueOrThrow({ where: { handle: "babbage" } })).passwordHash;
+
+    expect(errorCodes(await logIn("difference engine"))).toEqual(["UNAUTHENTICATED"]);
+    expect(await storedHash()).toBe(LEGACY_HASH);
+
+    const upgraded = await logIn("analytical engine");
+    expect(upgraded.data?.logIn.user.handle).toBe("babbage");
+    expect(upgraded.statements).toBe(2); // the user's row, then the one UPDATE
+    const rehashed = await storedHash();
+    expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+
+    const again = await logIn("analytical engine");
+    expect(again.data?.logIn.user.handle).toBe("babbage");
+    expect(again.statements).toBe(1);
+    expect(await storedHash()).toBe(rehashed);
   });
 
   it("treats a bad or tampered token as UNAUTHENTICATED rather than as anonymous", async () => {

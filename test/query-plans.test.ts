@@ -67,6 +67,8 @@ const OPERATIONS: { name: string; query: string; token?: string }[] = [
     name: "one user's posts, paged",
     query: `{ user(handle: "user7") { postCount posts(first: 3, after: "${Buffer.from("id:29000").toString("base64url")}") { edges { node { title } } } } }`,
   },
+  // Not as stored: read by the lower(handle) index, not by scanning users.
+  { name: "a user by handle in another case", query: `{ user(handle: "USER7") { handle name } }` },
   {
     name: "a post with comments and their post",
     query: `{ post(id: "${globalId("Post", 1234)}") { title comments(first: 5) { edges { node { body post { title } } } } } }`,

@@ -1,5 +1,6 @@
 import { createClient } from "graphql-ws";
 import { Redis } from "ioredis";
+import { print } from "graphql";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { loadConfig, parseRateLimit } from "../src/config.ts";
@@ -131,10 +132,10 @@ const server = await useTestServer({
 const http: HttpServer = await listen(server.yoga, "127.0.0.1", 0);
 afterAll(() => http.close());
 
-async function post(target: string, body: unknown) {
+async function post(target: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${target}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json" },
+    headers: { "content-type": "application/json", accept: "application/json", ...headers },
     body: JSON.stringify(body),
   });
   return { status: response.status, headers: response.headers, body: await response.json() };
@@ -217,6 +218,56 @@ describe("logIn and signUp", () => {
     }
     await client.dispose();
     expect(codes).toEqual([...Array(6).fill("UNAUTHENTICATED"), "RATE_LIMITED"]);
+  });
+});
+
+// Behind one trusted proxy, so each request names its client in X-Forwarded-For.
+const proxied = await useTestServer(
+  {
+    REDIS_URL: TEST_REDIS_URL,
+    CACHE_KEY_PREFIX: `${server.config.redis.keyPrefix}:proxied`,
+    TRUST_PROXY_HOPS: "1",
+    RATE_LIMIT_LOGIN_ACCOUNT: "3/15m",
+    RATE_LIMIT_LOGIN_ADDRESS: "6/15m",
+  },
+  server.url,
+);
+const proxiedHttp = await listen(proxied.yoga, "127.0.0.1", 0);
+afterAll(() => proxiedHttp.close());
+
+describe("logIn from several client addresses", () => {
+  it("counts an account's attempts per address: a stranger who spends them does not lock the owner out", async () => {
+    const { handle } = await signUpUser(server, "owner");
+    const logInFrom = (address: string, email: string, password: string) =>
+      post(
+        proxiedHttp.url,
+        { query: print(LogIn), variables: { input: { email, password } } },
+        { "x-forwarded-for": address },
+      );
+    const email = `${handle}@example.test`;
+    const stranger = "198.51.100.66";
+    for (let i = 0; i < 3; i++) {
+      const wrong = await logInFrom(stranger, email, "wrong password");
+      expect(wrong.body.errors[0].extensions.code).toBe("UNAUTHENTICATED");
+    }
+    const refused = await logInFrom(stranger, email, "correct horse");
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors[0].extensions).toEqual({ code: "RATE_LIMITED", retryAfterSeconds: expect.any(Number) });
+    expect(refused.headers.get("retry-after")).toBe(String(refused.body.errors[0].extensions.retryAfterSeconds));
+
+    const owner = await logInFrom("203.0.113.7", email, "correct horse");
+    expect(owner.status).toBe(200);
+    expect(owner.body.data.logIn.token).toEqual(expect.any(String));
+
+    // The stranger's address stays capped across accounts: 4 attempts counted (the refusal above
+    // came from the account's count), 2 more fit in its 6.
+    const elsewhere = [];
+    for (let i = 0; i < 3; i++) elsewhere.push(await logInFrom(stranger, `nobody_${i}@example.test`, "x"));
+    expect(elsewhere.map((result) => result.body.errors[0].extensions.code)).toEqual([
+      "UNAUTHENTICATED",
+      "UNAUTHENTICATED",
+      "RATE_LIMITED",
+    ]);
   });
 });
 

@@ -88,10 +88,11 @@ function uniqueFields(error: PrismaKnownError): string[] {
   if (Array.isArray(target)) return target.map(String);
   const cause = error.meta?.driverAdapterError?.cause;
   if (cause?.constraint?.fields) return cause.constraint.fields;
-  // Driver adapters name only the index; Prisma names unique indexes <table>_<columns>_key.
+  // Driver adapters name only the index; Prisma names unique indexes <table>_<columns>_key, and
+  // our indexes on lower(<column>) (migrations only: Prisma cannot declare them) <table>_<column>_lower_key.
   const index = cause?.constraint?.index;
   if (index && cause?.table && index.startsWith(`${cause.table}_`) && index.endsWith("_key")) {
-    return [index.slice(cause.table.length + 1, -"_key".length)];
+    return [index.slice(cause.table.length + 1, -"_key".length).replace(/_lower$/, "")];
   }
   return typeof target === "string" ? [target] : [];
 }

@@ -46,11 +46,11 @@ export function useConfiguredRateLimits(options: {
 
 /**
  * Throttling before any work: the operation budget is spent in onRequest (before the body is
- * parsed), the per-account and per-address limits of rate-limited mutation fields in onExecute
- * (before any resolver, so a refused logIn costs no password hash). Over a limit the client gets
- * HTTP 429, `extensions.code` RATE_LIMITED, `extensions.retryAfterSeconds` and a Retry-After header.
- * Requests without a socket (in-process `yoga.fetch`: cache warm-up, tests) have no address and
- * are counted per account only.
+ * parsed), the limits of rate-limited mutation fields in onExecute (before any resolver, so a
+ * refused logIn costs no password hash): per account from each client address, and per address
+ * across accounts. Over a limit the client gets HTTP 429, `extensions.code` RATE_LIMITED,
+ * `extensions.retryAfterSeconds` and a Retry-After header. Requests without a socket (in-process
+ * `yoga.fetch`: cache warm-up, tests) have no address and are counted per account only.
  */
 export function useRateLimits({ store, config, graphqlEndpoint, now = Date.now }: RateLimitOptions): Plugin {
   const consume = (key: string, limit: RateLimit | null): Promise<RateLimitDecision> | undefined =>
@@ -90,7 +90,7 @@ export function useRateLimits({ store, config, graphqlEndpoint, now = Date.now }
         if (!field || !rule) continue;
         const limits = config[rule.action];
         const account = accountOf(rule, field, node, args.variableValues);
-        if (account) pending.push(...defined(consume(`${rule.action}:account:${digest(account)}`, limits.account)));
+        if (account) pending.push(...defined(consume(accountKey(rule.action, account, address), limits.account)));
         if (address) pending.push(...defined(consume(`${rule.action}:address:${digest(address)}`, limits.address)));
       }
       if (pending.length === 0) return;
@@ -111,6 +111,14 @@ export function rateLimitedError(retryAfterSeconds: number): GraphQLError {
     },
   });
 }
+
+/**
+ * An account's attempts are counted per client address: a stranger who spends them locks only
+ * their own address out, never the owner elsewhere (the address's own limit caps the stranger
+ * across accounts).
+ */
+const accountKey = (action: string, account: string, address: string | undefined) =>
+  address ? `${action}:account:${digest(account)}:address:${digest(address)}` : `${action}:account:${digest(account)}`;
 
 const defined = <T>(value: T | undefined): T[] => (value === undefined ? [] : [value]);
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { hashPassword, verifyPassword } from "../auth/password.ts";
+import { hashPassword, isCurrentPasswordHash, verifyPassword } from "../auth/password.ts";
 import { builder } from "./builder.ts";
+import type { Context } from "./context.ts";
 import { enqueueJob } from "../jobs/enqueue.ts";
 import { USER_SEND_WELCOME_EMAIL, type WelcomeEmailPayload } from "../jobs/tasks/user__send_welcome_email.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
@@ -28,7 +29,10 @@ const SignUpInput = builder.inputType("SignUpInput", {
   description: "A new account.",
   fields: (t) => ({
     email: t.string({ required: true, description: "Unique; at most 254 characters." }),
-    handle: t.string({ required: true, description: "Unique; 3 to 32 letters, digits or underscores." }),
+    handle: t.string({
+      required: true,
+      description: "Unique whatever its case (`Ada` is taken when `ada` is); 3 to 32 letters, digits or underscores.",
+    }),
     name: t.string({ required: true, description: "Display name, 1 to 100 characters." }),
     password: t.string({ required: true, description: "8 to 200 characters." }),
   }),
@@ -49,8 +53,20 @@ const signUpInput = z.object({
   password: userInput.password,
 });
 
-// Verified against when the email is unknown, so a failed log-in takes as long either way.
+// Verified against when the email is unknown, so a failed log-in takes as long either way: it is
+// made with today's parameters, as every account's hash is once it has logged in since they changed.
 const decoyHash = hashPassword("decoy password that matches nothing");
+
+/**
+ * Replaces a hash made with older parameters, now that the password is known to be right. Only
+ * if it is still the hash just verified: a password changed meanwhile is not overwritten.
+ */
+async function rehashPassword(context: Context, user: User, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await withPrismaErrors("User", () =>
+    context.prisma.user.updateMany({ where: { id: user.id, passwordHash: user.passwordHash }, data: { passwordHash } }),
+  );
+}
 
 builder.mutationFields((t) => ({
   signUp: t.field({
@@ -89,6 +105,7 @@ builder.mutationFields((t) => ({
       const user = await context.prisma.user.findUnique({ where: { email } });
       const valid = await verifyPassword(args.input.password, user?.passwordHash ?? (await decoyHash));
       if (!user || !valid) throw clientError("UNAUTHENTICATED", "Wrong email or password");
+      if (!isCurrentPasswordHash(user.passwordHash)) await rehashPassword(context, user, args.input.password);
       return { token: await context.tokens.sign(user.id), user: asAuthenticatedUser(user) };
     },
   }),

@@ -23,7 +23,10 @@ export const UserRef = builder.prismaNode("User", {
   nullable: true, // node(id:) of a missing row loads null (then NOT_FOUND), not findUniqueOrThrow's internal error
   extensions: { cacheScope: "PUBLIC", cacheTtlSeconds: 3600 },
   fields: (t) => ({
-    handle: t.exposeString("handle", { description: "Unique public name, as in @handle; `user(handle:)` finds it." }),
+    handle: t.exposeString("handle", {
+      description:
+        "Unique public name, as in @handle, whatever its case (no @Alice beside @alice); `user(handle:)` finds it in any case.",
+    }),
     name: t.exposeString("name", { description: "Display name." }),
     bio: t.exposeString("bio", { description: "A short text about the user; empty when they wrote none." }),
     email: t.string({
@@ -52,10 +55,13 @@ builder.queryFields((t) => ({
   user: t.prismaField({
     type: "User",
     nullable: true,
-    description: "The user with this handle; null and a NOT_FOUND error when there is none.",
+    description: "The user with this handle, in any case; null and a NOT_FOUND error when there is none.",
     args: { handle: t.arg.string({ required: true, description: "Without the @." }) },
     resolve: async (query, _root, args, context) => {
-      const user = await context.prisma.user.findUnique({ ...query, where: { handle: args.handle } });
+      // The handle as spelled first: one statement, the usual case (clients send handles they were given).
+      const user =
+        (await context.prisma.user.findUnique({ ...query, where: { handle: args.handle } })) ??
+        (await userInAnyCase(context.prisma, args.handle, query));
       if (!user) throw notFound(`User @${args.handle}`);
       return user;
     },
@@ -68,11 +74,25 @@ builder.queryFields((t) => ({
   }),
 }));
 
-/** Resolves a handle to a user id, or NOT_FOUND. */
+/**
+ * The id of the user whose handle is `handle` in any case (handles are unique ignoring case:
+ * the users_handle_lower_key index, which this reads by), or undefined.
+ */
+async function userIdInAnyCase(prisma: PrismaClient, handle: string): Promise<number | undefined> {
+  const rows = await prisma.$queryRaw<{ id: number }[]>`SELECT id FROM users WHERE lower(handle) = lower(${handle})`;
+  return rows[0]?.id;
+}
+
+async function userInAnyCase<Query extends object>(prisma: PrismaClient, handle: string, query: Query) {
+  const id = await userIdInAnyCase(prisma, handle);
+  return id === undefined ? null : prisma.user.findUnique({ ...query, where: { id } });
+}
+
+/** Resolves a handle, in any case, to a user id, or NOT_FOUND. */
 export async function userIdByHandle(prisma: PrismaClient, handle: string): Promise<number> {
-  const user = await prisma.user.findUnique({ where: { handle }, select: { id: true } });
-  if (!user) throw notFound(`User @${handle}`);
-  return user.id;
+  const id = await userIdInAnyCase(prisma, handle);
+  if (id === undefined) throw notFound(`User @${handle}`);
+  return id;
 }
 
 /**

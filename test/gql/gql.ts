@@ -16,6 +16,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        handle\n        email\n      }\n    }\n  }\n": typeof types.LogInDocument,
     "\n  query Viewer {\n    viewer {\n      handle\n      email\n    }\n  }\n": typeof types.ViewerDocument,
+    "\n  query UserHandle($handle: String!) {\n    user(handle: $handle) {\n      handle\n    }\n  }\n": typeof types.UserHandleDocument,
+    "\n  mutation FollowByHandle($input: FollowUserInput!) {\n    followUser(input: $input) {\n      handle\n    }\n  }\n": typeof types.FollowByHandleDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        id\n        handle\n        email\n      }\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n        name\n      }\n      author {\n        handle\n      }\n    }\n  }\n": typeof types.CreatePostDocument,
     "\n  query Insights($handle: String!) {\n    user(handle: $handle) {\n      insights {\n        reputation {\n          score\n          rank\n        }\n        location {\n          country\n          timezone\n        }\n        badges {\n          id\n          name\n        }\n        activity {\n          commitsLastWeek\n          streakDays\n        }\n        recommendedPosts {\n          title\n        }\n      }\n    }\n  }\n": typeof types.InsightsDocument,
@@ -63,6 +65,8 @@ type Documents = {
 const documents: Documents = {
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        handle\n        email\n      }\n    }\n  }\n": types.LogInDocument,
     "\n  query Viewer {\n    viewer {\n      handle\n      email\n    }\n  }\n": types.ViewerDocument,
+    "\n  query UserHandle($handle: String!) {\n    user(handle: $handle) {\n      handle\n    }\n  }\n": types.UserHandleDocument,
+    "\n  mutation FollowByHandle($input: FollowUserInput!) {\n    followUser(input: $input) {\n      handle\n    }\n  }\n": types.FollowByHandleDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        id\n        handle\n        email\n      }\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation CreatePost($input: CreatePostInput!) {\n    createPost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n        name\n      }\n      author {\n        handle\n      }\n    }\n  }\n": types.CreatePostDocument,
     "\n  query Insights($handle: String!) {\n    user(handle: $handle) {\n      insights {\n        reputation {\n          score\n          rank\n        }\n        location {\n          country\n          timezone\n        }\n        badges {\n          id\n          name\n        }\n        activity {\n          commitsLastWeek\n          streakDays\n        }\n        recommendedPosts {\n          title\n        }\n      }\n    }\n  }\n": types.InsightsDocument,
@@ -130,6 +134,14 @@ export function graphql(source: "\n  mutation LogIn($input: LogInInput!) {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Viewer {\n    viewer {\n      handle\n      email\n    }\n  }\n"): (typeof documents)["\n  query Viewer {\n    viewer {\n      handle\n      email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UserHandle($handle: String!) {\n    user(handle: $handle) {\n      handle\n    }\n  }\n"): (typeof documents)["\n  query UserHandle($handle: String!) {\n    user(handle: $handle) {\n      handle\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation FollowByHandle($input: FollowUserInput!) {\n    followUser(input: $input) {\n      handle\n    }\n  }\n"): (typeof documents)["\n  mutation FollowByHandle($input: FollowUserInput!) {\n    followUser(input: $input) {\n      handle\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
