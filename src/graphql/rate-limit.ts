@@ -4,9 +4,9 @@ import {
   type DocumentNode,
   type FieldNode,
   getArgumentValues,
-  getOperationAST,
   GraphQLError,
   Kind,
+  type OperationDefinitionNode,
   type SelectionSetNode,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
@@ -25,6 +25,8 @@ export interface RateLimitOptions {
   store: RateLimitStore;
   config: RateLimitConfig;
   graphqlEndpoint: string;
+  /** The operation each request runs, from its request record (request-record.ts). */
+  operationOf: (request: Request) => OperationDefinitionNode | undefined;
   now?: () => number;
 }
 
@@ -36,12 +38,13 @@ export function useConfiguredRateLimits(options: {
   redis: Redis | undefined;
   logger?: Logger;
   graphqlEndpoint: string;
+  operationOf: RateLimitOptions["operationOf"];
 }): Plugin {
-  const { rateLimits, keyPrefix, redis, logger, graphqlEndpoint } = options;
+  const { rateLimits, keyPrefix, redis, logger, graphqlEndpoint, operationOf } = options;
   const store = redis
     ? createRedisRateLimitStore(redis, { prefix: `${keyPrefix}:rl`, logger })
     : createMemoryRateLimitStore();
-  return useRateLimits({ store, config: rateLimits, graphqlEndpoint });
+  return useRateLimits({ store, config: rateLimits, graphqlEndpoint, operationOf });
 }
 
 /**
@@ -52,7 +55,13 @@ export function useConfiguredRateLimits(options: {
  * `extensions.retryAfterSeconds` and a Retry-After header. Requests without a socket (in-process
  * `yoga.fetch`: cache warm-up, tests) have no address and are counted per account only.
  */
-export function useRateLimits({ store, config, graphqlEndpoint, now = Date.now }: RateLimitOptions): Plugin {
+export function useRateLimits({
+  store,
+  config,
+  graphqlEndpoint,
+  operationOf,
+  now = Date.now,
+}: RateLimitOptions): Plugin {
   const consume = (key: string, limit: RateLimit | null): Promise<RateLimitDecision> | undefined =>
     limit ? store.consume(key, limit, now()) : undefined;
   return {
@@ -79,10 +88,10 @@ export function useRateLimits({ store, config, graphqlEndpoint, now = Date.now }
     },
     async onExecute({ args, setResultAndStopExecution }) {
       const mutation = args.schema.getMutationType();
-      const operation = getOperationAST(args.document, args.operationName);
+      const context = args.contextValue as unknown as Record<string, unknown> & { request: Request };
+      const operation = operationOf(context.request);
       if (!mutation || operation?.operation !== "mutation") return;
-      const context = args.contextValue as unknown as Record<string, unknown> & { request?: Request };
-      const address = clientAddress(context.request?.headers, context, config.trustProxyHops);
+      const address = clientAddress(context.request.headers, context, config.trustProxyHops);
       const pending: Promise<RateLimitDecision>[] = [];
       for (const node of rootFields(args.document, operation.selectionSet)) {
         const field = mutation.getFields()[node.name.value];

@@ -130,6 +130,7 @@ export function createYogaServer({
         redis,
         logger,
         graphqlEndpoint: "/graphql",
+        operationOf: (request) => records.of(request)?.operation,
       }),
       useErrorCodes(),
       // Before the deadline, which wraps whichever executor is chosen (jit's for queries and mutations).
