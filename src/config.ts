@@ -226,6 +226,7 @@ const schema = z.object({
   GRAPHQL_MAX_BODY_BYTES: positiveInt.default(100_000),
   GRAPHQL_MAX_COST: positiveInt.default(300_000),
   GRAPHQL_EXECUTION_TIMEOUT_MS: positiveInt.default(10_000),
+  INTROSPECTION: z.enum(["on", "off", "authenticated"]).optional(),
   ...rateLimitVariables,
   ...corsVariables,
   ...trustedDocumentsVariables,
@@ -295,6 +296,11 @@ export interface Config {
     /** A query or mutation still running after this long is answered with EXECUTION_TIMEOUT. */
     executionTimeoutMs: number;
   };
+  /**
+   * Who may query `__schema` and `__type` (`__typename` is always allowed): anyone, only requests
+   * with a valid bearer token, or nobody. Default: off in production, on otherwise.
+   */
+  introspection: "on" | "off" | "authenticated";
   rateLimits: RateLimitConfig;
   cors: CorsConfig;
   trustedDocuments: TrustedDocumentsConfig;
@@ -426,6 +432,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCost: e.GRAPHQL_MAX_COST,
       executionTimeoutMs: e.GRAPHQL_EXECUTION_TIMEOUT_MS,
     },
+    introspection: e.INTROSPECTION ?? (e.NODE_ENV === "production" ? "off" : "on"),
     rateLimits: rateLimitConfig(e, e.NODE_ENV),
     cors: corsConfig(e.CORS_ORIGINS, e.NODE_ENV),
     trustedDocuments,

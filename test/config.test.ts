@@ -28,9 +28,16 @@ describe("config", () => {
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }, /OTEL_EXPORTER_OTLP_ENDPOINT \(value not shown\): an http/],
     [{ OTEL_SDK_DISABLED: "yes" }, /OTEL_SDK_DISABLED="yes"/],
     [{ CACHE_TTL_POST_SECONDS: "0" }, /CACHE_TTL_POST_SECONDS="0"/],
+    [{ INTROSPECTION: "maybe" }, /INTROSPECTION="maybe"/],
   ])("rejects %o with a message naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("turns introspection off by default in production only; INTROSPECTION overrides", () => {
+    expect(loadConfig({}).introspection).toBe("on");
+    expect(loadConfig({ NODE_ENV: "production" }).introspection).toBe("off");
+    expect(loadConfig({ NODE_ENV: "production", INTROSPECTION: "authenticated" }).introspection).toBe("authenticated");
   });
 
   it("names a bad secret or URL but never echoes its value", () => {

@@ -14,6 +14,7 @@ import { createDocumentCache } from "./document-cache.ts";
 import { useDocumentLimits } from "./document-limits.ts";
 import { useCostLimit } from "./cost.ts";
 import { useExecutionDeadline } from "./execution-deadline.ts";
+import { useIntrospectionPolicy } from "./introspection.ts";
 import { useRequestErrors } from "./request-errors.ts";
 import { useBodyLimit } from "./body-limit.ts";
 import { useJitExecution } from "./jit.ts";
@@ -120,6 +121,7 @@ export function createYogaServer({
       // Before the deadline, which wraps whichever executor is chosen (jit's for queries and mutations).
       useJitExecution(schema),
       useCostLimit(schema, config.limits.maxCost),
+      useIntrospectionPolicy(schema, config.introspection),
       useExecutionDeadline(config.limits.executionTimeoutMs),
       ...(tracingEnabled() ? [useTracing({ cacheStatus: responseCache?.statusOf })] : []),
       useMetrics(metrics, { cacheStatus: responseCache?.statusOf, sqlOf: sqlStatsOf }),
