@@ -101,7 +101,7 @@ export async function serveApi(options: ApiOptions): Promise<{ api: Api; http: H
     const warmed = await warmResponseCache(api.yoga, file, logger);
     logger.info(`response cache warmed: ${warmed.join(", ") || "nothing"} (${file})`);
   }
-  const http = await listen(api.yoga, config.host, config.port);
+  const http = await listen(api.yoga, config.host, config.port, config.http);
   options.onClose("HTTP server", () => http.close(), "intake");
   return { api, http };
 }
