@@ -3,7 +3,9 @@ import { mkdtemp } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createClient } from "graphql-ws";
 import { afterAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import type { HttpConfig } from "../src/config.ts";
 import { type HttpServer, listen } from "../src/http/server.ts";
 import { signUpUser } from "./helpers/factories.ts";
@@ -120,6 +122,45 @@ describe("requests that never finish arriving (slowloris)", () => {
 
     await runDueJobs(server.url, { outboxDir: reportsDir, reportsDir });
     await streamEnded;
+    expect(statuses.at(-1)).toBe("succeeded");
+  });
+
+  it("leaves a WebSocket subscription open past the request timeout", async () => {
+    const owner = await signUpUser(server, "socketeer");
+    const requested = await server.execute("mutation { requestActivityReport(input: {}) { id } }", {
+      token: owner.token,
+    });
+    const id = (requested.data as { requestActivityReport: { id: string } }).requestActivityReport.id;
+    const client = createClient({
+      url: `${timed.url.replace("http", "ws")}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${owner.token}` },
+      retryAttempts: 0,
+    });
+    const statuses: string[] = [];
+    let firstEvent: () => void = () => {};
+    const subscribed = new Promise<void>((resolve) => (firstEvent = resolve));
+    const finished = new Promise<void>((resolve, reject) => {
+      client.subscribe<{ jobUpdated: { status: string } }>(
+        { query: `subscription { jobUpdated(id: "${id}") { status } }` },
+        {
+          next: (result) => {
+            if (result.data) statuses.push(result.data.jobUpdated.status);
+            firstEvent();
+          },
+          error: reject,
+          complete: resolve,
+        },
+      );
+    });
+    await subscribed;
+    const slow = await open(timed);
+    slow.socket.write("GET /graphql HTTP/1.1\r\n");
+    await slow.closed;
+    await runDueJobs(server.url, { outboxDir: reportsDir, reportsDir });
+    await finished;
+    await client.dispose();
+    expect(statuses[0]).toBe("queued");
     expect(statuses.at(-1)).toBe("succeeded");
   });
 });
