@@ -231,6 +231,9 @@ const schema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),
   MAX_CONNECTIONS_PER_ADDRESS: nonNegativeInt.optional(),
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   ...rateLimitVariables,
   ...corsVariables,
   ...trustedDocumentsVariables,
@@ -306,6 +309,11 @@ export interface Config {
    * with a valid bearer token, or nobody. Default: off in production, on otherwise.
    */
   introspection: "on" | "off" | "authenticated";
+  /**
+   * GET /metrics: on METRICS_HOST:METRICS_PORT when a port is set, else on the API's port (in
+   * production only with a token); METRICS_TOKEN, when set, is required as a bearer token.
+   */
+  metrics: { token: string | undefined; port: number | undefined; host: string };
   rateLimits: RateLimitConfig;
   cors: CorsConfig;
   trustedDocuments: TrustedDocumentsConfig;
@@ -474,6 +482,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCost: e.GRAPHQL_MAX_COST,
       executionTimeoutMs: e.GRAPHQL_EXECUTION_TIMEOUT_MS,
     },
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
     introspection: e.INTROSPECTION ?? (e.NODE_ENV === "production" ? "off" : "on"),
     rateLimits: rateLimitConfig(e, e.NODE_ENV),
     cors: corsConfig(e.CORS_ORIGINS, e.NODE_ENV),

@@ -34,6 +34,8 @@ describe("config", () => {
       /HTTP_HEADERS_TIMEOUT_MS=40000: must not exceed HTTP_REQUEST_TIMEOUT_MS=30000/,
     ],
     [{ MAX_CONNECTIONS_PER_ADDRESS: "-1" }, /MAX_CONNECTIONS_PER_ADDRESS="-1"/],
+    [{ METRICS_TOKEN: "short" }, /METRICS_TOKEN \(value not shown\): at least 16 characters/],
+    [{ METRICS_PORT: "0" }, /METRICS_PORT="0"/],
   ])("rejects %o with a message naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

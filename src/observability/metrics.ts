@@ -245,7 +245,7 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
   return metrics;
 }
 
-/** Request metrics per GraphQL operation, and GET /metrics. */
+/** Request metrics per GraphQL operation (GET /metrics is http/metrics-route.ts). */
 export function useMetrics(
   metrics: Metrics,
   options: {
@@ -255,15 +255,6 @@ export function useMetrics(
 ): Plugin {
   const started = new WeakMap<Request, { at: number; name: string; type: string }>();
   return {
-    async onRequest({ url, request, endResponse, fetchAPI }) {
-      if (url.pathname === "/metrics" && request.method === "GET") {
-        endResponse(
-          new fetchAPI.Response(await metrics.registry.metrics(), {
-            headers: { "content-type": metrics.registry.contentType },
-          }),
-        );
-      }
-    },
     onParams({ params, request }) {
       const match = (params.query ?? "").match(/^\s*(query|mutation|subscription)\b\s*([_A-Za-z][_0-9A-Za-z]*)?/);
       started.set(request, {
