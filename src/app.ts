@@ -9,6 +9,13 @@ import { createDatabase, type Database } from "./data/db.ts";
 import { createYogaServer, type SokudoYoga } from "./graphql/yoga.ts";
 import { useReportDownloads } from "./http/downloads.ts";
 import { useHealthChecks } from "./http/health.ts";
+import {
+  describeMetrics,
+  listenForMetrics,
+  METRICS_NOT_SERVED,
+  metricsPlacement,
+  useMetricsRoute,
+} from "./http/metrics-route.ts";
 import { type HttpServer, listen } from "./http/server.ts";
 import { readJobQueue } from "./jobs/queue-snapshot.ts";
 import { createJobEvents, type JobEvents, type JobEventsOptions } from "./jobs/tracking.ts";
@@ -94,6 +101,9 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
     routes: [
       useHealthChecks(db, jobEvents),
       useReportDownloads({ reportsDir: config.jobs.reportsDir, viewers, jobStatus: createJobStatusLookup(db.prisma) }),
+      ...(metricsPlacement(config.env, config.metrics) === "api-port"
+        ? [useMetricsRoute(metrics.registry, config.metrics.token)]
+        : []),
     ],
   });
   return { db, caches, metrics, upstreams, jobEvents, viewers, yoga };
@@ -108,8 +118,16 @@ export async function serveApi(options: ApiOptions): Promise<{ api: Api; http: H
     const warmed = await warmResponseCache(api.yoga, file, logger);
     logger.info(`response cache warmed: ${warmed.join(", ") || "nothing"} (${file})`);
   }
-  const http = await listen(api.yoga, config.host, config.port);
+  const http = await listen(api.yoga, config.host, config.port, config.http);
   options.onClose("HTTP server", () => http.close(), "intake");
+  const placement = metricsPlacement(config.env, config.metrics);
+  if (placement === "own-port" && config.metrics.port !== undefined) {
+    const own = await listenForMetrics(api.metrics.registry, { ...config.metrics, port: config.metrics.port });
+    options.onClose("metrics listener", () => own.close(), "intake");
+    logger.info(describeMetrics(config.metrics, http.url, own.url));
+  } else {
+    logger.info(placement === "api-port" ? describeMetrics(config.metrics, http.url) : METRICS_NOT_SERVED);
+  }
   return { api, http };
 }
 

@@ -232,6 +232,14 @@ const schema = z.object({
   GRAPHQL_MAX_BODY_BYTES: positiveInt.default(100_000),
   GRAPHQL_MAX_COST: positiveInt.default(300_000),
   GRAPHQL_EXECUTION_TIMEOUT_MS: positiveInt.default(10_000),
+  INTROSPECTION: z.enum(["on", "off", "authenticated"]).optional(),
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt.default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt.default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: positiveInt.default(5_000),
+  MAX_CONNECTIONS_PER_ADDRESS: nonNegativeInt.optional(),
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  METRICS_PORT: port.optional(),
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   ...rateLimitVariables,
   ...corsVariables,
   ...trustedDocumentsVariables,
@@ -244,6 +252,7 @@ export interface Config {
   env: "development" | "production" | "test";
   host: string;
   port: number;
+  http: HttpConfig;
   logLevel: string;
   /** Unset means: start the embedded PostgreSQL (only `start`, `migrate`, `seed` allow that). */
   databaseUrl: string | undefined;
@@ -301,10 +310,51 @@ export interface Config {
     /** A query or mutation still running after this long is answered with EXECUTION_TIMEOUT. */
     executionTimeoutMs: number;
   };
+  /**
+   * Who may query `__schema` and `__type` (`__typename` is always allowed): anyone, only requests
+   * with a valid bearer token, or nobody. Default: off in production, on otherwise.
+   */
+  introspection: "on" | "off" | "authenticated";
+  /**
+   * GET /metrics: on METRICS_HOST:METRICS_PORT when a port is set, else on the API's port (in
+   * production only with a token); METRICS_TOKEN, when set, is required as a bearer token.
+   */
+  metrics: { token: string | undefined; port: number | undefined; host: string };
   rateLimits: RateLimitConfig;
   cors: CorsConfig;
   trustedDocuments: TrustedDocumentsConfig;
   telemetry: TelemetryConfig;
+}
+
+/** The HTTP server's guards against clients that hold connections (src/http/server.ts). */
+export interface HttpConfig {
+  /** A request whose headers have not all arrived after this long is answered 408 and closed. */
+  headersTimeoutMs: number;
+  /** Likewise for the whole request, body included (not the response: SSE streams live on). */
+  requestTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveTimeoutMs: number;
+  /** Open connections one remote address may hold; null: no cap. */
+  maxConnectionsPerAddress: number | null;
+}
+
+const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+
+/** Behind a proxy (TRUST_PROXY_HOPS) every connection comes from the proxy's address: no cap unless one is set. */
+function httpConfig(e: {
+  HTTP_HEADERS_TIMEOUT_MS: number;
+  HTTP_REQUEST_TIMEOUT_MS: number;
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number;
+  MAX_CONNECTIONS_PER_ADDRESS?: number;
+  TRUST_PROXY_HOPS: number;
+}): HttpConfig {
+  const cap = e.MAX_CONNECTIONS_PER_ADDRESS ?? (e.TRUST_PROXY_HOPS > 0 ? 0 : DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+  return {
+    headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnectionsPerAddress: cap === 0 ? null : cap,
+  };
 }
 
 export type UpstreamName = "reputation" | "geo" | "badges" | "activity" | "recommender";
@@ -359,6 +409,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n  ${problems.join("\n  ")}`);
   }
   const e = parsed.data;
+  if (e.HTTP_HEADERS_TIMEOUT_MS > e.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(
+      `Invalid configuration:\n  HTTP_HEADERS_TIMEOUT_MS=${e.HTTP_HEADERS_TIMEOUT_MS}: must not exceed HTTP_REQUEST_TIMEOUT_MS=${e.HTTP_REQUEST_TIMEOUT_MS}`,
+    );
+  }
   if (e.DB_POOL_MIN > e.DB_POOL_MAX) {
     throw new ConfigError(
       `Invalid configuration:\n  DB_POOL_MIN=${e.DB_POOL_MIN}: must not exceed DB_POOL_MAX=${e.DB_POOL_MAX}`,
@@ -371,6 +426,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
+    http: httpConfig(e),
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
     embeddedPostgres: { dataDir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT },
@@ -432,6 +488,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCost: e.GRAPHQL_MAX_COST,
       executionTimeoutMs: e.GRAPHQL_EXECUTION_TIMEOUT_MS,
     },
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
+    introspection: e.INTROSPECTION ?? (e.NODE_ENV === "production" ? "off" : "on"),
     rateLimits: rateLimitConfig(e, e.NODE_ENV),
     cors: corsConfig(e.CORS_ORIGINS, e.NODE_ENV),
     trustedDocuments,

@@ -28,9 +28,37 @@ describe("config", () => {
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" }, /OTEL_EXPORTER_OTLP_ENDPOINT \(value not shown\): an http/],
     [{ OTEL_SDK_DISABLED: "yes" }, /OTEL_SDK_DISABLED="yes"/],
     [{ CACHE_TTL_POST_SECONDS: "0" }, /CACHE_TTL_POST_SECONDS="0"/],
+    [{ INTROSPECTION: "maybe" }, /INTROSPECTION="maybe"/],
+    [
+      { HTTP_HEADERS_TIMEOUT_MS: "40000" },
+      /HTTP_HEADERS_TIMEOUT_MS=40000: must not exceed HTTP_REQUEST_TIMEOUT_MS=30000/,
+    ],
+    [{ MAX_CONNECTIONS_PER_ADDRESS: "-1" }, /MAX_CONNECTIONS_PER_ADDRESS="-1"/],
+    [{ METRICS_TOKEN: "short" }, /METRICS_TOKEN \(value not shown\): at least 16 characters/],
+    [{ METRICS_PORT: "0" }, /METRICS_PORT="0"/],
   ])("rejects %o with a message naming the variable", (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it("turns introspection off by default in production only; INTROSPECTION overrides", () => {
+    expect(loadConfig({}).introspection).toBe("on");
+    expect(loadConfig({ NODE_ENV: "production" }).introspection).toBe("off");
+    expect(loadConfig({ NODE_ENV: "production", INTROSPECTION: "authenticated" }).introspection).toBe("authenticated");
+  });
+
+  it("caps connections per address at 256, and not at all behind a proxy unless MAX_CONNECTIONS_PER_ADDRESS says", () => {
+    expect(loadConfig({}).http).toEqual({
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+      maxConnectionsPerAddress: 256,
+    });
+    expect(loadConfig({ TRUST_PROXY_HOPS: "1" }).http.maxConnectionsPerAddress).toBeNull();
+    expect(
+      loadConfig({ TRUST_PROXY_HOPS: "1", MAX_CONNECTIONS_PER_ADDRESS: "2000" }).http.maxConnectionsPerAddress,
+    ).toBe(2000);
+    expect(loadConfig({ MAX_CONNECTIONS_PER_ADDRESS: "0" }).http.maxConnectionsPerAddress).toBeNull();
   });
 
   it("names a bad secret or URL but never echoes its value", () => {

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createTokenService } from "../src/auth/token.ts";
 import { type HttpServer, listen } from "../src/http/server.ts";
+import { renderCsv } from "../src/jobs/report-render.ts";
 import { graphql } from "./gql/index.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
@@ -167,6 +168,40 @@ describe("activity reports", () => {
     });
     expect(forbidden.status).toBe(404);
     expect((await fetch(`${http.url}/reports/${jobId}.csv`)).status).toBe(401);
+  });
+
+  it("downloads post titles that a spreadsheet would run as formulas as quoted text starting with '", async () => {
+    const author = await signUpUser(server, "formulas");
+    const titles = ['=HYPERLINK("http://x","y")', "@SUM(1)", "-1+1", "+1", "plain, with a comma"];
+    for (const title of titles) await createPost(server, author.token, { title });
+    const requested = await server.execute(RequestReport, { token: author.token, variables: { input: {} } });
+    await runWorkerOnce();
+    const jobId = Buffer.from(requested.data?.requestActivityReport.id as string, "base64")
+      .toString()
+      .split(":")[1];
+    const csv = await fetch(`${http.url}/reports/${jobId}.csv`, {
+      headers: { authorization: `Bearer ${author.token}` },
+    });
+    const cells = (await csv.text())
+      .split("\n")
+      .filter((line) => line.startsWith("post,"))
+      .map((line) => line.match(/^post,("(?:[^"]|"")*"|[^,]*),[^,]*,(\d+),(\d+),(\d+)$/)?.slice(1));
+    expect(cells.map((row) => row?.[0]).sort()).toEqual(
+      [`"'=HYPERLINK(""http://x"",""y"")"`, `"'@SUM(1)"`, `"'-1+1"`, `"'+1"`, `"plain, with a comma"`].sort(),
+    );
+    // The counts we write ourselves stay bare numbers.
+    expect(cells.map((row) => row?.slice(1))).toEqual(titles.map(() => ["1", "0", "0"]));
+  });
+
+  it("neutralises a cell starting with a tab or a carriage return too", () => {
+    const csv = renderCsv({
+      handle: "h",
+      name: "n",
+      generatedAt: "now",
+      weeks: [],
+      posts: ["\t=1", "\r=1"].map((title) => ({ title, createdAt: "2025-01-01", comments: 0, likes: 0 })),
+    });
+    expect(csv.split("\n").slice(1, 3)).toEqual([`post,"'\t=1",2025-01-01,1,0,0`, `post,"'\r=1",2025-01-01,1,0,0`]);
   });
 
   it("refuses a requestId over 200 characters with BAD_USER_INPUT naming the field", async () => {

@@ -31,6 +31,7 @@ const child: ChildProcess = spawn(process.execPath, ["--import", "./src/telemetr
     OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
     OTEL_BSP_SCHEDULE_DELAY: "100",
     OTEL_SERVICE_NAME: "sokudo-test",
+    METRICS_TOKEN: "telemetry-test-metrics-token",
   },
   stdio: ["ignore", "pipe", "pipe"],
 });
@@ -147,7 +148,12 @@ describe("/metrics", () => {
     await graphql("query Metered { tags { slug } }");
     await graphql("query Metered { tags { slug } }");
     await graphql("{ nope }");
-    const text = await (await fetch(`${base}/metrics`)).text();
+    // Production: /metrics answers only the scraper's token.
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
+    const scrape = await fetch(`${base}/metrics`, {
+      headers: { authorization: "Bearer telemetry-test-metrics-token" },
+    });
+    const text = await scrape.text();
     expect(text).toMatch(/sokudo_graphql_requests_total\{operation_name="Metered",operation_type="query"\} 2/);
     expect(text).toMatch(/sokudo_graphql_request_duration_seconds_bucket\{le="0\.005",operation_name="Metered"/);
     expect(text).toMatch(/sokudo_graphql_errors_total\{code="GRAPHQL_VALIDATION_FAILED"\} 1/);

@@ -15,6 +15,7 @@ import { createDocumentCache } from "./document-cache.ts";
 import { createRequestRecords } from "./request-record.ts";
 import { useCostLimit } from "./cost.ts";
 import { useExecutionDeadline } from "./execution-deadline.ts";
+import { useIntrospectionPolicy } from "./introspection.ts";
 import { useRequestErrors } from "./request-errors.ts";
 import { useBodyLimit } from "./body-limit.ts";
 import { useJitExecution } from "./jit.ts";
@@ -142,6 +143,7 @@ export function createYogaServer({
           throw new GraphQLError("The request has no recorded document.", { extensions: { code: "BAD_REQUEST" } });
         return record.cost();
       }, config.limits.maxCost),
+      useIntrospectionPolicy(schema, config.introspection),
       useExecutionDeadline(config.limits.executionTimeoutMs),
       ...(tracingEnabled() ? [useTracing({ cacheStatus: responseCache?.statusOf, operationOf })] : []),
       useMetrics(metrics, { cacheStatus: responseCache?.statusOf, sqlOf: sqlStatsOf, operationOf }),

@@ -1,5 +1,7 @@
 import { createServer as createHttpServer, type Server } from "node:http";
+import type { HttpConfig } from "../config.ts";
 import type { SokudoYoga } from "../graphql/yoga.ts";
+import { capConnectionsPerAddress } from "./connection-cap.ts";
 import { trackForDrain } from "./drain.ts";
 import { attachWebSocket } from "./websocket.ts";
 
@@ -13,8 +15,26 @@ export interface HttpServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function listen(yoga: SokudoYoga, host: string, port: number): Promise<HttpServer> {
-  const server = createHttpServer(yoga);
+/**
+ * Serves `yoga` on host:port. With `limits` (HTTP_* settings; Node's own defaults without them): a
+ * request whose headers or body are not all in after their timeout is answered 408 and closed —
+ * the response is not timed, so SSE streams live on — and one address holds at most
+ * `maxConnectionsPerAddress` connections.
+ */
+export async function listen(yoga: SokudoYoga, host: string, port: number, limits?: HttpConfig): Promise<HttpServer> {
+  const server = createHttpServer(
+    limits
+      ? {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          // Node looks for expired requests this often (30 s by default, which would triple a 10 s timeout).
+          connectionsCheckingInterval: Math.max(10, Math.min(1_000, limits.headersTimeoutMs / 4)),
+        }
+      : {},
+    yoga,
+  );
+  if (limits?.maxConnectionsPerAddress) capConnectionsPerAddress(server, limits.maxConnectionsPerAddress);
   const drainable = trackForDrain(server);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

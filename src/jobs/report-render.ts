@@ -16,9 +16,17 @@ export interface ActivityReportData {
   posts: { title: string; createdAt: string; comments: number; likes: number }[];
 }
 
-const escapeCsv = (value: string | number) => {
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/** What a spreadsheet reads as the start of a formula (OWASP, "CSV Injection"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A CSV cell. Text a user wrote (a post title) that a spreadsheet would run as a formula gets a
+ * leading single quote and is quoted, so `=HYPERLINK(…)` shows as text; numbers we count stay numbers.
+ */
+const csvCell = (value: string | number) => {
+  if (typeof value === "number") return String(value);
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return text !== value || /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 const escapeHtml = (value: string | number) =>
   String(value).replace(
@@ -29,9 +37,9 @@ const escapeHtml = (value: string | number) =>
 export function renderCsv(data: ActivityReportData): string {
   const lines = ["section,week_or_title,created_at,posts,comments,likes"];
   for (const week of data.weeks)
-    lines.push(["week", week.week, "", week.posts, week.comments, week.likesReceived].map(escapeCsv).join(","));
+    lines.push(["week", week.week, "", week.posts, week.comments, week.likesReceived].map(csvCell).join(","));
   for (const post of data.posts)
-    lines.push(["post", post.title, post.createdAt, 1, post.comments, post.likes].map(escapeCsv).join(","));
+    lines.push(["post", post.title, post.createdAt, 1, post.comments, post.likes].map(csvCell).join(","));
   return `${lines.join("\n")}\n`;
 }
 

@@ -251,7 +251,7 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
   return metrics;
 }
 
-/** Request metrics per GraphQL operation, and GET /metrics. */
+/** Request metrics per GraphQL operation (GET /metrics is http/metrics-route.ts). */
 export function useMetrics(
   metrics: Metrics,
   options: {
@@ -263,15 +263,6 @@ export function useMetrics(
 ): Plugin {
   const started = new WeakMap<Request, number>();
   return {
-    async onRequest({ url, request, endResponse, fetchAPI }) {
-      if (url.pathname === "/metrics" && request.method === "GET") {
-        endResponse(
-          new fetchAPI.Response(await metrics.registry.metrics(), {
-            headers: { "content-type": metrics.registry.contentType },
-          }),
-        );
-      }
-    },
     onParams({ request }) {
       started.set(request, performance.now());
     },
