@@ -197,7 +197,11 @@ class DocumentWriter {
     const parts = [...required];
     for (const field of random.some(SCALARS[entity], 4)) {
       if (required.includes(field)) continue;
-      parts.push(this.alias(field));
+      const directive =
+        !options.literalArgs && random.chance(0.05)
+          ? ` @${random.pick(["include", "skip"])}(if: ${this.argument(scope, "Boolean!", "flag")})`
+          : "";
+      parts.push(this.alias(field) + directive);
       if (random.chance(0.05)) parts.push(`a${this.next()}: ${field}`); // the same field twice
     }
     if (depth < 3 && random.chance(0.55)) parts.push(this.#child(scope, entity, depth, options));
@@ -245,6 +249,20 @@ class DocumentWriter {
     return aliased ? `${key}: ${field}` : field;
   }
 
+  /** A root connection's page: the first n, the first n after a cursor, or the last n (before one). */
+  #window(scope: OperationScope): string {
+    const random = this.#random;
+    const count = (name: string) => `${name}: ${this.argument(scope, "Int", "first")}`;
+    const cursor = (name: string) => `${name}: ${this.argument(scope, "String", "cursor")}`;
+    return random.pick([
+      () => count("first"),
+      () => count("first"),
+      () => `${count("first")}, ${cursor("after")}`,
+      () => count("last"),
+      () => `${count("last")}, ${cursor("before")}`,
+    ])();
+  }
+
   readRoot(scope: OperationScope, options: Options): string {
     const random = this.#random;
     const root = random.pick(READ_ROOTS);
@@ -254,7 +272,7 @@ class DocumentWriter {
     switch (root) {
       case "posts": {
         const tag = random.chance(0.3) ? `, tag: ${arg("String", "tagSlug")}` : "";
-        return `${head}(first: ${arg("Int", "first")}${tag}) { edges { cursor node ${sel("Post")} } pageInfo { hasNextPage endCursor } }`;
+        return `${head}(${this.#window(scope)}${tag}) { edges { cursor node ${sel("Post")} } pageInfo { hasNextPage endCursor } }`;
       }
       case "post":
         return `${head}(id: ${arg("ID!", "postId")}) ${sel("Post")}`;
@@ -263,7 +281,7 @@ class DocumentWriter {
       case "user":
         return `${head}(handle: ${arg("String!", "handle")}) ${sel("User")}`;
       case "users":
-        return `${head}(first: ${arg("Int", "first")}) { edges { node ${sel("User")} } }`;
+        return `${head}(${this.#window(scope)}) { edges { node ${sel("User")} } pageInfo { hasPreviousPage hasNextPage } }`;
       case "viewer":
         return `${head} ${sel("User")}`;
       case "tags":

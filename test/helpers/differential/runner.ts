@@ -35,6 +35,8 @@ export interface Figures {
   toggles: number;
   writesChecked: number;
   writesRefused: number;
+  /** Writes whose document was over a limit (depth, aliases, cost...): refused whole, nothing written. */
+  documentsRefused: number;
   persistedSent: number;
   multiOperation: number;
   cacheHits: number;
@@ -48,6 +50,14 @@ export class DifferentialFailure extends Error {
 }
 
 const POOL_SIZE = 40;
+/** Codes of a document refused as a whole, before execution, whatever operation it selects. */
+const DOCUMENT_LIMITS = new Set([
+  "ALIAS_LIMIT_EXCEEDED",
+  "COST_LIMIT_EXCEEDED",
+  "DEPTH_LIMIT_EXCEEDED",
+  "DIRECTIVE_LIMIT_EXCEEDED",
+  "TOKEN_LIMIT_EXCEEDED",
+]);
 const BAD_TOKEN = "not.a.valid.token";
 
 export class DifferentialRun {
@@ -60,6 +70,7 @@ export class DifferentialRun {
     toggles: 0,
     writesChecked: 0,
     writesRefused: 0,
+    documentsRefused: 0,
     persistedSent: 0,
     multiOperation: 0,
     cacheHits: 0,
@@ -203,7 +214,11 @@ export class DifferentialRun {
     if (problems.length > 0) this.#fail(`the write's answer is wrong: ${problems.join("; ")}`, context());
     const data = answer.body?.data as Record<string, unknown> | null | undefined;
     const payload = data?.[write.key] as Record<string, unknown> | null | undefined;
-    if (outcome.ok) {
+    const codes = errorCodesOf(answer);
+    if (data === undefined && codes.length > 0 && codes.every((code) => DOCUMENT_LIMITS.has(String(code)))) {
+      // The whole document over a limit (its other operations count too): refused before any work.
+      this.figures.documentsRefused++;
+    } else if (outcome.ok) {
       if (!payload || answer.body?.errors)
         this.#fail(`the write should have succeeded and answered its payload under "${write.key}"`, context());
       this.figures.writesChecked++;
@@ -211,7 +226,7 @@ export class DifferentialRun {
       await this.#verifyPayload(write, intent, payload, viewer, context);
     } else {
       this.figures.writesRefused++;
-      if (payload || !errorCodesOf(answer).includes(outcome.code))
+      if (payload || !codes.includes(outcome.code))
         this.#fail(`the write should have been refused with ${outcome.code}`, context());
     }
     const differences = rowDifferences(this.world.expectedRows(), await this.sql.rows());

@@ -200,6 +200,9 @@ export class World {
       },
       handle: (): string => (random.chance(0.08) ? "nobody_here" : random.pick(this.accounts).handle),
       first: (): number => random.pick([1, 2, 3, 5, 10]),
+      /** A page cursor as connections write them ("id:<n>"), of a post or user that may or may not exist. */
+      cursor: (): string => Buffer.from(`id:${1 + random.int(this.#posts.size + 6)}`).toString("base64url"),
+      flag: (): boolean => random.chance(0.5),
       tagSlug: (): string => (random.chance(0.1) ? "no-such-tag" : random.pick([...this.#tags.keys(), "graphql"])),
       nodeIds: (): string[] => {
         const candidates = [
