@@ -161,7 +161,8 @@ export function createResponseCache(options: {
     buildResponseCacheKey: async ({ variableValues, sessionId, request }) => {
       if (sessionId?.startsWith("invalid:")) return sessionId;
       const facts = cacheableFacts(request);
-      if (!facts) return `uncached:${crypto.randomUUID()}`;
+      // Per-viewer answers are never cached for an anonymous request: nothing to share or wait for.
+      if (!facts || (facts.scope !== "PUBLIC" && !sessionId)) return `uncached:${crypto.randomUUID()}`;
       statuses.set(request, "miss");
       const scope = facts.scope === "PUBLIC" ? "public" : (sessionId ?? "anonymous");
       const name = options.records.of(request)?.operationName ?? null;
