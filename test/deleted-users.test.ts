@@ -125,6 +125,20 @@ describe("a write racing the delete: the token was checked, the row is gone when
     });
   }
 
+  it("viewer: a deletion not heard yet is UNAUTHENTICATED, not null", async () => {
+    const viewer = await signUpUser(server);
+    const session = await server.db.pool.connect();
+    try {
+      await session.query("SET session_replication_role = replica");
+      await session.query("DELETE FROM users WHERE id = $1", [dbId(viewer.id)]);
+      await session.query("RESET session_replication_role");
+    } finally {
+      session.release();
+    }
+    const result = await server.execute("{ viewer { handle } }", { token: viewer.token });
+    expect(extensionsOf(result)).toEqual([tokenInvalid]);
+  });
+
   const targets = {
     likePost: { table: "posts", entity: "Post" },
     addComment: { table: "posts", entity: "Post" },

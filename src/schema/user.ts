@@ -4,6 +4,7 @@ import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
 import type { PrismaClient } from "../data/db.ts";
 import { clientErrorForDatabaseFailure } from "../data/database-errors.ts";
+import { userGone } from "../auth/viewer.ts";
 import { notFound } from "../errors.ts";
 import type { User } from "../data/generated/prisma/client.ts";
 import { fieldsSelected, readsFields } from "./narrow-rows.ts";
@@ -49,8 +50,13 @@ builder.queryFields((t) => ({
     nullable: true,
     extensions: { cacheScope: "PRIVATE" },
     description: "The logged-in user, or null without a valid token.",
-    resolve: (query, _root, _args, context) =>
-      context.viewerId === null ? null : context.prisma.user.findUnique({ ...query, where: { id: context.viewerId } }),
+    resolve: async (query, _root, _args, context) => {
+      if (context.viewerId === null) return null;
+      const user = await context.prisma.user.findUnique({ ...query, where: { id: context.viewerId } });
+      // Deleted after its token was checked: the token is no longer good, as on the next request.
+      if (!user) throw userGone();
+      return user;
+    },
   }),
   user: t.prismaField({
     type: "User",
