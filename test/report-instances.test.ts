@@ -4,6 +4,7 @@ import path from "node:path";
 import { decodeGlobalID } from "@pothos/plugin-relay";
 import { afterAll, describe, expect, it } from "vitest";
 import { type HttpServer, listen } from "../src/http/server.ts";
+import { openReportFile, storeReportFiles } from "../src/jobs/report-files.ts";
 import { JOBS_CLEANUP } from "../src/jobs/tasks/jobs__cleanup.ts";
 import { graphql } from "./gql/index.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
@@ -99,6 +100,18 @@ describe("reports across instances", () => {
     const response = await download(httpB, jobId, "html", author.token);
     expect(response.headers.get("content-length")).toBe(String(expected.length));
     expect(Buffer.from(await response.arrayBuffer()).equals(expected)).toBe(true);
+  });
+
+  it("ends a read with an error when the file is replaced midway, never splicing two versions", async () => {
+    const jobId = await makeReport(owner.token);
+    const large = (fill: string) => ({ csv: fill.repeat(600_000), html: fill.repeat(600_000) });
+    await storeReportFiles(a.db.pool, jobId, large("a"));
+    const file = await openReportFile(b.db.pool, jobId, "csv");
+    if (!(file?.body instanceof ReadableStream)) throw new Error("expected a file read in slices");
+    const reader = file.body.getReader();
+    expect((await reader.read()).value?.every((byte) => byte === "a".charCodeAt(0))).toBe(true);
+    await storeReportFiles(a.db.pool, jobId, large("b"));
+    await expect(reader.read()).rejects.toThrow(/changed or vanished while it was read/);
   });
 
   it("deletes a report's files with its job in the cleanup task: gone from both instances", async () => {

@@ -54,26 +54,30 @@ export async function openReportFile(
   const { byte_size: byteSize, sha256, head } = file;
   if (byteSize <= head.length) return { byteSize, sha256, body: head };
   let offset = head.length;
-  const body = new ReadableStream<Bytes>({
-    start(controller) {
-      controller.enqueue(head);
+  // highWaterMark 0: a slice is read only when the response asks for one, never ahead.
+  const body = new ReadableStream<Bytes>(
+    {
+      start(controller) {
+        controller.enqueue(head);
+      },
+      async pull(controller) {
+        // Each slice names the content it continues (its hash): a file replaced mid-download ends the
+        // stream with an error instead of splicing two versions.
+        const slice = await pool.query<{ part: Bytes }>(
+          `SELECT substring(content FROM $3 FOR $4) AS part FROM report_files WHERE job_id = $1 AND format = $2 AND sha256 = $5`,
+          [jobId, format, offset + 1, SLICE_BYTES, sha256],
+        );
+        const part = slice.rows[0]?.part;
+        if (!part?.length) {
+          controller.error(new Error(`report file ${jobId}.${format} changed or vanished while it was read`));
+          return;
+        }
+        controller.enqueue(part);
+        offset += part.length;
+        if (offset >= byteSize) controller.close();
+      },
     },
-    async pull(controller) {
-      // Each slice names the content it continues (its hash): a file replaced mid-download ends the
-      // stream with an error instead of splicing two versions.
-      const slice = await pool.query<{ part: Bytes }>(
-        `SELECT substring(content FROM $3 FOR $4) AS part FROM report_files WHERE job_id = $1 AND format = $2 AND sha256 = $5`,
-        [jobId, format, offset + 1, SLICE_BYTES, sha256],
-      );
-      const part = slice.rows[0]?.part;
-      if (!part?.length) {
-        controller.error(new Error(`report file ${jobId}.${format} changed or vanished while it was read`));
-        return;
-      }
-      controller.enqueue(part);
-      offset += part.length;
-      if (offset >= byteSize) controller.close();
-    },
-  });
+    { highWaterMark: 0 },
+  );
   return { byteSize, sha256, body };
 }
