@@ -16,7 +16,6 @@ function startWorkers(count: number, databaseUrl: string): ChildProcess[] {
         NODE_ENV: "production",
         LOG_LEVEL: "warn",
         DATABASE_URL: databaseUrl,
-        REPORTS_DIR: ".data/bench-reports",
         OUTBOX_DIR: ".data/bench-outbox",
       },
       stdio: ["ignore", "ignore", "inherit"],
@@ -44,7 +43,6 @@ export async function runJobsBench(databaseUrl: string, log: (line: string) => v
     // The API with its in-process worker (`start`), as `npm start` runs it.
     const api = await startServer("sokudo", ["src/main.ts", "start"], 4660, databaseUrl, {
       RESPONSE_CACHE: "off",
-      REPORTS_DIR: ".data/bench-reports",
       OUTBOX_DIR: ".data/bench-outbox",
       NODE_ENV: "development",
     });

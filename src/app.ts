@@ -18,6 +18,7 @@ import {
 } from "./http/metrics-route.ts";
 import { type HttpServer, listen } from "./http/server.ts";
 import { readJobQueue } from "./jobs/queue-snapshot.ts";
+import { openReportFile } from "./jobs/report-files.ts";
 import { createJobEvents, type JobEvents, type JobEventsOptions } from "./jobs/tracking.ts";
 import { startWorker } from "./jobs/worker.ts";
 import type { Logger } from "./observability/logger.ts";
@@ -100,7 +101,11 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
     logger,
     routes: [
       useHealthChecks(db, jobEvents),
-      useReportDownloads({ reportsDir: config.jobs.reportsDir, viewers, jobStatus: createJobStatusLookup(db.prisma) }),
+      useReportDownloads({
+        viewers,
+        jobStatus: createJobStatusLookup(db.prisma),
+        openFile: (jobId, format) => openReportFile(db.pool, jobId, format),
+      }),
       ...(metricsPlacement(config.env, config.metrics) === "api-port"
         ? [useMetricsRoute(metrics.registry, config.metrics.token)]
         : []),

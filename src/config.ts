@@ -223,7 +223,6 @@ const schema = z.object({
     .optional(),
   OUTBOX_DIR: z.string().min(1).default(".data/outbox"),
   WORKER_CONCURRENCY: positiveInt.default(4),
-  REPORTS_DIR: z.string().min(1).default(".data/reports"),
   REPORT_RENDER_THREADS: positiveInt.default(2),
   WORKER_SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   GRAPHQL_MAX_DEPTH: positiveInt.default(12),
@@ -295,7 +294,6 @@ export interface Config {
     smtpUrl: string | undefined;
     outboxDir: string;
     concurrency: number;
-    reportsDir: string;
     renderThreads: number;
     /** On SIGTERM, running jobs get this long to finish before they are aborted and released. */
     shutdownTimeoutMs: number;
@@ -476,7 +474,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       smtpUrl: e.SMTP_URL,
       outboxDir: e.OUTBOX_DIR,
       concurrency: e.WORKER_CONCURRENCY,
-      reportsDir: e.REPORTS_DIR,
       renderThreads: e.REPORT_RENDER_THREADS,
       shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS,
     },

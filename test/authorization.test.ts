@@ -12,8 +12,8 @@ import { errorCodes, useTestServer } from "./helpers/server.ts";
 // The issue's findings, reproduced: another user's job is reachable on no path, and a denied job
 // answers exactly like a job that does not exist (so ids of others' jobs cannot be confirmed).
 
-const reportsDir = await mkdtemp(path.join(tmpdir(), "sokudo-auth-reports-"));
-const server = await useTestServer({ REDIS_URL: TEST_REDIS_URL, REPORTS_DIR: reportsDir });
+const outboxDir = await mkdtemp(path.join(tmpdir(), "sokudo-auth-reports-"));
+const server = await useTestServer({ REDIS_URL: TEST_REDIS_URL });
 const http = await listen(server.yoga, "127.0.0.1", 0);
 afterAll(() => http.close());
 const owner = await signUpUser(server, "owner");
@@ -141,12 +141,12 @@ describe("owner-only jobs", () => {
       ).data?.job;
     expect(await poll()).toEqual({ status: "queued", progress: 0 });
     expect(await poll()).toEqual({ status: "queued", progress: 0 });
-    await runDueJobs(server.url, { outboxDir: reportsDir, reportsDir });
+    await runDueJobs(server.url, { outboxDir });
     expect(await poll()).toEqual({ status: "succeeded", progress: 100 });
   });
 
   it("have report files that only the owner can download; others get the 404 of a missing report", async () => {
-    await runDueJobs(server.url, { outboxDir: reportsDir, reportsDir });
+    await runDueJobs(server.url, { outboxDir });
     const number = Buffer.from(jobId, "base64").toString().split(":")[1];
     const download = (id: string, token: string) =>
       fetch(`${http.url}/reports/${id}.csv`, { headers: { authorization: `Bearer ${token}` } });

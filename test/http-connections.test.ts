@@ -12,8 +12,8 @@ import { signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
 import { useTestServer } from "./helpers/server.ts";
 
-const reportsDir = await mkdtemp(path.join(tmpdir(), "sokudo-connections-"));
-const server = await useTestServer({ REPORTS_DIR: reportsDir, RESPONSE_CACHE: "off" });
+const outboxDir = await mkdtemp(path.join(tmpdir(), "sokudo-connections-"));
+const server = await useTestServer({ RESPONSE_CACHE: "off" });
 
 const NO_CAP: HttpConfig = {
   headersTimeoutMs: 200,
@@ -120,7 +120,7 @@ describe("requests that never finish arriving (slowloris)", () => {
     await slow.closed;
     expect(stream.socket?.destroyed).toBe(false);
 
-    await runDueJobs(server.url, { outboxDir: reportsDir, reportsDir });
+    await runDueJobs(server.url, { outboxDir });
     await streamEnded;
     expect(statuses.at(-1)).toBe("succeeded");
   });
@@ -157,7 +157,7 @@ describe("requests that never finish arriving (slowloris)", () => {
     const slow = await open(timed);
     slow.socket.write("GET /graphql HTTP/1.1\r\n");
     await slow.closed;
-    await runDueJobs(server.url, { outboxDir: reportsDir, reportsDir });
+    await runDueJobs(server.url, { outboxDir });
     await finished;
     await client.dispose();
     expect(statuses[0]).toBe("queued");

@@ -20,8 +20,8 @@ const logger = {
   warn: (_meta: unknown, message?: string) => logged.push(`warn: ${message}`),
   info: (_meta: unknown, message?: string) => logged.push(`info: ${message}`),
 };
-const reportsDir = await mkdtemp(path.join(tmpdir(), "sokudo-events-"));
-const server = await useTestServer({ REPORTS_DIR: reportsDir, RESPONSE_CACHE: "off" }, undefined, {
+const outboxDir = await mkdtemp(path.join(tmpdir(), "sokudo-events-"));
+const server = await useTestServer({ RESPONSE_CACHE: "off" }, undefined, {
   jobEvents: { logger: logger as never, backoff: () => gate },
 });
 const http = await listen(server.yoga, "127.0.0.1", 0);
@@ -91,7 +91,7 @@ describe("job events (LISTEN) after the connection is lost", () => {
     expect(logged).toContain("warn: job events: LISTEN connection lost; reconnecting");
 
     // The job runs to the end while nobody listens: its notifications are lost.
-    await runDueJobs(server.url, { outboxDir: reportsDir, reportsDir });
+    await runDueJobs(server.url, { outboxDir });
     expect(events).toHaveLength(1);
 
     openGate();

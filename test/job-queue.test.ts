@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { PRIORITY } from "../src/jobs/enqueue.ts";
 import { JOBS_CLEANUP } from "../src/jobs/tasks/jobs__cleanup.ts";
 import { graphql } from "./gql/index.ts";
@@ -14,7 +14,7 @@ const owner = await signUpUser(server, "queued");
 const scratch = await mkdtemp(path.join(tmpdir(), "sokudo-queue-"));
 
 /** Runs the due jobs one at a time, in priority order. */
-const drain = (reportsDir = scratch) => runDueJobs(server.url, { outboxDir: scratch, reportsDir }, { concurrency: 1 });
+const drain = () => runDueJobs(server.url, { outboxDir: scratch }, { concurrency: 1 });
 
 const Request = graphql(`
   mutation QueueReport($input: RequestActivityReportInput!) {
@@ -57,16 +57,23 @@ describe("job queue", () => {
   });
 
   it("retries a failing job and marks it failed with its error after the last attempt", async () => {
-    const blocked = path.join(scratch, "not-a-directory");
-    await writeFile(blocked, "a file where the reports folder should be");
+    // PostgreSQL itself refuses to store the report's files, on every attempt.
+    await server.db.pool.query(
+      `CREATE FUNCTION refuse_report_files() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN RAISE EXCEPTION 'report storage refused'; END $$;
+       CREATE TRIGGER refuse_report_files BEFORE INSERT ON report_files FOR EACH ROW EXECUTE FUNCTION refuse_report_files()`,
+    );
+    onTestFinished(async () => {
+      await server.db.pool.query(`DROP FUNCTION refuse_report_files() CASCADE`);
+    });
     const requested = await server.execute(Request, { token: owner.token, variables: { input: {} } });
     const id = requested.data?.requestActivityReport.id as string;
     for (let attempt = 1; attempt <= 3; attempt++) {
-      await drain(blocked);
+      await drain();
       const job = await server.execute(Status, { token: owner.token, variables: { id } });
       expect(job.data?.job?.attempts).toBe(attempt);
       expect(job.data?.job?.status).toBe(attempt < 3 ? "queued" : "failed");
-      expect(job.data?.job?.error).toMatch(/EEXIST|ENOTDIR/);
+      expect(job.data?.job?.error).toBe("report storage refused");
       // graphile-worker backs off exponentially: make the retry due now.
       await server.db.pool.query(`UPDATE graphile_worker._private_jobs SET run_at = now()`);
     }

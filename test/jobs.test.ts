@@ -10,9 +10,8 @@ import { errorCodes, useTestServer } from "./helpers/server.ts";
 
 const server = await useTestServer();
 const outboxDir = await mkdtemp(path.join(tmpdir(), "sokudo-outbox-"));
-const reportsDir = await mkdtemp(path.join(tmpdir(), "sokudo-reports-"));
 
-const runTasksOnce = () => runDueJobs(server.url, { outboxDir, reportsDir });
+const runTasksOnce = () => runDueJobs(server.url, { outboxDir });
 
 async function queuedJobs(task: string) {
   const { rows } = await server.db.pool.query<{ payload: { email: string }; key: string | null }>(

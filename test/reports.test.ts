@@ -12,8 +12,8 @@ import { createPost, signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
 import { errorCodes, TEST_SECRET, useTestServer } from "./helpers/server.ts";
 
-const reportsDir = await mkdtemp(path.join(tmpdir(), "sokudo-reports-"));
-const server = await useTestServer({ REPORTS_DIR: reportsDir, RESPONSE_CACHE: "off" });
+const outboxDir = await mkdtemp(path.join(tmpdir(), "sokudo-reports-"));
+const server = await useTestServer({ RESPONSE_CACHE: "off" });
 const http: HttpServer = await listen(server.yoga, "127.0.0.1", 0);
 afterAll(() => http.close());
 const owner = await signUpUser(server, "reporter");
@@ -56,7 +56,7 @@ const MyJobs = graphql(`
   }
 `);
 
-const runWorkerOnce = () => runDueJobs(server.url, { outboxDir: reportsDir, reportsDir });
+const runWorkerOnce = () => runDueJobs(server.url, { outboxDir });
 
 /** A real SSE client: POSTs the subscription with Accept: text/event-stream and collects `next` payloads. */
 async function subscribe(

@@ -53,7 +53,6 @@ async function startWorkerProcess(env: Record<string, string> = {}): Promise<Wor
       LOG_LEVEL: "info",
       DATABASE_URL: server.url,
       OUTBOX_DIR: scratch,
-      REPORTS_DIR: scratch,
       REPORT_RENDER_THREADS: "1",
       ...env,
     },
@@ -225,7 +224,7 @@ describe("worker processes", () => {
 
     // The retry is due after graphile-worker's backoff; make it due now and run it.
     await server.db.pool.query(`UPDATE graphile_worker._private_jobs SET run_at = now()`);
-    await runDueJobs(server.url, { outboxDir: scratch, reportsDir: scratch });
+    await runDueJobs(server.url, { outboxDir: scratch });
     expect(await trackedJob(id)).toMatchObject({ status: "succeeded", attempts: 2 });
   }, 60_000);
 

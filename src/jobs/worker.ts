@@ -22,7 +22,6 @@ export interface WorkerSettings {
   concurrency: number;
   smtpUrl: string | undefined;
   outboxDir: string;
-  reportsDir: string;
   renderThreads: number;
   shutdownTimeoutMs: number;
   /** See createReportTask: a demo pause between a report's progress steps. */
@@ -51,13 +50,8 @@ export function createTasks(settings: Omit<WorkerSettings, "concurrency" | "shut
     taskList: Object.fromEntries(
       Object.entries({
         [USER_SEND_WELCOME_EMAIL]: createWelcomeEmailTask(createMailer(settings)),
-        [REPORT_GENERATE]: createReportTask({
-          db,
-          renderPool,
-          reportsDir: settings.reportsDir,
-          progressStepDelayMs: settings.progressStepDelayMs,
-        }),
-        [JOBS_CLEANUP]: createJobsCleanupTask({ db, reportsDir: settings.reportsDir, retentionDays: 7 }),
+        [REPORT_GENERATE]: createReportTask({ db, renderPool, progressStepDelayMs: settings.progressStepDelayMs }),
+        [JOBS_CLEANUP]: createJobsCleanupTask({ db, retentionDays: 7 }),
       }).map(([name, task]) => [name, tracedTask(name, task)]),
     ),
     async close() {

@@ -30,6 +30,8 @@ type Documents = {
     "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges {\n        cursor\n        node {\n          title\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": typeof types.PostsPageDocument,
     "\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n": typeof types.TagsDocument,
     "\n  mutation LogInThrottled($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n    }\n  }\n": typeof types.LogInThrottledDocument,
+    "\n  mutation RequestSharedReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n": typeof types.RequestSharedReportDocument,
+    "\n  query SharedReportStatus($id: ID!) {\n    job(id: $id) {\n      status\n    }\n  }\n": typeof types.SharedReportStatusDocument,
     "\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n      kind\n      status\n      progress\n    }\n  }\n": typeof types.RequestReportDocument,
     "\n  query JobById($id: ID!) {\n    job(id: $id) {\n      id\n      status\n      progress\n      result\n      error\n    }\n  }\n": typeof types.JobByIdDocument,
     "\n  query MyJobs($handle: String!) {\n    user(handle: $handle) {\n      jobs(first: 10) {\n        edges {\n          node {\n            id\n            kind\n          }\n        }\n      }\n    }\n  }\n": typeof types.MyJobsDocument,
@@ -79,6 +81,8 @@ const documents: Documents = {
     "\n  query PostsPage($first: Int, $after: String, $tag: String) {\n    posts(first: $first, after: $after, tag: $tag) {\n      edges {\n        cursor\n        node {\n          title\n        }\n      }\n      pageInfo {\n        hasNextPage\n        hasPreviousPage\n        startCursor\n        endCursor\n      }\n    }\n  }\n": types.PostsPageDocument,
     "\n  query Tags {\n    tags {\n      slug\n      name\n      postCount\n    }\n  }\n": types.TagsDocument,
     "\n  mutation LogInThrottled($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n    }\n  }\n": types.LogInThrottledDocument,
+    "\n  mutation RequestSharedReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n": types.RequestSharedReportDocument,
+    "\n  query SharedReportStatus($id: ID!) {\n    job(id: $id) {\n      status\n    }\n  }\n": types.SharedReportStatusDocument,
     "\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n      kind\n      status\n      progress\n    }\n  }\n": types.RequestReportDocument,
     "\n  query JobById($id: ID!) {\n    job(id: $id) {\n      id\n      status\n      progress\n      result\n      error\n    }\n  }\n": types.JobByIdDocument,
     "\n  query MyJobs($handle: String!) {\n    user(handle: $handle) {\n      jobs(first: 10) {\n        edges {\n          node {\n            id\n            kind\n          }\n        }\n      }\n    }\n  }\n": types.MyJobsDocument,
@@ -190,6 +194,14 @@ export function graphql(source: "\n  query Tags {\n    tags {\n      slug\n     
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation LogInThrottled($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n    }\n  }\n"): (typeof documents)["\n  mutation LogInThrottled($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestSharedReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation RequestSharedReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SharedReportStatus($id: ID!) {\n    job(id: $id) {\n      status\n    }\n  }\n"): (typeof documents)["\n  query SharedReportStatus($id: ID!) {\n    job(id: $id) {\n      status\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

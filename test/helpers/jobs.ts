@@ -6,11 +6,11 @@ const quiet = new Logger(() => () => {});
 
 /**
  * Runs, in this process, every job that is due on `connectionString` (graphile-worker's runOnce),
- * with mail written to `outboxDir` and reports to `reportsDir`.
+ * with mail written to `outboxDir` (reports go to the database).
  */
 export async function runDueJobs(
   connectionString: string,
-  dirs: { outboxDir: string; reportsDir: string },
+  dirs: { outboxDir: string },
   options: { concurrency?: number } = {},
 ): Promise<void> {
   const tasks = createTasks({ connectionString, smtpUrl: undefined, ...dirs, renderThreads: 1 });

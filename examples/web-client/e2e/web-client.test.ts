@@ -50,7 +50,6 @@ async function startSokudo(): Promise<string> {
       PORT: String(port),
       EMBEDDED_PG_DIR: path.join(dataRoot, "postgres"),
       EMBEDDED_PG_PORT: String(await freePort()),
-      REPORTS_DIR: path.join(dataRoot, "reports"),
       OUTBOX_DIR: path.join(dataRoot, "outbox"),
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,10 +1,9 @@
-import { mkdir, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import path from "node:path";
 import type { Task } from "graphile-worker";
 import type pg from "pg";
 import { withCancellableClient } from "../cancellable-client.ts";
 import type { RenderPool } from "../render-pool.ts";
+import { storeReportFiles } from "../report-files.ts";
 import type { ActivityReportData } from "../report-render.ts";
 import { updateJob } from "../tracking.ts";
 
@@ -19,10 +18,6 @@ export function assertReportPayload(payload: unknown): asserts payload is Report
   if (!p || !Number.isSafeInteger(p.jobId))
     throw new Error(`${REPORT_GENERATE}: invalid payload ${JSON.stringify(payload)}`);
 }
-
-/** Files of a report: `<reportsDir>/<jobId>.csv` and `.html`. */
-export const reportFile = (reportsDir: string, jobId: number, format: "csv" | "html") =>
-  path.join(reportsDir, `${jobId}.${format}`);
 
 async function loadActivity(db: pg.ClientBase | pg.Pool, ownerId: number): Promise<ActivityReportData> {
   const user = await db.query<{ handle: string; name: string }>(`SELECT handle, name FROM users WHERE id = $1`, [
@@ -65,12 +60,11 @@ async function loadActivity(db: pg.ClientBase | pg.Pool, ownerId: number): Promi
 
 /**
  * Builds a user's activity report: loads it (SQL), renders CSV and HTML in a worker thread,
- * stores both files and reports progress on the way; our `jobs` row says what happened.
+ * stores both files in PostgreSQL and reports progress on the way; our `jobs` row says what happened.
  */
 export function createReportTask(options: {
   db: pg.Pool;
   renderPool: RenderPool;
-  reportsDir: string;
   /** A pause after each progress step, so a demo (`npm start`) shows the steps arrive; 0 elsewhere. */
   progressStepDelayMs?: number;
 }): Task {
@@ -95,19 +89,27 @@ export function createReportTask(options: {
       await step(40);
       const rendered = await options.renderPool.render(data, abortSignal);
       await step(80);
-      await mkdir(options.reportsDir, { recursive: true });
-      await writeFile(reportFile(options.reportsDir, jobId, "csv"), rendered.csv);
-      await writeFile(reportFile(options.reportsDir, jobId, "html"), rendered.html);
-      await updateJob(db, jobId, {
-        status: "succeeded",
-        progress: 100,
-        error: null,
-        result: {
-          csv: `/reports/${jobId}.csv`,
-          html: `/reports/${jobId}.html`,
-          weeks: data.weeks.length,
-          posts: data.posts.length,
-        },
+      // One transaction: a job is never `succeeded` without its files, nor has files while it may still fail.
+      await withCancellableClient(db, abortSignal, async (client) => {
+        await client.query("BEGIN");
+        try {
+          await storeReportFiles(client, jobId, rendered);
+          await updateJob(client, jobId, {
+            status: "succeeded",
+            progress: 100,
+            error: null,
+            result: {
+              csv: `/reports/${jobId}.csv`,
+              html: `/reports/${jobId}.html`,
+              weeks: data.weeks.length,
+              posts: data.posts.length,
+            },
+          });
+          await client.query("COMMIT");
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => {});
+          throw error;
+        }
       });
     } catch (error) {
       const message = abortSignal.aborted
