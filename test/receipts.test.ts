@@ -1,5 +1,13 @@
-import { describe, expect, it } from "vitest";
+import { ApolloClient, ApolloLink, gql, HttpLink, InMemoryCache } from "@apollo/client";
+import { cacheExchange, Client, fetchExchange, type OperationResult } from "@urql/core";
+import { createClient } from "graphql-ws";
+import { firstValueFrom, filter } from "rxjs";
+import { afterAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { receiptsLink } from "../clients/apollo-receipts.ts";
+import { receiptsExchange } from "../clients/urql-receipts.ts";
 import type { Receipt } from "../src/graphql/receipts.ts";
+import { type HttpServer, listen } from "../src/http/server.ts";
 import { schema } from "../src/schema/index.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { TEST_REDIS_URL } from "./helpers/redis.ts";
@@ -155,5 +163,173 @@ describe("mutation receipts", () => {
     });
     const read = await uncached.execute(`{ posts(first: 1) { edges { node { id } } } }`);
     expect(read.extensions?.changed).toBeUndefined();
+  });
+});
+
+const http: HttpServer = await listen(server.yoga, "127.0.0.1", 0);
+afterAll(() => http.close());
+
+const PostsPage = `query PostsPage { posts(first: 5) { edges { node { id title } } } }`;
+const Author = `query Author($handle: String!) { user(handle: $handle) { id postCount posts(first: 5) { edges { node { id title } } } } }`;
+const NewPost = `mutation NewPost($title: String!) { createPost(input: { title: $title, body: "b" }) { id title } }`;
+
+interface Page {
+  posts: { edges: { node: { id: string; title: string } }[] };
+}
+interface AuthorView {
+  user: { id: string; postCount: number; posts: Page["posts"] };
+}
+const titles = (page: Page["posts"] | undefined) => page?.edges.map((edge) => edge.node.title);
+
+describe("the Apollo Client link (clients/apollo-receipts.ts)", () => {
+  const apollo = (token: string, withReceipts: boolean) => {
+    const http_ = new HttpLink({ uri: `${http.url}/graphql`, headers: { authorization: `Bearer ${token}` } });
+    return new ApolloClient({
+      cache: new InMemoryCache(),
+      link: withReceipts ? ApolloLink.from([receiptsLink, http_]) : http_,
+    });
+  };
+  /** Watches a query (an active query, as a mounted component's) until its first complete answer. */
+  const watched = async (client: ApolloClient, query: string, variables = {}) => {
+    const observable = client.watchQuery({ query: gql(query), variables });
+    const subscription = observable.subscribe(() => {});
+    afterAll(() => subscription.unsubscribe());
+    await firstValueFrom(observable.pipe(filter((result) => !result.loading && result.data !== undefined)));
+  };
+
+  it("after createPost, the cached first page shows the new post and the author's cached postCount is fresh", async () => {
+    const erin = await signUpUser(server, "apollo_erin");
+    await createPost(server, erin.token, { title: "Erin's first" });
+    const client = apollo(erin.token, true);
+    const stale = apollo(erin.token, false);
+    for (const each of [client, stale]) {
+      await watched(each, PostsPage);
+      await watched(each, Author, { handle: erin.handle });
+    }
+
+    // No update function, no refetchQueries: the receipt says what changed.
+    await client.mutate({ mutation: gql(NewPost), variables: { title: "Fresh" } });
+    await stale.mutate({ mutation: gql(NewPost), variables: { title: "Unseen" } });
+
+    const page = client.readQuery<Page>({ query: gql(PostsPage) });
+    expect(titles(page?.posts)?.[0]).toBe("Fresh");
+    const author = client.readQuery<AuthorView>({ query: gql(Author), variables: { handle: erin.handle } });
+    expect(author?.user.postCount).toBe(2);
+    expect(titles(author?.user.posts)).toEqual(["Fresh", "Erin's first"]);
+    // Without the link a client keeps the page and the count it had.
+    const stalePage = stale.readQuery<Page>({ query: gql(PostsPage) });
+    expect(titles(stalePage?.posts)).not.toContain("Unseen");
+    expect(
+      stale.readQuery<AuthorView>({ query: gql(Author), variables: { handle: erin.handle } })?.user.postCount,
+    ).toBe(1);
+  });
+
+  it("evicts what a deletePost deleted", async () => {
+    const fay = await signUpUser(server, "apollo_fay");
+    const doomed = await createPost(server, fay.token, { title: "Fay's doomed" });
+    const client = apollo(fay.token, true);
+    await watched(client, Author, { handle: fay.handle });
+    await client.mutate({
+      mutation: gql(`mutation($id: ID!) { deletePost(input: { id: $id }) { deletedPostId } }`),
+      variables: { id: doomed.id },
+    });
+    expect((client.cache.extract() as Record<string, unknown>)[`Post:${doomed.id}`]).toBeUndefined();
+    const author = client.readQuery<AuthorView>({ query: gql(Author), variables: { handle: fay.handle } });
+    expect(author?.user).toMatchObject({ postCount: 0, posts: { edges: [] } });
+  });
+});
+
+describe("the urql exchange (clients/urql-receipts.ts)", () => {
+  const urql = (token: string, withReceipts: boolean) =>
+    new Client({
+      url: `${http.url}/graphql`,
+      fetchOptions: { headers: { authorization: `Bearer ${token}` } },
+      exchanges: withReceipts ? [cacheExchange, receiptsExchange, fetchExchange] : [cacheExchange, fetchExchange],
+    });
+  /** An active query and a way to wait for its next answer that passes `until`. */
+  const watched = <T>(client: Client, query: string, variables: Record<string, unknown> = {}) => {
+    const waiting: { until: (data: T) => boolean; resolve: (data: T) => void }[] = [];
+    let latest: T | undefined;
+    const subscription = client.query<T>(query, variables).subscribe((result: OperationResult<T>) => {
+      if (!result.data) return;
+      latest = result.data;
+      for (const waiter of waiting.splice(0)) {
+        if (waiter.until(result.data)) waiter.resolve(result.data);
+        else waiting.push(waiter);
+      }
+    });
+    afterAll(() => subscription.unsubscribe());
+    return (until: (data: T) => boolean) =>
+      new Promise<T>((resolve) => (latest && until(latest) ? resolve(latest) : waiting.push({ until, resolve })));
+  };
+
+  it("after createPost, the cached first page shows the new post and the author's cached postCount is fresh", async () => {
+    const gus = await signUpUser(server, "urql_gus");
+    const client = urql(gus.token, true);
+    const stale = urql(gus.token, false);
+    const page = watched<Page>(client, PostsPage);
+    const author = watched<AuthorView>(client, Author, { handle: gus.handle });
+    const staleAuthor = watched<AuthorView>(stale, Author, { handle: gus.handle });
+    await page(() => true);
+    await author((data) => data.user.postCount === 0);
+    await staleAuthor(() => true);
+
+    await client.mutation(NewPost, { title: "Gus urql" }).toPromise();
+    await page((data) => titles(data.posts)?.[0] === "Gus urql");
+    await author((data) => data.user.postCount === 1);
+    await stale.mutation(NewPost, { title: "Gus stale" }).toPromise();
+
+    // Cache-first reads answer from the document cache, refreshed.
+    expect(titles(client.readQuery<Page>(PostsPage, {})?.data?.posts)?.[0]).toBe("Gus urql");
+    expect(client.readQuery<AuthorView>(Author, { handle: gus.handle })?.data?.user).toMatchObject({
+      postCount: 1,
+      posts: { edges: [{ node: { title: "Gus urql" } }] },
+    });
+    // urql's document cache alone refreshes only answers holding a returned typename: not an empty list's, not the author's count.
+    expect(stale.readQuery<AuthorView>(Author, { handle: gus.handle })?.data?.user).toMatchObject({
+      postCount: 0,
+      posts: { edges: [] },
+    });
+  });
+});
+
+describe("receipts over every transport", () => {
+  it("come with a mutation over SSE", async () => {
+    const response = await fetch(`${http.url}/graphql`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "text/event-stream",
+        authorization: `Bearer ${alice.token}`,
+      },
+      body: JSON.stringify({ query: `mutation { createPost(input: { title: "Over SSE", body: "b" }) { id } }` }),
+    });
+    const event = (await response.text()).split("\n\n").find((block) => block.startsWith("event: next"));
+    const result = JSON.parse(
+      event
+        ?.split("\n")
+        .find((line) => line.startsWith("data:"))
+        ?.slice(5) ?? "{}",
+    );
+    expect(result.extensions.changed.nodes).toContain(result.data.createPost.id);
+  });
+
+  it("come with a mutation over WebSocket (graphql-ws)", async () => {
+    const client = createClient({
+      url: `${http.url.replace("http", "ws")}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${alice.token}` },
+    });
+    const results: { data?: { createPost: { id: string } } | null; extensions?: Record<string, unknown> }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      client.subscribe(
+        { query: `mutation { createPost(input: { title: "Over WebSocket", body: "b" }) { id } }` },
+        { next: (result) => void results.push(result as (typeof results)[number]), error: reject, complete: resolve },
+      );
+    });
+    await client.dispose();
+    const changed = results[0]?.extensions?.changed as Receipt;
+    expect(changed.nodes).toContain(results[0]?.data?.createPost.id);
+    expect(changed.lists).toContain("Query.posts");
   });
 });

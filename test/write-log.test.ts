@@ -70,7 +70,9 @@ describe("write log", () => {
 
   it("records a write in every collection it runs inside (the response cache and the receipt both see it)", async () => {
     const outer = await collectWrites(async () => {
-      const inner = await collectWrites(() => prisma.post.create({ data: { title: "n", body: "b", authorId: aliceId } }));
+      const inner = await collectWrites(() =>
+        prisma.post.create({ data: { title: "n", body: "b", authorId: aliceId } }),
+      );
       return inner.changes;
     });
     expect(outer.result).toContainEqual({ listOf: "Post" });

@@ -63,9 +63,7 @@ export async function snapshotWorld(server: TestServer, schema: GraphQLSchema, t
     for (const node of read.data?.nodes ?? []) {
       if (!node) continue;
       const { __typename, id, ...fields } = node;
-      const normalized = Object.fromEntries(
-        Object.entries(fields).map(([name, value]) => [name, normalize(value)]),
-      );
+      const normalized = Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, normalize(value)]));
       entities.set(id as string, { typename: __typename as string, fields: normalized });
       for (const value of Object.values(normalized)) {
         for (const found of Array.isArray(value) ? value : []) {
@@ -117,7 +115,8 @@ function selection(field: GraphQLField<unknown, unknown>): string | undefined {
   const paged = field.args.some((arg) => arg.name === "first") ? `(first: ${PAGE})` : "";
   if (isListType(type)) return "id" in named.getFields() ? `${paged} { id }` : undefined;
   if ("id" in named.getFields()) return " { id }";
-  const node = named.getFields().edges && getNamedType(named.getFields().edges.type);
+  const edges = named.getFields().edges;
+  const node = edges && getNamedType(edges.type);
   if (node && isObjectType(node) && node.getFields().node) return `${paged} { edges { node { id } } }`;
   return undefined;
 }
