@@ -26,7 +26,7 @@ export async function applyReceipt(client: ApolloClient, receipt: Receipt): Prom
     await client.resetStore();
     return;
   }
-  await client.refetchQueries({
+  const refetched = client.refetchQueries({
     updateCache(cache) {
       for (const id of [...receipt.deleted, ...receipt.nodes]) cache.evict({ id: cacheId(cache, id) });
       for (const list of receipt.lists) {
@@ -40,6 +40,8 @@ export async function applyReceipt(client: ApolloClient, receipt: Receipt): Prom
       cache.gc();
     },
   });
+  // A refetch that fails reports on its own query; the mutation itself succeeded.
+  await Promise.resolve(refetched).catch(() => undefined);
 }
 
 const cacheId = (cache: ApolloCache, globalId: string) =>
