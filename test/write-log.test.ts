@@ -28,9 +28,9 @@ describe("write log", () => {
     );
     expect(changes).toEqual(
       expect.arrayContaining([
-        { typename: "Post", id: (post as { id?: number }).id },
+        { typename: "Post", id: (post as { id?: number }).id, lists: ["tags"] },
         { listOf: "Post" },
-        { typename: "User", id: aliceId },
+        { typename: "User", id: aliceId, lists: ["posts"] },
         { typename: "Tag" },
         { listOf: "Tag" },
       ]),
@@ -46,8 +46,8 @@ describe("write log", () => {
     const liked = await collectWrites(() => prisma.like.createMany({ data: [{ userId: aliceId, postId: post.id }] }));
     expect(liked.changes).toEqual(
       expect.arrayContaining([
-        { typename: "User", id: aliceId },
-        { typename: "Post", id: post.id },
+        { typename: "User", id: aliceId, lists: ["likes"] },
+        { typename: "Post", id: post.id, lists: ["likes"] },
       ]),
     );
   });
@@ -59,13 +59,24 @@ describe("write log", () => {
     );
     expect(changes).toEqual(
       expect.arrayContaining([
-        { typename: "Post", id: post.id },
+        { typename: "Post", id: post.id, deleted: true },
         { listOf: "Post" },
-        { typename: "User", id: aliceId },
+        { typename: "User", id: aliceId, lists: ["posts"] },
         { typename: "Comment" },
         { typename: "Tag" },
       ]),
     );
+  });
+
+  it("records a write in every collection it runs inside (the response cache and the receipt both see it)", async () => {
+    const outer = await collectWrites(async () => {
+      const inner = await collectWrites(() =>
+        prisma.post.create({ data: { title: "n", body: "b", authorId: aliceId } }),
+      );
+      return inner.changes;
+    });
+    expect(outer.result).toContainEqual({ listOf: "Post" });
+    expect(outer.changes).toEqual(outer.result);
   });
 
   it("refreshes a cached tag-filtered list when an update gives a post that tag", async () => {

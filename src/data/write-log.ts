@@ -6,12 +6,15 @@ import { getDatamodel } from "./generated/pothos-prisma-types.ts";
  * What each write through Prisma changed, derived from the data model, so that no resolver lists
  * its invalidations by hand. A Prisma client extension (`recordWrites`, on the one client of
  * db.ts) adds the changes of every create/update/upsert/delete(Many) to the write log of the
- * operation in progress (`collectWrites`); the response cache invalidates them before answering.
+ * operation in progress (`collectWrites`); the response cache invalidates them before answering,
+ * and the mutation receipt (graphql/receipts.ts) tells the client. Collections nest: a write is
+ * recorded in every `collectWrites` it runs inside, so each observer sees all of it.
  *
  * From a write to model M (row r) the log derives:
  * - the entity `M:r.id` (its cached answers);
  * - for a created or deleted row, every root list of M (`listOf`);
- * - each parent whose foreign key r holds (`User:r.authorId`): its lists and counts of M changed;
+ * - each parent whose foreign key r holds (`User:r.authorId`): its lists and counts of M changed
+ *   (`lists` names the parent's relation field holding r, e.g. `posts`, when r joined or left it);
  * - for a deleted row, every type whose rows cascade with it or that shares a many-to-many table;
  * - for nested relation writes (connect, connectOrCreate, set, ...), the related type and its lists.
  * A raw SQL write through Prisma (`$executeRaw`, or an INSERT/UPDATE/DELETE through `$queryRaw`)
@@ -19,20 +22,26 @@ import { getDatamodel } from "./generated/pothos-prisma-types.ts";
  * writes go through its own pool and touch only jobs, which are never cached: schema/jobs.ts.)
  */
 export type Change =
-  /** An entity (`id`: database id), or with no id every response holding an entity of the type. */
-  | { typename: string; id?: number }
+  /**
+   * An entity (`id`: database id), or with no id every response holding an entity of the type.
+   * `deleted`: the row is gone. `lists`: relation fields of the entity (data-model names) whose
+   * rows were added or removed.
+   */
+  | { typename: string; id?: number; deleted?: true; lists?: string[] }
   /** Every root field listing the type: a new or deleted row changes their pages. */
   | { listOf: string }
   /** Every cached response: a write the data model cannot describe (raw SQL). */
   | { everything: true };
 
-const writes = new AsyncLocalStorage<Change[]>();
+/** The logs of every `collectWrites` the current write runs inside, outermost first. */
+const writes = new AsyncLocalStorage<Change[][]>();
 
-/** Runs `operation`, returning what its writes through Prisma changed. */
+/** Runs `operation`, returning what its writes through Prisma changed (nested collections each see them). */
 export async function collectWrites<T>(operation: () => Promise<T>): Promise<{ result: T; changes: Change[] }> {
   const changes: Change[] = [];
+  const logs = [...(writes.getStore() ?? []), changes];
   // Awaited inside the run: Prisma's queries are lazy thenables that start when awaited.
-  const result = await writes.run(changes, async () => await operation());
+  const result = await writes.run(logs, async () => await operation());
   return { result, changes: dedupe(changes) };
 }
 
@@ -42,6 +51,7 @@ interface ModelField {
   type: string;
   isList: boolean;
   isId: boolean;
+  relationName?: string;
   relationFromFields?: string[];
 }
 
@@ -49,8 +59,8 @@ const models = getDatamodel().datamodel.models as unknown as Record<string, { fi
 
 interface ModelFacts {
   hasId: boolean;
-  /** Relations whose foreign key this model holds: parent type and key field. */
-  parents: { model: string; foreignKey: string }[];
+  /** Relations whose foreign key this model holds: parent type, key field, and the parent's field listing this model. */
+  parents: { model: string; foreignKey: string; list: string | undefined }[];
   relations: Map<string, ModelField>;
   /** Types whose rows go with a deleted row: children holding a key to it, many-to-many partners. */
   dependents: string[];
@@ -65,7 +75,13 @@ const facts = new Map<string, ModelFacts>(
         hasId: model.fields.some((field) => field.isId && field.name === "id"),
         parents: relations
           .filter((field) => field.relationFromFields?.length === 1)
-          .map((field) => ({ model: field.type, foreignKey: field.relationFromFields?.[0] as string })),
+          .map((field) => ({
+            model: field.type,
+            foreignKey: field.relationFromFields?.[0] as string,
+            list: models[field.type]?.fields.find(
+              (inverse) => inverse.relationName === field.relationName && inverse.type === name && inverse.isList,
+            )?.name,
+          })),
         relations: new Map(relations.map((field) => [field.name, field])),
         dependents: relations
           .filter((field) => field.isList)
@@ -99,17 +115,18 @@ export const recordWrites = Prisma.defineExtension({
   name: "record-writes",
   query: {
     async $allOperations({ model, operation, args, query }) {
-      const log = writes.getStore();
-      if (!log) return query(args);
+      const logs = writes.getStore();
+      if (!logs) return query(args);
+      const record = (changes: Change[]) => logs.forEach((log) => log.push(...changes));
       if (!model) {
         const result = await query(args);
-        if (operation.startsWith("$executeRaw") || RAW_WRITE.test(rawSql(args))) log.push({ everything: true });
+        if (operation.startsWith("$executeRaw") || RAW_WRITE.test(rawSql(args))) record([{ everything: true }]);
         return result;
       }
       const model_ = facts.get(model);
       if (!model_ || !WRITES.has(operation)) return query(args);
       const result = await query(withKeys(model_, args as Row));
-      log.push(...changesOf(model, model_, operation, args as Row, result));
+      record(changesOf(model, model_, operation, args as Row, result));
       return result;
     },
   },
@@ -139,7 +156,8 @@ function changesOf(name: string, model: ModelFacts, operation: string, args: Row
 
   const ids = rows.map((row) => row.id).filter(isId);
   if (ids.length === 0 && isId(where.id)) ids.push(where.id);
-  if (ids.length > 0) changes.push(...ids.map((id) => ({ typename: name, id })));
+  const deleted = operation.startsWith("delete") ? ({ deleted: true } as const) : {};
+  if (ids.length > 0) changes.push(...ids.map((id) => ({ typename: name, id, ...deleted })));
   else changes.push({ typename: name });
 
   const addsOrRemoves = ADDS_OR_REMOVES.test(operation);
@@ -148,8 +166,9 @@ function changesOf(name: string, model: ModelFacts, operation: string, args: Row
   for (const parent of model.parents) {
     const keys = [...rows, ...data, where].map((source) => source[parent.foreignKey]).filter(isId);
     const keyChanged = addsOrRemoves || data.some((source) => parent.foreignKey in source);
-    if (keys.length > 0 && keyChanged) changes.push(...keys.map((id) => ({ typename: parent.model, id })));
-    else if (keyChanged) changes.push({ typename: parent.model });
+    const lists = parent.list ? { lists: [parent.list] } : {};
+    if (keys.length > 0 && keyChanged) changes.push(...keys.map((id) => ({ typename: parent.model, id, ...lists })));
+    else if (keyChanged) changes.push({ typename: parent.model, ...lists });
   }
 
   if (operation.startsWith("delete")) {
@@ -162,6 +181,8 @@ function changesOf(name: string, model: ModelFacts, operation: string, args: Row
       if (!relation || !isRow(value)) continue;
       const connected = (value.connect as Row | undefined)?.id;
       changes.push(isId(connected) ? { typename: relation.type, id: connected } : { typename: relation.type });
+      // The row's own list of the related type changed (a post's tags).
+      if (relation.isList) changes.push(...ids.map((id) => ({ typename: name, id, lists: [field] })));
       if (Object.keys(value).some((op) => NESTED_ADDS.has(op))) changes.push({ listOf: relation.type });
       // Lists of this type may be filtered by the relation (posts(tag:)).
       changes.push({ listOf: name });
@@ -175,16 +196,23 @@ const isCount = (value: unknown): value is { count: number } =>
   isRow(value) && Object.keys(value).length === 1 && typeof value.count === "number";
 const isId = (value: unknown): value is number => typeof value === "number" && Number.isSafeInteger(value);
 
+/** One change per entity, type or list: an entity's `deleted` and `lists` merged from all its changes. */
 function dedupe(changes: Change[]): Change[] {
   const seen = new Map<string, Change>();
   for (const change of changes) {
-    const key =
-      "everything" in change
-        ? "everything"
-        : "listOf" in change
-          ? `list:${change.listOf}`
-          : `${change.typename}:${change.id ?? "*"}`;
-    seen.set(key, change);
+    if ("everything" in change) seen.set("everything", change);
+    else if ("listOf" in change) seen.set(`list:${change.listOf}`, change);
+    else {
+      const key = `${change.typename}:${change.id ?? "*"}`;
+      const before = seen.get(key) as typeof change | undefined;
+      const lists = [...new Set([...(before?.lists ?? []), ...(change.lists ?? [])])];
+      seen.set(key, {
+        typename: change.typename,
+        ...(change.id === undefined ? {} : { id: change.id }),
+        ...(before?.deleted || change.deleted ? { deleted: true } : {}),
+        ...(lists.length > 0 ? { lists } : {}),
+      });
+    }
   }
   return [...seen.values()];
 }

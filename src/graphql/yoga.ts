@@ -13,6 +13,7 @@ import { useErrorCodes } from "./error-codes.ts";
 import { exposeExpectedError } from "./error-masking.ts";
 import { createDocumentCache } from "./document-cache.ts";
 import { createRequestRecords } from "./request-record.ts";
+import { useMutationReceipts } from "./receipts.ts";
 import { useCostLimit } from "./cost.ts";
 import { useExecutionDeadline } from "./execution-deadline.ts";
 import { useIntrospectionPolicy } from "./introspection.ts";
@@ -149,6 +150,8 @@ export function createYogaServer({
       useMetrics(metrics, { cacheStatus: responseCache?.statusOf, sqlOf: sqlStatsOf, operationOf }),
       useServerTiming({ cacheStatus: responseCache?.statusOf }),
       ...(responseCache ? [responseCache.plugin] : []),
+      // After the response cache: its invalidation is done before the receipt goes out.
+      useMutationReceipts({ schema, records }),
       ...routes,
       // Last, as Yoga places its own limit: it wraps whichever request parser was chosen.
       useBodyLimit(config.limits.maxBodyBytes),

@@ -1,6 +1,8 @@
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { cacheExchange, Client, type CombinedError, fetchExchange } from "@urql/core";
 import { print } from "graphql";
 import { createClient } from "graphql-sse";
+import { receiptsExchange } from "../../../clients/urql-receipts.ts";
 
 /** Where Sokudo answers; the Vite dev server proxies it (see vite.config.ts). */
 const ENDPOINT = "/graphql";
@@ -26,24 +28,50 @@ export class ApiError extends Error {
   }
 }
 
-/** One query or mutation over HTTP POST; typed by its document. */
-export async function request<Result, Variables>(
+// Queries and mutations go through urql's document cache. Sokudo's mutation receipts
+// (`extensions.changed`) keep it fresh: after a mutation, every query on screen that shows what it
+// changed runs again (clients/urql-receipts.ts), so no mutation here updates the page by hand.
+const client = new Client({
+  url: ENDPOINT,
+  exchanges: [cacheExchange, receiptsExchange, fetchExchange],
+  fetchOptions: () => ({ headers: { accept: "application/graphql-response+json", ...authorization() } }),
+});
+
+const apiError = (error: CombinedError) =>
+  new ApiError(
+    error.graphQLErrors[0]?.message ?? error.message,
+    error.graphQLErrors[0]?.extensions?.code as string | undefined,
+  );
+
+/** One mutation over HTTP POST; typed by its document. */
+export async function mutate<Result, Variables extends Record<string, unknown>>(
   document: TypedDocumentNode<Result, Variables>,
   variables: Variables,
 ): Promise<Result> {
-  const response = await fetch(ENDPOINT, {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...authorization() },
-    body: JSON.stringify({ query: print(document), variables }),
-  });
-  const body = (await response.json()) as {
-    data?: Result;
-    errors?: { message: string; extensions?: { code?: string } }[];
-  };
-  const [error] = body.errors ?? [];
-  if (error) throw new ApiError(error.message, error.extensions?.code);
-  if (!body.data) throw new ApiError(`HTTP ${response.status} without data`, undefined);
-  return body.data;
+  const result = await client.mutation(document, variables).toPromise();
+  if (result.error) throw apiError(result.error);
+  if (!result.data) throw new ApiError("A response without data", undefined);
+  return result.data;
+}
+
+/**
+ * A query kept on screen: `onResult` gets its answer now and again whenever a mutation's receipt
+ * says it changed, until `stop()`. `fresh` skips the cache (the viewer changed).
+ */
+export function watch<Result, Variables extends Record<string, unknown>>(
+  document: TypedDocumentNode<Result, Variables>,
+  variables: Variables,
+  onResult: (result: Result) => void,
+  onError: (error: ApiError) => void,
+  fresh = false,
+): { stop: () => void } {
+  const subscription = client
+    .query(document, variables, { requestPolicy: fresh ? "network-only" : "cache-first" })
+    .subscribe((result) => {
+      if (result.error) onError(apiError(result.error));
+      else if (result.data) onResult(result.data);
+    });
+  return { stop: () => subscription.unsubscribe() };
 }
 
 // GraphQL over Server-Sent Events ("distinct connections" mode, what Yoga serves): one stream per

@@ -1,5 +1,6 @@
-import { isLoggedIn, request, setToken, subscribe } from "./api";
+import { isLoggedIn, mutate, setToken, subscribe, watch } from "./api";
 import { LatestPosts, LikePost, LogIn, RequestReport, WatchJob } from "./operations";
+import type { ResultOf } from "@graphql-typed-document-node/core";
 import "./style.css";
 
 const PAGE_SIZE = 5;
@@ -13,8 +14,15 @@ function showError(error: unknown): void {
   $("#error").textContent = error instanceof Error ? error.message : String(error);
 }
 
-async function showPosts(): Promise<void> {
-  const { posts } = await request(LatestPosts, { first: PAGE_SIZE, after: cursors[page] ?? null });
+let shownPage: { stop: () => void } | undefined;
+
+/** Shows the current page, and again each time a mutation's receipt says it changed. */
+function showPosts(fresh = false): void {
+  shownPage?.stop();
+  shownPage = watch(LatestPosts, { first: PAGE_SIZE, after: cursors[page] ?? null }, renderPosts, showError, fresh);
+}
+
+function renderPosts({ posts }: ResultOf<typeof LatestPosts>): void {
   const list = $("#posts");
   list.replaceChildren(
     ...posts.edges.map(({ node }) => {
@@ -32,7 +40,10 @@ async function showPosts(): Promise<void> {
       like.className = "like";
       like.textContent = node.viewerHasLiked ? "Liked" : "Like";
       like.disabled = !isLoggedIn() || node.viewerHasLiked;
-      like.addEventListener("click", () => likePost(node.id, likes, like).catch(showError));
+      like.addEventListener("click", () => {
+        like.disabled = true;
+        mutate(LikePost, { input: { postId: node.id } }).catch(showError);
+      });
       meta.append(likes, like);
       item.append(title, meta);
       return item;
@@ -44,21 +55,14 @@ async function showPosts(): Promise<void> {
   $("#page").textContent = `Page ${page + 1}`;
 }
 
-async function likePost(postId: string, likes: HTMLElement, button: HTMLButtonElement): Promise<void> {
-  const { likePost } = await request(LikePost, { input: { postId } });
-  likes.textContent = `${likePost.likeCount} likes`;
-  button.textContent = likePost.viewerHasLiked ? "Liked" : "Like";
-  button.disabled = likePost.viewerHasLiked;
-}
-
 async function logIn(form: HTMLFormElement): Promise<void> {
   const data = new FormData(form);
-  const { logIn } = await request(LogIn, {
+  const { logIn } = await mutate(LogIn, {
     input: { email: String(data.get("email")), password: String(data.get("password")) },
   });
   setToken(logIn.token);
   showViewer(`${logIn.user.name} (@${logIn.user.handle})`);
-  await showPosts(); // `viewerHasLiked` and the like buttons depend on who asks
+  showPosts(true); // `viewerHasLiked` and the like buttons depend on who asks
 }
 
 function showViewer(who: string): void {
@@ -76,7 +80,7 @@ async function requestReport(): Promise<void> {
   const progress = $("#progress");
   progress.replaceChildren();
   $("#files").replaceChildren();
-  const { requestActivityReport: job } = await request(RequestReport, { input: {} });
+  const { requestActivityReport: job } = await mutate(RequestReport, { input: {} });
   const subscription = subscribe(WatchJob, { id: job.id }, ({ jobUpdated }) => {
     const step = document.createElement("li");
     step.className = jobUpdated.status;
@@ -99,13 +103,13 @@ $<HTMLFormElement>("#login").addEventListener("submit", (event) => {
 });
 $("#next").addEventListener("click", () => {
   page += 1;
-  showPosts().catch(showError);
+  showPosts();
 });
 $("#previous").addEventListener("click", () => {
   page -= 1;
-  showPosts().catch(showError);
+  showPosts();
 });
 $("#report").addEventListener("click", () => requestReport().catch(showError));
 
 if (isLoggedIn()) showViewer("a saved session");
-showPosts().catch(showError);
+showPosts();
