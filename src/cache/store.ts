@@ -1,10 +1,10 @@
-import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../observability/logger.ts";
+import type { RedisClient } from "./redis.ts";
 import { createRedisGuard } from "./redis-guard.ts";
 
 /**
- * Where cached values live: Redis when REDIS_URL is set, process memory otherwise. A store
+ * Where cached values live: Redis when REDIS_URL or REDIS_CLUSTER_NODES is set, process memory otherwise. A store
  * never throws: an unreachable Redis reads as a miss and writes are dropped, counted in
  * `outages`, and a circuit breaker stops asking Redis for a few seconds after repeated failures.
  */
@@ -52,7 +52,7 @@ export function createMemoryStore(options: { maxEntries?: number; now?: () => nu
 }
 
 export function createRedisStore(
-  redis: Redis,
+  redis: RedisClient,
   options: { logger?: Logger; breakerOpenMs?: number; prefix?: string } = {},
 ): CacheStore {
   const guard = createRedisGuard(redis, { logger: options.logger, openMs: options.breakerOpenMs });
@@ -69,7 +69,8 @@ export function createRedisStore(
       }),
     delete: (keys) =>
       guard.run(undefined, async () => {
-        if (keys.length > 0) await redis.unlink(...keys.map(prefixed));
+        // One UNLINK per key: on a cluster they lie in different slots (a multi-key UNLINK is refused, CROSSSLOT).
+        await Promise.all(keys.map((key) => redis.unlink(prefixed(key))));
       }),
   };
 }
