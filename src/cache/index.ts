@@ -20,7 +20,7 @@ export interface Caches {
   close(): Promise<void>;
 }
 
-/** Redis at REDIS_URL or the Redis Cluster at REDIS_CLUSTER_NODES (one client shared by both caches), or process memory. */
+/** Redis at REDIS_URL or the Redis Cluster at REDIS_CLUSTER_NODES (one client shared by all), or process memory. */
 export function createCaches(config: Config, logger?: Logger): Caches {
   const { url, clusterNodes, commandTimeoutMs } = config.redis;
   const redis = clusterNodes

@@ -4,9 +4,10 @@ import type { RedisClient } from "./redis.ts";
 import { createRedisGuard } from "./redis-guard.ts";
 
 /**
- * Where cached values live: Redis when REDIS_URL or REDIS_CLUSTER_NODES is set, process memory otherwise. A store
- * never throws: an unreachable Redis reads as a miss and writes are dropped, counted in
- * `outages`, and a circuit breaker stops asking Redis for a few seconds after repeated failures.
+ * Where cached values live: Redis (REDIS_URL, or a cluster: REDIS_CLUSTER_NODES) when set, process
+ * memory otherwise. A store never throws: an unreachable Redis reads as a miss and writes are
+ * dropped, counted in `outages`, and a circuit breaker stops asking Redis for a few seconds after
+ * repeated failures.
  */
 export interface CacheStore {
   readonly kind: "redis" | "memory";
@@ -69,7 +70,7 @@ export function createRedisStore(
       }),
     delete: (keys) =>
       guard.run(undefined, async () => {
-        // One UNLINK per key: on a cluster they lie in different slots (a multi-key UNLINK is refused, CROSSSLOT).
+        // One UNLINK per key: on a cluster the keys lie in different slots, where a multi-key UNLINK is refused (CROSSSLOT).
         await Promise.all(keys.map((key) => redis.unlink(prefixed(key))));
       }),
   };
