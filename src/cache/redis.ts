@@ -41,7 +41,6 @@ export function createRedisClusterClient(nodes: RedisClusterNode[], options: Red
     clusterRetryStrategy: retryStrategy,
     // The command timeout bounds a redirected command too; a few redirections suffice for a resharding.
     maxRedirections: 4,
-    slotsRefreshTimeout: 2_000,
     redisOptions: {
       maxRetriesPerRequest: 0,
       commandTimeout: options.commandTimeoutMs,
