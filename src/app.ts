@@ -61,9 +61,7 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
   await db.warm();
   const caches = createCaches(config, logger);
   onClose(`${caches.store.kind} cache`, caches.close);
-  logger.info(
-    config.redis.url ? `cache: Redis at ${redactUrl(config.redis.url)}` : "cache: in memory (REDIS_URL not set)",
-  );
+  logger.info(describeCache(config.redis));
   const viewers = createViewers(
     createTokenService(options.secret, config.auth.tokenTtlSeconds),
     createUserExists(db.prisma),
@@ -112,6 +110,12 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
     ],
   });
   return { db, caches, metrics, upstreams, jobEvents, viewers, yoga };
+}
+
+function describeCache({ url, clusterNodes }: Config["redis"]): string {
+  if (clusterNodes)
+    return `cache: Redis Cluster at ${clusterNodes.map(({ host, port }) => `${host}:${port}`).join(",")}`;
+  return url ? `cache: Redis at ${redactUrl(url)}` : "cache: in memory (REDIS_URL not set)";
 }
 
 /** The API on its port: built, its response cache warmed, listening (HTTP and WebSocket). */

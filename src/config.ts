@@ -182,6 +182,26 @@ const upstreamVariables = Object.fromEntries(
   ]),
 ) as Record<`UPSTREAM_${(typeof UPSTREAMS)[number]}_${"URL" | "CACHE_TTL_SECONDS"}`, z.ZodOptional<z.ZodType>>;
 
+// Redis Cluster
+
+export interface RedisClusterNode {
+  host: string;
+  port: number;
+}
+
+// A host name, an IPv4 address or a bracketed IPv6 address, then a port.
+const CLUSTER_NODE = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/;
+
+function isClusterNode(node: string): boolean {
+  const port = Number(CLUSTER_NODE.exec(node)?.[2]);
+  return port >= 1 && port <= 65_535;
+}
+
+function parseClusterNode(node: string): RedisClusterNode {
+  const [, host = "", port] = CLUSTER_NODE.exec(node) ?? [];
+  return { host: host.replace(/^\[(.*)\]$/, "$1"), port: Number(port) };
+}
+
 const schema = z.object({
   ...upstreamVariables,
   UPSTREAM_TIMEOUT_MS: positiveInt.default(3_000),
@@ -208,6 +228,12 @@ const schema = z.object({
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "a redis:// or rediss:// URL")
+    .optional(),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((value) => value.split(",").map((node) => node.trim()))
+    .refine((nodes) => nodes.every(isClusterNode), "comma-separated host:port, such as 10.0.0.1:6379,10.0.0.2:6379")
+    .transform((nodes) => nodes.map(parseClusterNode))
     .optional(),
   REDIS_COMMAND_TIMEOUT_MS: positiveInt.default(250),
   RESPONSE_CACHE: z.enum(["on", "off"]).default("on"),
@@ -265,8 +291,14 @@ export interface Config {
     maxLifetimeSeconds: number;
     statementTimeoutMs: number;
   };
-  /** Unset url means: cache in process memory. */
-  redis: { url: string | undefined; commandTimeoutMs: number; keyPrefix: string };
+  /** Neither url nor clusterNodes set means: cache in process memory. */
+  redis: {
+    url: string | undefined;
+    /** REDIS_CLUSTER_NODES: the seed nodes of a Redis Cluster (exclusive with url). */
+    clusterNodes: RedisClusterNode[] | undefined;
+    commandTimeoutMs: number;
+    keyPrefix: string;
+  };
   responseCache: {
     enabled: boolean;
     ttl: {
@@ -417,6 +449,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `Invalid configuration:\n  DB_POOL_MIN=${e.DB_POOL_MIN}: must not exceed DB_POOL_MAX=${e.DB_POOL_MAX}`,
     );
   }
+  if (e.REDIS_URL && e.REDIS_CLUSTER_NODES) {
+    throw new ConfigError(
+      "Invalid configuration:\n  REDIS_CLUSTER_NODES: not together with REDIS_URL (one Redis, or one Redis Cluster)",
+    );
+  }
   const trustedDocuments = trustedDocumentsConfig(e);
   const trustedDocumentsIssue = trustedDocumentsProblem(trustedDocuments);
   if (trustedDocumentsIssue) throw new ConfigError(`Invalid configuration:\n  ${trustedDocumentsIssue}`);
@@ -437,7 +474,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxLifetimeSeconds: e.DB_POOL_MAX_LIFETIME_SECONDS,
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     },
-    redis: { url: e.REDIS_URL, commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS, keyPrefix: e.CACHE_KEY_PREFIX },
+    redis: {
+      url: e.REDIS_URL,
+      clusterNodes: e.REDIS_CLUSTER_NODES,
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+      keyPrefix: e.CACHE_KEY_PREFIX,
+    },
     responseCache: {
       enabled: e.RESPONSE_CACHE === "on",
       ttl: {

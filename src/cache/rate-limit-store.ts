@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
+import type { RedisClient } from "./redis.ts";
 import { createRedisGuard } from "./redis-guard.ts";
 import type { Logger } from "../observability/logger.ts";
 import type { RateLimit } from "../config.ts";
@@ -97,7 +97,7 @@ return {previous, current, 0}
  * While Redis is unreachable the process counts in its own memory instead of letting everything in.
  */
 export function createRedisRateLimitStore(
-  redis: Redis,
+  redis: RedisClient,
   options: { prefix: string; logger?: Logger; fallback?: RateLimitStore },
 ): RateLimitStore {
   const guard = createRedisGuard(redis, { logger: options.logger });

@@ -1,6 +1,6 @@
 import { BrokenCircuitError, CircuitState, circuitBreaker, ConsecutiveBreaker, handleAll } from "cockatiel";
-import type { Redis } from "ioredis";
 import type { Logger } from "../observability/logger.ts";
+import type { RedisClient } from "./redis.ts";
 
 /**
  * Runs Redis commands so that an outage never reaches the caller: while Redis is not ready,
@@ -20,7 +20,7 @@ const stateNames: Record<CircuitState, string> = {
   [CircuitState.Isolated]: "isolated",
 };
 
-export function createRedisGuard(redis: Redis, options: { logger?: Logger; openMs?: number } = {}): RedisGuard {
+export function createRedisGuard(redis: RedisClient, options: { logger?: Logger; openMs?: number } = {}): RedisGuard {
   const breaker = circuitBreaker(handleAll, {
     halfOpenAfter: options.openMs ?? 5_000,
     breaker: new ConsecutiveBreaker(3),

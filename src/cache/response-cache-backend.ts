@@ -1,5 +1,5 @@
-import type { Redis } from "ioredis";
 import type { Logger } from "../observability/logger.ts";
+import type { RedisClient } from "./redis.ts";
 import { createRedisGuard } from "./redis-guard.ts";
 
 /**
@@ -17,6 +17,12 @@ import { createRedisGuard } from "./redis-guard.ts";
  *   Redis answers again, and before anything is read, the generation is bumped and recorded as the
  *   floor: every response stored before the gap is ignored (and none computed before it is stored),
  *   even when Redis comes back with its data.
+ * - On a Redis Cluster every key of the response cache carries one hash tag, `{<prefix>}`: each
+ *   script reads and writes keys of one slot, so it stays atomic (the generation check, the index
+ *   sets and the floor cannot be split across nodes). The cost: the whole response cache lives on
+ *   the one master serving that slot (its memory and its load do not spread over the cluster;
+ *   cache-aside values and rate-limit counters do). Spreading it would need per-index slots and
+ *   invalidations that are no longer atomic: the generation check would have to move to reads.
  */
 export interface ResponseCacheBackend {
   readonly kind: "redis" | "memory";
@@ -69,10 +75,12 @@ end
 return removed`;
 
 export function createRedisResponseCacheBackend(
-  redis: Redis,
+  redis: RedisClient,
   options: { prefix?: string; logger?: Logger } = {},
 ): ResponseCacheBackend {
-  const prefix = options.prefix ?? "sokudo:rc";
+  // On one Redis the keys stay as they were: instances of the previous version keep sharing them.
+  const family = options.prefix ?? "sokudo:rc";
+  const prefix = redis.isCluster ? `{${family}}` : family;
   const guard = createRedisGuard(redis, { logger: options.logger });
   const generationKey = `${prefix}:generation`;
   const floorKey = `${prefix}:floor`;

@@ -1,12 +1,13 @@
-import type { Redis } from "ioredis";
 import { LRUCache } from "lru-cache";
 import type { Logger } from "../observability/logger.ts";
+import type { RedisClient } from "./redis.ts";
 import { createRedisGuard } from "./redis-guard.ts";
 
 /**
- * Where cached values live: Redis when REDIS_URL is set, process memory otherwise. A store
- * never throws: an unreachable Redis reads as a miss and writes are dropped, counted in
- * `outages`, and a circuit breaker stops asking Redis for a few seconds after repeated failures.
+ * Where cached values live: Redis (REDIS_URL, or a cluster: REDIS_CLUSTER_NODES) when set, process
+ * memory otherwise. A store never throws: an unreachable Redis reads as a miss and writes are
+ * dropped, counted in `outages`, and a circuit breaker stops asking Redis for a few seconds after
+ * repeated failures.
  */
 export interface CacheStore {
   readonly kind: "redis" | "memory";
@@ -52,7 +53,7 @@ export function createMemoryStore(options: { maxEntries?: number; now?: () => nu
 }
 
 export function createRedisStore(
-  redis: Redis,
+  redis: RedisClient,
   options: { logger?: Logger; breakerOpenMs?: number; prefix?: string } = {},
 ): CacheStore {
   const guard = createRedisGuard(redis, { logger: options.logger, openMs: options.breakerOpenMs });
@@ -69,7 +70,8 @@ export function createRedisStore(
       }),
     delete: (keys) =>
       guard.run(undefined, async () => {
-        if (keys.length > 0) await redis.unlink(...keys.map(prefixed));
+        // One UNLINK per key: on a cluster the keys lie in different slots, where a multi-key UNLINK is refused (CROSSSLOT).
+        await Promise.all(keys.map((key) => redis.unlink(prefixed(key))));
       }),
   };
 }

@@ -10,7 +10,6 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import type { Redis } from "ioredis";
 import type { Logger } from "../observability/logger.ts";
 import type { RateLimit, RateLimitConfig } from "../config.ts";
 import {
@@ -19,6 +18,7 @@ import {
   type RateLimitDecision,
   type RateLimitStore,
 } from "../cache/rate-limit-store.ts";
+import type { RedisClient } from "../cache/redis.ts";
 import type { RateLimitRule } from "../schema/rate-limit-rule.ts";
 
 export interface RateLimitOptions {
@@ -35,7 +35,7 @@ export function useConfiguredRateLimits(options: {
   rateLimits: RateLimitConfig;
   /** CACHE_KEY_PREFIX: instances sharing it share their counters. */
   keyPrefix: string;
-  redis: Redis | undefined;
+  redis: RedisClient | undefined;
   logger?: Logger;
   graphqlEndpoint: string;
   operationOf: RateLimitOptions["operationOf"];

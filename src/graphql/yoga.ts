@@ -1,9 +1,8 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { GraphQLError } from "graphql";
 import { createYoga, type Plugin, type YogaServerInstance, maskError as yogaMaskError } from "graphql-yoga";
-import type { Redis } from "ioredis";
 import type { Viewers } from "../auth/viewer.ts";
-import type { ResponseCacheBackend } from "../cache/index.ts";
+import type { RedisClient, ResponseCacheBackend } from "../cache/index.ts";
 import { createResponseCache } from "../cache/response-cache.ts";
 import type { Config } from "../config.ts";
 import { type Context, createContextFactory } from "../schema/context.ts";
@@ -47,7 +46,7 @@ export interface ServerDependencies {
   viewers: Viewers;
   logger: Logger;
   /** The caches' Redis connection (REDIS_URL): rate limits count there, in memory without it. */
-  redis?: Redis;
+  redis?: RedisClient;
   /** Plugins that answer routes of their own (health, downloads), handed over by the composition root (app.ts). */
   routes?: Plugin[];
 }
