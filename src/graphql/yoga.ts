@@ -17,6 +17,7 @@ import { useCostLimit } from "./cost.ts";
 import { useExecutionDeadline } from "./execution-deadline.ts";
 import { useIntrospectionPolicy } from "./introspection.ts";
 import { useRequestErrors } from "./request-errors.ts";
+import { useTransportErrors } from "./transport-errors.ts";
 import { useBodyLimit } from "./body-limit.ts";
 import { useJitExecution } from "./jit.ts";
 import { useValidationCache } from "./validation-cache.ts";
@@ -154,6 +155,8 @@ export function createYogaServer({
       useBodyLimit(config.limits.maxBodyBytes),
       // After every plugin that could add a validation rule.
       useValidationCache(),
+      // Last: its result processor answers 406 only when no other one can serve the Accept.
+      useTransportErrors("/graphql"),
     ],
   });
 }
