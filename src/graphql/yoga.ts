@@ -4,6 +4,7 @@ import { createYoga, type Plugin, type YogaServerInstance, maskError as yogaMask
 import type { Redis } from "ioredis";
 import type { Viewers } from "../auth/viewer.ts";
 import type { ResponseCacheBackend } from "../cache/index.ts";
+import { createPersistedDocumentStore } from "../cache/persisted-store.ts";
 import { createResponseCache } from "../cache/response-cache.ts";
 import type { Config } from "../config.ts";
 import { type Context, createContextFactory } from "../schema/context.ts";
@@ -113,6 +114,12 @@ export function createYogaServer({
         graphqlEndpoint: "/graphql",
         development,
         parse: records.parse,
+        registered: createPersistedDocumentStore({
+          redis,
+          keyPrefix: config.redis.keyPrefix,
+          maxBytes: 16 << 20,
+          logger,
+        }),
       }),
       // Then the request record, which every plugin below reads; nothing below parses, prints or
       // analyses a document over a limit: the record parses within them.
