@@ -40,7 +40,8 @@ export function useTransportErrors(graphqlEndpoint: string): Plugin {
       const streaming = isAsyncIterable(result);
       const offered = [...new Set(acceptableMediaTypes)];
       setResultProcessor((_result, fetchAPI) => {
-        if (streaming) void result.return?.();
+        // The subscription has started: stop it, nothing will read it.
+        if (streaming) void (result as AsyncIterable<unknown> & Partial<AsyncIterator<unknown>>).return?.();
         const accept = request.headers.get("accept") ?? "";
         const message = streaming
           ? `This operation's results are a stream, which is not sent as ${JSON.stringify(accept)}: use ${STREAMING_TRANSPORTS}.`

@@ -132,11 +132,13 @@ export function useTrustedDocuments(options: {
       const hash = typeof params.query === "string" ? trustedHashOf(params.query) : undefined;
       if (hash) setParams({ ...params, query: undefined, extensions: persistedQuery(hash) });
     },
+    // Awaited (once per document): when the client has its answer, every instance knows the hash.
+    // Synchronous otherwise, so other requests pay no promise.
     onResultProcess({ request, result }) {
       const registration = toRegister.get(request);
       if (!registration || !ran(result)) return;
       toRegister.delete(request);
-      void registered?.set(registration.hash, registration.query);
+      return registered?.set(registration.hash, registration.query);
     },
   };
   const noteRegistration = (params: { query?: unknown; extensions?: unknown }, request: Request) => {
