@@ -50,7 +50,7 @@ describe("request body limit (GRAPHQL_MAX_BODY_BYTES)", () => {
       expect(JSON.parse(result.body)).toEqual({ data: { __typename: "Query" } });
     });
 
-    it(`rejects a larger body with 413 REQUEST_ENTITY_TOO_LARGE (${framing})`, async () => {
+    it(`rejects a larger body with 413 PAYLOAD_TOO_LARGE (${framing})`, async () => {
       const result = await send(large, framing);
       expect(result.status).toBe(413);
       const body = JSON.parse(result.body) as { errors: { message: string; extensions?: { code?: string } }[] };

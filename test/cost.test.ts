@@ -61,8 +61,8 @@ describe("cost analysis", () => {
     expect(cost("{ users(last: 7) { edges { node { handle } } } }")).toBe(1 + 7 * 3);
     expect(cost("{ users { edges { node { handle } } } }")).toBe(1 + 20 * 3);
     expect(cost("query ($n: Int) { users(first: $n) { edges { node { handle } } } }", { n: 50 })).toBe(1 + 50 * 3);
-    // Over the maximum page size a connection returns 100 at most: it costs that.
-    expect(cost("{ users(first: 100000) { edges { node { handle } } } }")).toBe(1 + 100 * 3);
+    // Over the maximum page size is refused while costing, before anything executes.
+    expect(() => cost("{ users(first: 100000) { edges { node { handle } } } }")).toThrow(/between 0 and 100/);
     // A count is a counter column (a plain field); an upstream field weighs 10.
     expect(cost("{ users(first: 1) { edges { node { postCount } } } }")).toBe(1 + 1 * (2 + 1));
     expect(cost('{ user(handle: "x") { insights { reputation { score } } } }')).toBe(1 + 1 + 10 + 1);

@@ -29,7 +29,7 @@ await seeding.end();
 const viewer = await signUpUser(server, "plans_viewer");
 
 const page = await server.execute<{ users: { pageInfo: { endCursor: string } } }, object>(
-  `{ users(first: 1000) { pageInfo { endCursor } } }`,
+  `{ users(first: 100) { pageInfo { endCursor } } }`,
 );
 const userCursor = page.data?.users.pageInfo.endCursor;
 

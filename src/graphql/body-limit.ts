@@ -3,9 +3,9 @@ import type { Plugin } from "graphql-yoga";
 
 const CONTENT_LENGTH = /^\d+$/;
 
-const tooLarge = () =>
-  new GraphQLError("Request body too large", {
-    extensions: { http: { status: 413 }, code: "REQUEST_ENTITY_TOO_LARGE" },
+const tooLarge = (limit: number) =>
+  new GraphQLError(`Request body too large: at most ${limit} bytes (GRAPHQL_MAX_BODY_BYTES)`, {
+    extensions: { http: { status: 413 }, code: "PAYLOAD_TOO_LARGE", maximum: limit },
   });
 const invalidLength = () =>
   new GraphQLError("Content-Length header is invalid.", {
@@ -14,7 +14,7 @@ const invalidLength = () =>
 
 /**
  * The request body limit, in place of Yoga's `maxRequestBodySize` (set it to false): the same
- * answers (413 REQUEST_ENTITY_TOO_LARGE, 400 for a bad Content-Length), but a body that
+ * answers (413, coded PAYLOAD_TOO_LARGE as every transport refusal is, 400 for a bad Content-Length), but a body that
  * declares its length is read as it is. Node's HTTP parser delivers exactly Content-Length
  * bytes, so once the header is checked there is nothing left to count; Yoga pipes every body
  * through a counting stream, whose pipeline costs an AbortController and a DOMException per
@@ -27,7 +27,7 @@ export function useBodyLimit(limit: number): Plugin {
       const contentLength = request.headers.get("content-length");
       if (contentLength !== null) {
         if (!CONTENT_LENGTH.test(contentLength)) throw invalidLength();
-        if (Number(contentLength) > limit) throw tooLarge();
+        if (Number(contentLength) > limit) throw tooLarge(limit);
         return;
       }
       if (!requestParser || !request.body) return;
@@ -42,7 +42,7 @@ export function useBodyLimit(limit: number): Plugin {
           new Transform({
             transform(chunk: Uint8Array, controller: TransformStreamDefaultController<Uint8Array>) {
               bytesRead += chunk.byteLength;
-              if (bytesRead > limit) controller.error(tooLarge());
+              if (bytesRead > limit) controller.error(tooLarge(limit));
               else controller.enqueue(chunk);
             },
           }),

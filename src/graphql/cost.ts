@@ -26,7 +26,8 @@ export function useCostLimit(costOf: (request: Request) => number | undefined, m
       // An argument the cost cannot be read from (a global id of the wrong type, say) would fail
       // its field anyway; refusing the operation keeps a bad argument from skipping the budget.
       if (!(error instanceof PothosValidationError || error instanceof GraphQLError)) throw error;
-      stop({ errors: [new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT" } })] });
+      const extensions = error instanceof GraphQLError ? error.extensions : {};
+      stop({ errors: [new GraphQLError(error.message, { extensions: { ...extensions, code: "BAD_USER_INPUT" } })] });
       return;
     }
     if (cost !== undefined && cost > maxCost) {

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { usePersistedOperations } from "@graphql-yoga/plugin-persisted-operations";
-import { type DocumentNode, parse, print } from "graphql";
-import type { Plugin } from "graphql-yoga";
+import { type DocumentNode, GraphQLError, parse, print } from "graphql";
+import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { z } from "zod";
+import type { PersistedDocumentStore } from "../cache/persisted-store.ts";
 import type { TrustedDocumentsConfig } from "../config.ts";
 
 /** A manifest that cannot be used (unreadable, or a hash that is not its document's): reported at start like a bad variable. */
@@ -54,6 +55,12 @@ const ERRORS = {
   },
 };
 
+/** Apollo Server's message for it, with a code: the hash is not the document's, so nothing is registered. */
+const hashMismatch = () =>
+  new GraphQLError("provided sha does not match query: persistedQuery.sha256Hash must be the sha256 of the query", {
+    extensions: { code: "PERSISTED_QUERY_HASH_MISMATCH", http: { status: 400 } },
+  });
+
 /**
  * Operations by hash (Yoga's persisted-operations plugin): `extensions.persistedQuery.sha256Hash`
  * (APQ-style) or `documentId` ("sha256:<hash>" or the bare hash, GraphQL over HTTP). In `required`
@@ -61,6 +68,11 @@ const ERRORS = {
  * printed from the same syntax tree, as clients holding a parsed document send it), comes from
  * GraphiQL in development, or from the process itself (`yoga.fetch` without a socket: the cache
  * warm-up). GraphQL over WebSocket passes through the same hooks (http/websocket.ts).
+ *
+ * In `allow` mode a document sent with its own sha256 (Apollo's automatic persisted queries) is
+ * registered in `registered` once it has run: after the request record parsed it within the
+ * limits and the checks before execution (cost among them) let it through. Later requests send
+ * the hash alone (by GET too) and pass the same checks again. `required` mode registers nothing.
  */
 export function useTrustedDocuments(options: {
   config: TrustedDocumentsConfig;
@@ -69,6 +81,8 @@ export function useTrustedDocuments(options: {
   /** Parses within the document limits, through the shared parse cache (request-record.ts). */
   parse: (source: string) => DocumentNode;
   documents?: Map<string, string>;
+  /** Where `allow` mode registers documents sent with their hash; none: hashes are the manifest's only. */
+  registered?: PersistedDocumentStore;
 }): Plugin[] {
   const { config, graphqlEndpoint, development } = options;
   if (config.mode === "off") return [];
@@ -92,7 +106,15 @@ export function useTrustedDocuments(options: {
     const page = new URL(referer);
     return page.host === new URL(request.url).host && page.pathname === graphqlEndpoint;
   };
-  const lookUp = (id: string) => documents.get(id.replace(/^sha256:/, "")) ?? null;
+  const registered = required ? undefined : options.registered;
+  const lookUp = (id: string) => {
+    const hash = id.replace(/^sha256:/, "");
+    const trusted = documents.get(hash);
+    if (trusted !== undefined) return trusted;
+    return registered && SHA256_HEX.test(hash) ? registered.get(hash) : null;
+  };
+  /** Documents sent with their own hash, registered once they have run. */
+  const toRegister = new WeakMap<Request, { hash: string; query: string }>();
   const persisted = usePersistedOperations({
     getPersistedOperation: lookUp,
     extractPersistedOperationId: (params) => documentIdOf(params),
@@ -101,20 +123,47 @@ export function useTrustedDocuments(options: {
   });
   const policy: Plugin = {
     onParams({ params, setParams, request, context }) {
-      if (!required) return;
+      if (!required) {
+        if (registered) noteRegistration(params, request);
+        return;
+      }
       if (!(context as { req?: unknown } | undefined)?.req) inProcess.add(request);
       // A full document that is in the manifest is as trusted as its hash: run it by hash.
       const hash = typeof params.query === "string" ? trustedHashOf(params.query) : undefined;
       if (hash) setParams({ ...params, query: undefined, extensions: persistedQuery(hash) });
     },
+    // Awaited (once per document): when the client has its answer, every instance knows the hash.
+    // Synchronous otherwise, so other requests pay no promise.
+    onResultProcess({ request, result }) {
+      const registration = toRegister.get(request);
+      if (!registration || !ran(result)) return;
+      toRegister.delete(request);
+      return registered?.set(registration.hash, registration.query);
+    },
+  };
+  const noteRegistration = (params: { query?: unknown; extensions?: unknown }, request: Request) => {
+    const hash = apqHashOf(params);
+    if (hash === null || typeof params.query !== "string") return;
+    if (sha256(params.query) !== hash) throw hashMismatch();
+    if (!documents.has(hash)) toRegister.set(request, { hash, query: params.query });
   };
   return [policy, persisted];
 }
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** Past every check before execution: a result with data (field errors allowed), or a stream. */
+const ran = (result: unknown) =>
+  !Array.isArray(result) && (isAsyncIterable(result) || (result as { data?: unknown }).data != null);
 
 const persistedQuery = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
 
 function documentIdOf(params: { extensions?: unknown; documentId?: unknown }): string | null {
   if (typeof params.documentId === "string") return params.documentId;
+  return apqHashOf(params);
+}
+
+function apqHashOf(params: { extensions?: unknown }): string | null {
   const apq = (params.extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } } | undefined)
     ?.persistedQuery;
   return apq?.version === 1 && typeof apq.sha256Hash === "string" ? apq.sha256Hash : null;

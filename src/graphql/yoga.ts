@@ -3,6 +3,7 @@ import { GraphQLError } from "graphql";
 import { createYoga, type Plugin, type YogaServerInstance, maskError as yogaMaskError } from "graphql-yoga";
 import type { Viewers } from "../auth/viewer.ts";
 import type { RedisClient, ResponseCacheBackend } from "../cache/index.ts";
+import { createPersistedDocumentStore } from "../cache/persisted-store.ts";
 import { createResponseCache } from "../cache/response-cache.ts";
 import type { Config } from "../config.ts";
 import { type Context, createContextFactory } from "../schema/context.ts";
@@ -17,6 +18,7 @@ import { useCostLimit } from "./cost.ts";
 import { useExecutionDeadline } from "./execution-deadline.ts";
 import { useIntrospectionPolicy } from "./introspection.ts";
 import { useRequestErrors } from "./request-errors.ts";
+import { useTransportErrors } from "./transport-errors.ts";
 import { useBodyLimit } from "./body-limit.ts";
 import { useJitExecution } from "./jit.ts";
 import { useValidationCache } from "./validation-cache.ts";
@@ -112,6 +114,12 @@ export function createYogaServer({
         graphqlEndpoint: "/graphql",
         development,
         parse: records.parse,
+        registered: createPersistedDocumentStore({
+          redis,
+          keyPrefix: config.redis.keyPrefix,
+          maxBytes: 16 << 20,
+          logger,
+        }),
       }),
       // Then the request record, which every plugin below reads; nothing below parses, prints or
       // analyses a document over a limit: the record parses within them.
@@ -156,6 +164,8 @@ export function createYogaServer({
       useBodyLimit(config.limits.maxBodyBytes),
       // After every plugin that could add a validation rule.
       useValidationCache(),
+      // Last: its result processor answers 406 only when no other one can serve the Accept.
+      useTransportErrors("/graphql"),
     ],
   });
 }

@@ -2,6 +2,7 @@ import { parseCursorConnectionArgs } from "@pothos/core";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { badInput } from "../errors.ts";
+import { requestedPageSize } from "./page-size.ts";
 import type { PageSpec } from "../data/loaders.ts";
 
 interface ConnectionArgs {
@@ -52,7 +53,9 @@ export async function resolveChildConnection<Row extends { id: number }>(
   /** The fields the rows must hold (schema/narrow-rows.ts), or null for whole rows. */
   fields: readonly string[] | null = null,
 ) {
-  const page = parseCursorConnectionArgs({ args, defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE });
+  const sizes = { defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE };
+  requestedPageSize(args, sizes); // the cost check refused it already; a caller without one gets the same answer
+  const page = parseCursorConnectionArgs({ args, ...sizes });
   const rows = await context.loaders
     .page(
       spec,

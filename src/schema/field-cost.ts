@@ -1,5 +1,6 @@
 import type { FieldComplexityValue } from "@pothos/plugin-complexity";
 import { getNamedType, type GraphQLField, isListType, isNonNullType } from "graphql";
+import { requestedPageSize } from "./page-size.ts";
 
 /**
  * What a field weighs in an operation's cost (@pothos/plugin-complexity). Types declare the
@@ -17,16 +18,14 @@ const LIST_LENGTH = 10;
 
 /**
  * Connections multiply what they select by the page asked for (`first` or `last`, the default
- * page size when absent, never more than the maximum); their `edges` list does not multiply
- * again. Other lists multiply by LIST_LENGTH.
+ * page size when absent); a page size out of range is refused here, before anything executes, for
+ * every connection. Their `edges` list does not multiply again. Other lists multiply by LIST_LENGTH.
  */
 export function createDefaultFieldCost(page: { defaultSize: number; maxSize: number }) {
   return (args: Record<string, unknown>, _context: unknown, field: FieldShape) => {
     const named = getNamedType(field.type).name;
     if (named.endsWith("Connection") && field.args.some(isPageArg)) {
-      const requested = [args.first, args.last].find((value): value is number => typeof value === "number");
-      const size = Math.min(Math.max(requested ?? page.defaultSize, 0), page.maxSize);
-      return { field: COST.field, multiplier: size } satisfies FieldComplexityValue;
+      return { field: COST.field, multiplier: requestedPageSize(args, page) } satisfies FieldComplexityValue;
     }
     if (isList(field) && named.endsWith("Edge")) return { field: COST.field, multiplier: 1 };
     if (isList(field)) return { field: COST.field, multiplier: LIST_LENGTH };
