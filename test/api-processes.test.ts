@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.ts";
 import { stopProcess } from "./helpers/child-process.ts";
 import { startServerProcess } from "./helpers/server-process.ts";
 
@@ -69,6 +70,17 @@ const alive = (pid: number) => {
     return false;
   }
 };
+
+describe("WEB_CONCURRENCY", () => {
+  it("is 1 by default, and a whole number from 1 to 64, named when it is not", () => {
+    expect(loadConfig({}).webConcurrency).toBe(1);
+    expect(loadConfig({ WEB_CONCURRENCY: "4" }).webConcurrency).toBe(4);
+    for (const value of ["0", "two", "1.5", "65"]) {
+      expect(() => loadConfig({ WEB_CONCURRENCY: value }), value).toThrow(ConfigError);
+      expect(() => loadConfig({ WEB_CONCURRENCY: value }), value).toThrow(`WEB_CONCURRENCY="${value}"`);
+    }
+  });
+});
 
 describe("WEB_CONCURRENCY=2", () => {
   it("starts two API processes, each logging its pid once, and connections are served by both", async () => {

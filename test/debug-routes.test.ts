@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.ts";
 import { listen } from "../src/http/server.ts";
 import { useTestServer } from "./helpers/server.ts";
 
@@ -24,6 +25,17 @@ async function reply(url: string, headers: Record<string, string> = {}) {
 
 /** The admin's own request to the server with ADMIN_TOKEN: the route is there. */
 const adminStatus = async () => (await reply(`${guarded.url}/debug/profile?seconds=1`, admin)).status;
+
+describe("ADMIN_TOKEN", () => {
+  it("is refused under 16 characters, naming the variable and not the value", () => {
+    expect(() => loadConfig({ ADMIN_TOKEN: "short-secret" })).toThrow(ConfigError);
+    expect(() => loadConfig({ ADMIN_TOKEN: "short-secret" })).toThrow(
+      /ADMIN_TOKEN \(value not shown\): at least 16 characters/,
+    );
+    expect(() => loadConfig({ ADMIN_TOKEN: "short-secret" })).not.toThrow(/short-secret/);
+    expect(loadConfig({}).adminToken).toBeUndefined();
+  });
+});
 
 describe("the debug routes are hidden", () => {
   it("without ADMIN_TOKEN configured, answer as a missing route to the token that opens them elsewhere", async () => {

@@ -72,7 +72,9 @@ export async function forkApiProcesses(
             new Promise<void>((resolve) => {
               if (worker.isDead()) return resolve();
               worker.once("exit", () => resolve());
-              worker.send({ sokudo: "stop" } satisfies ToApiProcess);
+              // After a Ctrl-C (signalled to every process of the group) it may already be gone:
+              // the callback takes the closed channel's error, which would otherwise be thrown here.
+              if (worker.isConnected()) worker.send({ sokudo: "stop" } satisfies ToApiProcess, () => undefined);
             }),
         ),
       );
