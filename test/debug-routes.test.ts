@@ -128,4 +128,20 @@ describe("GET /debug/heap", () => {
     expect(again.status).toBe(200);
     await again.body?.cancel();
   });
+
+  it("a client that goes away mid-download frees the capture for the next one", async () => {
+    const aborted = new AbortController();
+    const response = await fetch(`${guarded.url}/debug/heap`, { headers: admin, signal: aborted.signal });
+    expect(response.status).toBe(200);
+    await response.body?.getReader().read();
+    aborted.abort();
+    // The server sees the connection close a moment later: until then the route is still busy.
+    let next = await fetch(`${guarded.url}/debug/profile?seconds=1`, { headers: admin });
+    while (next.status === 409) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      next = await fetch(`${guarded.url}/debug/profile?seconds=1`, { headers: admin });
+    }
+    expect(next.status).toBe(200);
+    await next.body?.cancel();
+  });
 });
