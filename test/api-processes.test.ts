@@ -95,7 +95,9 @@ describe("WEB_CONCURRENCY=2", () => {
   });
 
   it("replaces an API process that dies, saying so", async () => {
-    const victim = listeningPids()[0] ?? 0;
+    const victim = listeningPids()[0];
+    // Never process.kill(0 or undefined): 0 would signal the test runner's own process group.
+    if (victim === undefined) throw new Error("no API process listening");
     const seen = server.output.length;
     process.kill(victim, "SIGKILL");
     await lineMatching(new RegExp(`API process ${victim} exited with signal SIGKILL: starting another`), seen);
