@@ -7,6 +7,7 @@ import { redactUrl } from "./cli/database.ts";
 import type { Config } from "./config.ts";
 import { createDatabase, type Database } from "./data/db.ts";
 import { createYogaServer, type SokudoYoga } from "./graphql/yoga.ts";
+import { useDebugRoutes } from "./http/debug-routes.ts";
 import { useReportDownloads } from "./http/downloads.ts";
 import { useHealthChecks } from "./http/health.ts";
 import {
@@ -107,6 +108,7 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
       ...(metricsPlacement(config.env, config.metrics) === "api-port"
         ? [useMetricsRoute(metrics.registry, config.metrics.token)]
         : []),
+      useDebugRoutes(config.adminToken),
     ],
   });
   return { db, caches, metrics, upstreams, jobEvents, viewers, yoga };

@@ -265,6 +265,8 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
   METRICS_PORT: port.optional(),
   METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  ADMIN_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   ...rateLimitVariables,
   ...corsVariables,
   ...trustedDocumentsVariables,
@@ -350,6 +352,10 @@ export interface Config {
    * production only with a token); METRICS_TOKEN, when set, is required as a bearer token.
    */
   metrics: { token: string | undefined; port: number | undefined; host: string };
+  /** ADMIN_TOKEN: GET /debug/profile and /debug/heap answer only its bearer; unset, they are not served. */
+  adminToken: string | undefined;
+  /** WEB_CONCURRENCY: API processes sharing the port (`start`, `serve`); 1 is the single process. */
+  webConcurrency: number;
   rateLimits: RateLimitConfig;
   cors: CorsConfig;
   trustedDocuments: TrustedDocumentsConfig;
@@ -528,6 +534,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       executionTimeoutMs: e.GRAPHQL_EXECUTION_TIMEOUT_MS,
     },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
+    adminToken: e.ADMIN_TOKEN,
+    webConcurrency: e.WEB_CONCURRENCY,
     introspection: e.INTROSPECTION ?? (e.NODE_ENV === "production" ? "off" : "on"),
     rateLimits: rateLimitConfig(e, e.NODE_ENV),
     cors: corsConfig(e.CORS_ORIGINS, e.NODE_ENV),

@@ -1,14 +1,15 @@
 import path from "node:path";
 import { runWorker, serveApi } from "./app.ts";
+import { type ApiProcessJob, forkApiProcesses, isApiProcess, serveAsApiProcess } from "./cli/api-processes.ts";
 import { loadOrCreateSecret } from "./auth/secret.ts";
 import { migrate, pendingMigrationsOf, resolveDatabaseUrl } from "./cli/database.ts";
 import { assertDatabaseReachable, assertPortFree, StartupError } from "./cli/preflight.ts";
 import { DEMO_SIZES, seed, seedArgs } from "./cli/seed.ts";
-import { ConfigError, loadConfig } from "./config.ts";
+import { type Config, ConfigError, loadConfig } from "./config.ts";
 import { EmbeddedPostgresError } from "./embedded/postgres.ts";
 import { TrustedDocumentsError } from "./graphql/trusted-documents.ts";
 import { MigrationError } from "./migrate/apply.ts";
-import { createLogger } from "./observability/logger.ts";
+import { createLogger, type Logger } from "./observability/logger.ts";
 import { isShuttingDown, onShutdown, shutdown, shutdownOnSignals } from "./shutdown.ts";
 import { setUpUpstreams } from "./cli/upstreams.ts";
 
@@ -28,10 +29,46 @@ if ((major ?? 0) < 22) {
   process.exit(1);
 }
 
+type ServeMode = "start" | "serve";
+
+/** The API in this process: built, listening, its close registered; resolves with its URL. */
+async function serveHere(mode: ServeMode, config: Config, logger: Logger, job: ApiProcessJob): Promise<string> {
+  const { http } = await serveApi({
+    config,
+    ...job,
+    logger,
+    onClose: onShutdown,
+    upstreams: (store, hooks) => setUpUpstreams(config, mode, store, logger, hooks),
+  });
+  return http.url;
+}
+
+/** WEB_CONCURRENCY=1: the API in this process; more: that many API processes sharing the port. */
+async function serveApiProcesses(mode: ServeMode, config: Config, logger: Logger, job: ApiProcessJob) {
+  if (config.webConcurrency === 1) return serveHere(mode, config, logger, job);
+  const url = await forkApiProcesses(config.webConcurrency, job, logger, onShutdown);
+  logger.info(`${config.webConcurrency} API processes share ${url} (WEB_CONCURRENCY)`);
+  return url;
+}
+
 async function main(command: string | undefined, args: string[]): Promise<void> {
   const config = loadConfig(process.env, command);
   const logger = createLogger(config);
   shutdownOnSignals((message) => logger.info(message));
+
+  if (isApiProcess()) {
+    // Forked by serveApiProcesses: the primary has done the rest of the command.
+    const mode: ServeMode = command === "start" ? "start" : "serve";
+    await serveAsApiProcess(
+      async (job) => {
+        const url = await serveHere(mode, config, logger, job);
+        logger.info(`API process ${process.pid} listening at ${url}`);
+        return url;
+      },
+      (message) => logger.info(message),
+    );
+    return;
+  }
 
   switch (command) {
     case "start": {
@@ -48,20 +85,11 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
         secret = loaded.secret;
         logger.info(`AUTH_SECRET not set: ${loaded.created ? "generated one" : "using the generated one"} in ${file}`);
       }
-      const { http } = await serveApi({
-        config,
-        databaseUrl: url,
-        secret,
-        logger,
-        onClose: onShutdown,
-        upstreams: (store, hooks) => setUpUpstreams(config, "start", store, logger, hooks),
-      });
+      const apiUrl = await serveApiProcesses("start", config, logger, { databaseUrl: url, secret });
       // The zero-config demo (embedded PostgreSQL): reports pause between steps so they can be watched.
       const demo = !config.databaseUrl && config.env === "development";
       await runWorker(config, url, logger, onShutdown, { progressStepDelayMs: demo ? 700 : 0 });
-      logger.info(
-        `Sokudo ready: GraphiQL at ${http.url}/graphql, health at ${http.url}/healthz and ${http.url}/readyz`,
-      );
+      logger.info(`Sokudo ready: GraphiQL at ${apiUrl}/graphql, health at ${apiUrl}/healthz and ${apiUrl}/readyz`);
       return;
     }
     case "serve": {
@@ -71,15 +99,8 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
       const url = await resolveDatabaseUrl(config, logger);
       const pending = await pendingMigrationsOf(url);
       if (pending.length > 0) logger.warn(`pending migrations (run npm run migrate): ${pending.join(", ")}`);
-      const { http } = await serveApi({
-        config,
-        databaseUrl: url,
-        secret: config.auth.secret,
-        logger,
-        onClose: onShutdown,
-        upstreams: (store, hooks) => setUpUpstreams(config, "serve", store, logger, hooks),
-      });
-      logger.info(`Sokudo API listening at ${http.url}/graphql`);
+      const apiUrl = await serveApiProcesses("serve", config, logger, { databaseUrl: url, secret: config.auth.secret });
+      logger.info(`Sokudo API listening at ${apiUrl}/graphql`);
       return;
     }
     case "worker": {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { afterAll } from "vitest";
 import { forwardOutput, stopProcess } from "./child-process.ts";
 import { useTestDatabase } from "./database.ts";
@@ -11,6 +12,8 @@ export const PROCESS_SECRET = "server-process-test-secret-long-enough";
 export interface ServerProcess {
   child: ChildProcess;
   base: string;
+  /** Every line the process has written so far, stdout and stderr. */
+  output: string[];
   databaseUrl: string;
   /** Resident set size now and at its peak (VmHWM), in bytes, read from /proc. */
   memory(): { rss: number; peak: number };
@@ -47,6 +50,10 @@ export async function startServerProcess(
     stdio: ["ignore", "pipe", "pipe"],
   });
   forwardOutput(child);
+  const output: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => output.push(line));
+  }
   afterAll(() => stopProcess(child));
   const base = `http://127.0.0.1:${port}`;
   const startDeadline = Date.now() + 60_000;
@@ -63,6 +70,7 @@ export async function startServerProcess(
   return {
     child,
     base,
+    output,
     databaseUrl,
     memory() {
       const status = readFileSync(`/proc/${pid}/status`, "utf8");
