@@ -24,6 +24,7 @@ type Documents = {
     "\n  query ManyReputations {\n    users(first: 50) {\n      edges {\n        node {\n          handle\n          insights {\n            reputation {\n              score\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.ManyReputationsDocument,
     "\n  mutation QueueReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n": typeof types.QueueReportDocument,
     "\n  query QueueJob($id: ID!) {\n    job(id: $id) {\n      status\n      attempts\n      error\n    }\n  }\n": typeof types.QueueJobDocument,
+    "\n  query Users { users(first: 2) { edges { node { handle } } } }\n": typeof types.UsersDocument,
     "\n  query PostById($id: ID!) {\n    post(id: $id) {\n      id\n      title\n      body\n      author {\n        handle\n      }\n      tags {\n        slug\n        name\n      }\n      commentCount\n      likeCount\n      viewerHasLiked\n    }\n  }\n": typeof types.PostByIdDocument,
     "\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n      }\n      updatedAt\n    }\n  }\n": typeof types.UpdatePostDocument,
     "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) {\n      deletedPostId\n    }\n  }\n": typeof types.DeletePostDocument,
@@ -75,6 +76,7 @@ const documents: Documents = {
     "\n  query ManyReputations {\n    users(first: 50) {\n      edges {\n        node {\n          handle\n          insights {\n            reputation {\n              score\n            }\n          }\n        }\n      }\n    }\n  }\n": types.ManyReputationsDocument,
     "\n  mutation QueueReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n": types.QueueReportDocument,
     "\n  query QueueJob($id: ID!) {\n    job(id: $id) {\n      status\n      attempts\n      error\n    }\n  }\n": types.QueueJobDocument,
+    "\n  query Users { users(first: 2) { edges { node { handle } } } }\n": types.UsersDocument,
     "\n  query PostById($id: ID!) {\n    post(id: $id) {\n      id\n      title\n      body\n      author {\n        handle\n      }\n      tags {\n        slug\n        name\n      }\n      commentCount\n      likeCount\n      viewerHasLiked\n    }\n  }\n": types.PostByIdDocument,
     "\n  mutation UpdatePost($input: UpdatePostInput!) {\n    updatePost(input: $input) {\n      id\n      title\n      body\n      tags {\n        slug\n      }\n      updatedAt\n    }\n  }\n": types.UpdatePostDocument,
     "\n  mutation DeletePost($input: DeletePostInput!) {\n    deletePost(input: $input) {\n      deletedPostId\n    }\n  }\n": types.DeletePostDocument,
@@ -170,6 +172,10 @@ export function graphql(source: "\n  mutation QueueReport($input: RequestActivit
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query QueueJob($id: ID!) {\n    job(id: $id) {\n      status\n      attempts\n      error\n    }\n  }\n"): (typeof documents)["\n  query QueueJob($id: ID!) {\n    job(id: $id) {\n      status\n      attempts\n      error\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Users { users(first: 2) { edges { node { handle } } } }\n"): (typeof documents)["\n  query Users { users(first: 2) { edges { node { handle } } } }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
