@@ -143,7 +143,8 @@ export function useTrustedDocuments(options: {
   };
   const noteRegistration = (params: { query?: unknown; extensions?: unknown }, request: Request) => {
     const hash = apqHashOf(params);
-    if (hash === null || typeof params.query !== "string") return;
+    // An empty query beside a hash is a lookup, as graphql-ws clients (which must send a query) send it.
+    if (hash === null || typeof params.query !== "string" || params.query === "") return;
     if (sha256(params.query) !== hash) throw hashMismatch();
     if (!documents.has(hash)) toRegister.set(request, { hash, query: params.query });
   };
