@@ -1,5 +1,6 @@
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import {
+  BREAK,
   type DocumentNode,
   type ExecutionArgs,
   getNamedType,
@@ -28,6 +29,10 @@ import type { Plugin } from "graphql-yoga";
  * graphql-jit calls a type's `isTypeOf(value)` without the context, and scope-auth enforces a
  * type's own rule (the owner-only Job) in `isTypeOf(value, context)`: a document that can reach
  * such a type runs on the standard executor, so the rule holds on every path.
+ *
+ * graphql-jit knows nothing of incremental delivery: it would ignore `@defer` and `@stream` and
+ * answer in one part, after the slowest field. Documents using them run on Yoga's executor, which
+ * delivers them in parts (useDeferStream in yoga.ts).
  */
 export function useJitExecution(schema: GraphQLSchema): Plugin {
   const guarded = new Set(
@@ -40,7 +45,10 @@ export function useJitExecution(schema: GraphQLSchema): Plugin {
     let verdict = verdicts.get(args.document);
     if (verdict === undefined) {
       verdict =
-        hasOneOperation(args.document) && isQueryOrMutation(args) && !reachesAny(args.schema, args.document, guarded);
+        hasOneOperation(args.document) &&
+        isQueryOrMutation(args) &&
+        !deliversIncrementally(args.document) &&
+        !reachesAny(args.schema, args.document, guarded);
       verdicts.set(args.document, verdict);
     }
     return verdict;
@@ -55,6 +63,23 @@ function hasOneOperation(document: DocumentNode): boolean {
 function isQueryOrMutation(args: ExecutionArgs): boolean {
   const operation = getOperationAST(args.document, args.operationName ?? undefined);
   return operation?.operation !== undefined && operation.operation !== "subscription";
+}
+
+const INCREMENTAL_DIRECTIVES = new Set(["defer", "stream"]);
+
+/** Whether the document asks for any part of its answer later (`@defer` or `@stream`, whatever their `if`). */
+function deliversIncrementally(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Directive(node) {
+      if (INCREMENTAL_DIRECTIVES.has(node.name.value)) {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 /** Whether any field or fragment of the document can return one of `names` (abstract types included). */

@@ -1,4 +1,5 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
+import { useDeferStream } from "@graphql-yoga/plugin-defer-stream";
 import { GraphQLError } from "graphql";
 import { createYoga, type Plugin, type YogaServerInstance, maskError as yogaMaskError } from "graphql-yoga";
 import type { Redis } from "ioredis";
@@ -134,6 +135,9 @@ export function createYogaServer({
         operationOf: (request) => records.of(request)?.operation,
       }),
       useErrorCodes(),
+      // @defer and @stream (incremental delivery over multipart HTTP, SSE and graphql-ws): adds the
+      // directives and their validation rules; Yoga's executor runs them, jit leaves such documents to it.
+      useDeferStream(),
       // Before the deadline, which wraps whichever executor is chosen (jit's for queries and mutations).
       useJitExecution(schema),
       useCostLimit((request) => {
