@@ -76,7 +76,10 @@ describe("Apollo Client 4 and @defer", () => {
     const next = emissionsOf("user1");
     let emitted = await next();
     // First the loading state, with no data yet.
-    while ((emitted as { dataState: string }).dataState === "empty") emitted = await next();
+    const isLoading = (value: unknown) =>
+      (value as { loading: boolean; dataState: string }).loading &&
+      (value as { dataState: string }).dataState === "empty";
+    while (isLoading(emitted)) emitted = await next();
     expect(emitted).toMatchObject({
       data: { user: { __typename: "User", handle: "user1" } },
       dataState: "streaming",

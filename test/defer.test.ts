@@ -157,6 +157,19 @@ describe.each([
   });
 });
 
+describe("@stream", () => {
+  it("sends the first items of a list at once and the others in later parts", async () => {
+    const query = `{ users(first: 3) { edges @stream(initialCount: 1) { node { handle } } } }`;
+    const parts = await rest(resultsOf(await post(uncached, MULTIPART, { query })));
+    expect(parts[0]).toEqual({ data: { users: { edges: [{ node: { handle: expect.any(String) } }] } }, hasNext: true });
+    const streamed = parts
+      .flatMap((part) => part.incremental ?? [])
+      .flatMap((patch) => (patch as { items?: unknown[] }).items ?? []);
+    expect(streamed).toHaveLength(2);
+    expect(parts.at(-1)?.hasNext).toBe(false);
+  });
+});
+
 describe("@defer over graphql-ws", () => {
   it("sends the user, then the insights, as successive next messages", async () => {
     const held = holdGeo("user3");
@@ -236,7 +249,9 @@ describe("@defer and the response cache", () => {
     expect(await ask()).toEqual(complete(0));
     expect(geo.count()).toBe(1);
     // Served from the cache: whole, in one part, without asking geo again.
-    const hit = await rest(resultsOf(await post(cached, MULTIPART, { query: COUNTED, variables: { handle: author.handle } })));
+    const hit = await rest(
+      resultsOf(await post(cached, MULTIPART, { query: COUNTED, variables: { handle: author.handle } })),
+    );
     expect(hit).toEqual([{ data: complete(0) }]);
     expect(geo.count()).toBe(1);
 
@@ -254,9 +269,9 @@ describe("@defer and the response cache", () => {
       return rest(resultsOf(response));
     };
     const failed = await ask();
-    expect(failed.flatMap((part) => part.incremental ?? []).flatMap((patch) => errorCodes(patch as ExecutionResult))).toEqual([
-      "UPSTREAM_UNAVAILABLE",
-    ]);
+    expect(
+      failed.flatMap((part) => part.incremental ?? []).flatMap((patch) => errorCodes(patch as ExecutionResult)),
+    ).toEqual(["UPSTREAM_UNAVAILABLE"]);
     expect(merged(await ask())).toEqual({ user: { handle, postCount: 0, insights: INSIGHTS } });
     expect(geo.count()).toBe(2);
   });

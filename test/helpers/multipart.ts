@@ -13,8 +13,11 @@ export async function* multipartResults(response: Response): AsyncGenerator<Exec
   const decoder = new TextDecoder();
   // The body opens with a delimiter too: a leading CRLF makes every delimiter look the same.
   let buffered = "\r\n";
-  for await (const chunk of response.body) {
-    buffered += decoder.decode(chunk, { stream: true });
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    buffered += decoder.decode(value, { stream: true });
     let start: number;
     let end: number;
     while ((start = buffered.indexOf(delimiter)) !== -1 && (end = buffered.indexOf(delimiter, start + 1)) !== -1) {
