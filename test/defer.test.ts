@@ -170,6 +170,27 @@ describe("@stream", () => {
   });
 });
 
+describe("@stream arguments", () => {
+  it.each([
+    ["a literal", `{ users(first: 3) { edges @stream(initialCount: -1) { node { handle } } } }`, {}],
+    [
+      "a variable",
+      `query ($count: Int!) { users(first: 3) { edges @stream(initialCount: $count) { node { handle } } } }`,
+      { count: -2 },
+    ],
+  ])(
+    "refuses a negative initialCount given as %s with BAD_USER_INPUT, not an internal error",
+    async (_how, query, variables) => {
+      for (const accept of [MULTIPART, "application/graphql-response+json"]) {
+        const response = await post(uncached, accept, { query, variables });
+        const parts = accept === MULTIPART ? await rest(resultsOf(response)) : [(await response.json()) as Part];
+        expect(parts.flatMap((part) => errorCodes(part))).toEqual(["BAD_USER_INPUT"]);
+        expect(parts.some((part) => part.data)).toBe(false);
+      }
+    },
+  );
+});
+
 describe("@defer over graphql-ws", () => {
   it("sends the user, then the insights, as successive next messages", async () => {
     const held = holdGeo("user3");

@@ -1,6 +1,5 @@
 import { useGraphQlJit } from "@envelop/graphql-jit";
 import {
-  BREAK,
   type DocumentNode,
   type ExecutionArgs,
   getNamedType,
@@ -15,6 +14,7 @@ import {
   visitWithTypeInfo,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { deliversIncrementally } from "./incremental-delivery.ts";
 
 /**
  * Executes queries and mutations with graphql-jit: each distinct document (Yoga's parse cache
@@ -32,7 +32,7 @@ import type { Plugin } from "graphql-yoga";
  *
  * graphql-jit knows nothing of incremental delivery: it would ignore `@defer` and `@stream` and
  * answer in one part, after the slowest field. Documents using them run on Yoga's executor, which
- * delivers them in parts (useDeferStream in yoga.ts).
+ * delivers them in parts (incremental-delivery.ts).
  */
 export function useJitExecution(schema: GraphQLSchema): Plugin {
   const guarded = new Set(
@@ -63,23 +63,6 @@ function hasOneOperation(document: DocumentNode): boolean {
 function isQueryOrMutation(args: ExecutionArgs): boolean {
   const operation = getOperationAST(args.document, args.operationName ?? undefined);
   return operation?.operation !== undefined && operation.operation !== "subscription";
-}
-
-const INCREMENTAL_DIRECTIVES = new Set(["defer", "stream"]);
-
-/** Whether the document asks for any part of its answer later (`@defer` or `@stream`, whatever their `if`). */
-function deliversIncrementally(document: DocumentNode): boolean {
-  let found = false;
-  visit(document, {
-    Directive(node) {
-      if (INCREMENTAL_DIRECTIVES.has(node.name.value)) {
-        found = true;
-        return BREAK;
-      }
-      return undefined;
-    },
-  });
-  return found;
 }
 
 /** Whether any field or fragment of the document can return one of `names` (abstract types included). */

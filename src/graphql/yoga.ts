@@ -1,5 +1,4 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
-import { useDeferStream } from "@graphql-yoga/plugin-defer-stream";
 import { GraphQLError } from "graphql";
 import { createYoga, type Plugin, type YogaServerInstance, maskError as yogaMaskError } from "graphql-yoga";
 import type { Redis } from "ioredis";
@@ -19,6 +18,7 @@ import { useExecutionDeadline } from "./execution-deadline.ts";
 import { useIntrospectionPolicy } from "./introspection.ts";
 import { useRequestErrors } from "./request-errors.ts";
 import { useBodyLimit } from "./body-limit.ts";
+import { useIncrementalDelivery } from "./incremental-delivery.ts";
 import { useJitExecution } from "./jit.ts";
 import { useValidationCache } from "./validation-cache.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
@@ -135,9 +135,9 @@ export function createYogaServer({
         operationOf: (request) => records.of(request)?.operation,
       }),
       useErrorCodes(),
-      // @defer and @stream (incremental delivery over multipart HTTP, SSE and graphql-ws): adds the
-      // directives and their validation rules; Yoga's executor runs them, jit leaves such documents to it.
-      useDeferStream(),
+      // @defer and @stream (incremental delivery over multipart HTTP, SSE and graphql-ws): the
+      // directives, their validation rules and argument checks; Yoga's executor runs them, jit leaves such documents to it.
+      ...useIncrementalDelivery(),
       // Before the deadline, which wraps whichever executor is chosen (jit's for queries and mutations).
       useJitExecution(schema),
       useCostLimit((request) => {
