@@ -30,6 +30,9 @@ import { type Change, collectWrites } from "../data/write-log.ts";
  * - identical concurrent misses run once per instance (single flight): the first runs, the others
  *   wait for its answer to be stored and read it from the store, where invalidations apply;
  * - If-None-Match is answered 304 only for the key of the request it comes with;
+ * - a deferred query (@defer, @stream) is stored whole: the plugin merges its parts and stores the
+ *   final result only once the last part has arrived with no error in any part; a hit is that
+ *   complete result, sent in one part;
  * - a mutation invalidates what its writes changed (write-log.ts) and awaits it before answering;
  * - TTL per type, as each type declares it (`extensions.cacheTtlSeconds`) unless the operator
  *   overrides it by type name; per-viewer responses live at most `viewerSeconds`.

@@ -14,6 +14,7 @@ import {
   visitWithTypeInfo,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { deliversIncrementally } from "./incremental-delivery.ts";
 
 /**
  * Executes queries and mutations with graphql-jit: each distinct document (Yoga's parse cache
@@ -28,6 +29,10 @@ import type { Plugin } from "graphql-yoga";
  * graphql-jit calls a type's `isTypeOf(value)` without the context, and scope-auth enforces a
  * type's own rule (the owner-only Job) in `isTypeOf(value, context)`: a document that can reach
  * such a type runs on the standard executor, so the rule holds on every path.
+ *
+ * graphql-jit knows nothing of incremental delivery: it would ignore `@defer` and `@stream` and
+ * answer in one part, after the slowest field. Documents using them run on Yoga's executor, which
+ * delivers them in parts (incremental-delivery.ts).
  */
 export function useJitExecution(schema: GraphQLSchema): Plugin {
   const guarded = new Set(
@@ -40,7 +45,10 @@ export function useJitExecution(schema: GraphQLSchema): Plugin {
     let verdict = verdicts.get(args.document);
     if (verdict === undefined) {
       verdict =
-        hasOneOperation(args.document) && isQueryOrMutation(args) && !reachesAny(args.schema, args.document, guarded);
+        hasOneOperation(args.document) &&
+        isQueryOrMutation(args) &&
+        !deliversIncrementally(args.document) &&
+        !reachesAny(args.schema, args.document, guarded);
       verdicts.set(args.document, verdict);
     }
     return verdict;

@@ -20,6 +20,7 @@ import { useIntrospectionPolicy } from "./introspection.ts";
 import { useRequestErrors } from "./request-errors.ts";
 import { useTransportErrors } from "./transport-errors.ts";
 import { useBodyLimit } from "./body-limit.ts";
+import { useIncrementalDelivery } from "./incremental-delivery.ts";
 import { useJitExecution } from "./jit.ts";
 import { useValidationCache } from "./validation-cache.ts";
 import { renderSokudoGraphiQL } from "./graphiql.ts";
@@ -142,6 +143,9 @@ export function createYogaServer({
         operationOf: (request) => records.of(request)?.operation,
       }),
       useErrorCodes(),
+      // @defer and @stream (incremental delivery over multipart HTTP, SSE and graphql-ws): the
+      // directives, their validation rules and argument checks; Yoga's executor runs them, jit leaves such documents to it.
+      ...useIncrementalDelivery(),
       // Before the deadline, which wraps whichever executor is chosen (jit's for queries and mutations).
       useJitExecution(schema),
       useCostLimit((request) => {

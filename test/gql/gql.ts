@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query UserWithDeferredInsights($handle: String!) {\n    user(handle: $handle) {\n      handle\n      ... @defer {\n        insights {\n          location {\n            country\n          }\n          reputation {\n            score\n          }\n        }\n      }\n    }\n  }\n": typeof types.UserWithDeferredInsightsDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        handle\n        email\n      }\n    }\n  }\n": typeof types.LogInDocument,
     "\n  query Viewer {\n    viewer {\n      handle\n      email\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  query UserHandle($handle: String!) {\n    user(handle: $handle) {\n      handle\n    }\n  }\n": typeof types.UserHandleDocument,
@@ -66,6 +67,7 @@ type Documents = {
     "\n  mutation WorkerReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n    }\n  }\n": typeof types.WorkerReportDocument,
 };
 const documents: Documents = {
+    "\n  query UserWithDeferredInsights($handle: String!) {\n    user(handle: $handle) {\n      handle\n      ... @defer {\n        insights {\n          location {\n            country\n          }\n          reputation {\n            score\n          }\n        }\n      }\n    }\n  }\n": types.UserWithDeferredInsightsDocument,
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        handle\n        email\n      }\n    }\n  }\n": types.LogInDocument,
     "\n  query Viewer {\n    viewer {\n      handle\n      email\n    }\n  }\n": types.ViewerDocument,
     "\n  query UserHandle($handle: String!) {\n    user(handle: $handle) {\n      handle\n    }\n  }\n": types.UserHandleDocument,
@@ -132,6 +134,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UserWithDeferredInsights($handle: String!) {\n    user(handle: $handle) {\n      handle\n      ... @defer {\n        insights {\n          location {\n            country\n          }\n          reputation {\n            score\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query UserWithDeferredInsights($handle: String!) {\n    user(handle: $handle) {\n      handle\n      ... @defer {\n        insights {\n          location {\n            country\n          }\n          reputation {\n            score\n          }\n        }\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
