@@ -48,7 +48,7 @@ export interface ServerDependencies {
   /** Who is asking (auth/viewer.ts): the same answer for the context and the response cache. */
   viewers: Viewers;
   logger: Logger;
-  /** The caches' Redis connection (REDIS_URL): rate limits count there, in memory without it. */
+  /** The caches' Redis connection (REDIS_URL or REDIS_CLUSTER_NODES): rate limits count there, in memory without it. */
   redis?: RedisClient;
   /** Plugins that answer routes of their own (health, downloads), handed over by the composition root (app.ts). */
   routes?: Plugin[];
