@@ -69,13 +69,20 @@ const tightBudget = await useTestServer(
   uncached.url,
 );
 
+// Its deadline passes while geo is held: the deferred part must not outlive it.
+const deadlined = await useTestServer(
+  { ...upstreamEnv, RESPONSE_CACHE: "off", GRAPHQL_EXECUTION_TIMEOUT_MS: "500" },
+  uncached.url,
+);
+
 const seeding = new pg.Client({ connectionString: uncached.url });
 await seeding.connect();
 await seedDatabase(seeding, { users: 10, posts: 10, comments: 0, likesPerPost: 0, followsPerUser: 0 });
 await seeding.end();
 
 const listening = new Map<TestServer, HttpServer>();
-for (const server of [uncached, cached, tightBudget]) listening.set(server, await listen(server.yoga, "127.0.0.1", 0));
+for (const server of [uncached, cached, tightBudget, deadlined])
+  listening.set(server, await listen(server.yoga, "127.0.0.1", 0));
 afterAll(() => Promise.all([...listening.values()].map((http) => http.close())));
 
 /** Holds geo's answer for `handle` until `release()`. */
@@ -154,6 +161,21 @@ describe.each([
     expect(later.flatMap((part) => part.incremental ?? [])).toEqual([
       { data: { insights: INSIGHTS }, path: ["user"], label: "insights" },
     ]);
+  });
+});
+
+describe("the execution deadline", () => {
+  it("holds until the last part: a deferred part still running at the deadline ends the answer with EXECUTION_TIMEOUT", async () => {
+    const held = holdGeo("user4");
+    try {
+      const results = resultsOf(await post(deadlined, MULTIPART, { query: DEFERRED, variables: { handle: "user4" } }));
+      expect((await results.next()).value).toEqual({ data: { user: { handle: "user4" } }, hasNext: true });
+      const later = await rest(results);
+      expect(later.at(-1)).toMatchObject({ hasNext: false, errors: [{ extensions: { code: "EXECUTION_TIMEOUT" } }] });
+      expect(later.flatMap((part) => part.incremental ?? [])).toEqual([]);
+    } finally {
+      held.release();
+    }
   });
 });
 
