@@ -36,6 +36,18 @@ const tokenInvalid = { code: "UNAUTHENTICATED", reason: "TOKEN_INVALID" };
 const extensionsOf = (result: { errors?: ReadonlyArray<{ extensions?: Record<string, unknown> }> }) =>
   result.errors?.map(({ extensions }) => extensions);
 
+/** Deletes a user with its announcement still on its way: the trigger is skipped in this session. */
+async function deleteUnannounced(userId: string) {
+  const session = await server.db.pool.connect();
+  try {
+    await session.query("SET session_replication_role = replica");
+    await session.query("DELETE FROM users WHERE id = $1", [dbId(userId)]);
+    await session.query("RESET session_replication_role");
+  } finally {
+    session.release();
+  }
+}
+
 describe("a deleted user's token", () => {
   it("viewer answers 401 TOKEN_INVALID on every instance right after the delete, not null", async () => {
     const user = await signUpUser(server);
@@ -109,15 +121,7 @@ describe("a write racing the delete: the token was checked, the row is gone when
     it(`${name}: a deletion not heard yet (the row gone before the write starts) is UNAUTHENTICATED too`, async () => {
       const viewer = await signUpUser(server);
       const post = await createPost(server, author.token);
-      // The delete's announcement still on its way: its trigger is skipped in this session.
-      const session = await server.db.pool.connect();
-      try {
-        await session.query("SET session_replication_role = replica");
-        await session.query("DELETE FROM users WHERE id = $1", [dbId(viewer.id)]);
-        await session.query("RESET session_replication_role");
-      } finally {
-        session.release();
-      }
+      await deleteUnannounced(viewer.id);
       const result = await server.execute(writes[name]?.({ token: viewer.token, postId: post.id, handle: "" }) ?? "", {
         token: viewer.token,
       });
@@ -127,14 +131,7 @@ describe("a write racing the delete: the token was checked, the row is gone when
 
   it("viewer: a deletion not heard yet is UNAUTHENTICATED, not null", async () => {
     const viewer = await signUpUser(server);
-    const session = await server.db.pool.connect();
-    try {
-      await session.query("SET session_replication_role = replica");
-      await session.query("DELETE FROM users WHERE id = $1", [dbId(viewer.id)]);
-      await session.query("RESET session_replication_role");
-    } finally {
-      session.release();
-    }
+    await deleteUnannounced(viewer.id);
     const result = await server.execute("{ viewer { handle } }", { token: viewer.token });
     expect(extensionsOf(result)).toEqual([tokenInvalid]);
   });

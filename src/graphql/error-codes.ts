@@ -26,6 +26,11 @@ function withCode(error: GraphQLError): GraphQLError {
     : error.path === undefined
       ? "GRAPHQL_VALIDATION_FAILED"
       : "INTERNAL_SERVER_ERROR";
+  return recoded(error, code);
+}
+
+/** The same error (locations, path, original error, other extensions) under another code. */
+export function recoded(error: GraphQLError, code: string): GraphQLError {
   return new GraphQLError(error.message, {
     nodes: error.nodes,
     source: error.source,

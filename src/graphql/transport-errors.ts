@@ -1,5 +1,6 @@
 import { GraphQLError } from "graphql";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
+import { recoded } from "./error-codes.ts";
 
 /** The code of a refusal by the transport, decided by its status: the same whichever check refused. */
 const CODE_BY_STATUS: Readonly<Record<number, string>> = {
@@ -29,10 +30,17 @@ export function useTransportErrors(graphqlEndpoint: string): Plugin {
       );
     },
     onResultProcess({ request, result, setResult, resultProcessor, acceptableMediaTypes, setResultProcessor }) {
-      if (!Array.isArray(result) && !isAsyncIterable(result) && result.errors?.some(needsTransportCode)) {
+      if (
+        !Array.isArray(result) &&
+        !isAsyncIterable(result) &&
+        result.errors?.some((error) => transportCodeFor(error) !== undefined)
+      ) {
         setResult({
           ...result,
-          errors: result.errors.map((error) => (needsTransportCode(error) ? recoded(error) : error)),
+          errors: result.errors.map((error) => {
+            const code = transportCodeFor(error);
+            return code ? recoded(error, code) : error;
+          }),
         });
       }
       if (resultProcessor) return;
@@ -57,18 +65,8 @@ export function useTransportErrors(graphqlEndpoint: string): Plugin {
 
 const statusOf = (error: GraphQLError) => (error.extensions?.http as { status?: unknown } | undefined)?.status;
 
-const needsTransportCode = (error: GraphQLError) => {
+/** The code an error's HTTP status calls for, when it does not carry it yet. */
+const transportCodeFor = (error: GraphQLError): string | undefined => {
   const code = CODE_BY_STATUS[statusOf(error) as number];
-  return code !== undefined && error.extensions?.code !== code;
+  return code !== undefined && error.extensions?.code !== code ? code : undefined;
 };
-
-function recoded(error: GraphQLError): GraphQLError {
-  return new GraphQLError(error.message, {
-    nodes: error.nodes,
-    source: error.source,
-    positions: error.positions,
-    path: error.path,
-    originalError: error.originalError,
-    extensions: { ...error.extensions, code: CODE_BY_STATUS[statusOf(error) as number] },
-  });
-}
