@@ -34,7 +34,8 @@ function runRequestAndWatch(send: typeof fetch, signal: AbortSignal) {
 }
 
 async function firstEvent(response: Response): Promise<unknown> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  if (!response.body) throw new Error("no body");
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   for (;;) {
     const { value, done } = await reader.read();
