@@ -33,10 +33,10 @@ const rateLimit = z
   .regex(/^(off|[1-9]\d*\/[1-9]\d*[smh])$/, "off, or N/<window> such as 10/15m (window in s, m or h)");
 
 const rateLimitVariables = {
-  RATE_LIMIT_LOGIN_ACCOUNT: rateLimit.default("10/15m"),
-  RATE_LIMIT_LOGIN_ADDRESS: rateLimit.default("100/15m"),
-  RATE_LIMIT_SIGNUP_ACCOUNT: rateLimit.default("5/1h"),
-  RATE_LIMIT_SIGNUP_ADDRESS: rateLimit.default("20/1h"),
+  RATE_LIMIT_LOGIN_ACCOUNT: rateLimit.optional(),
+  RATE_LIMIT_LOGIN_ADDRESS: rateLimit.optional(),
+  RATE_LIMIT_SIGNUP_ACCOUNT: rateLimit.optional(),
+  RATE_LIMIT_SIGNUP_ADDRESS: rateLimit.optional(),
   RATE_LIMIT_OPERATIONS: rateLimit.optional(),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
 };
@@ -46,12 +46,26 @@ type RateLimitVariables = z.output<z.ZodObject<typeof rateLimitVariables>>;
 /** The operation budget is off by default outside production. */
 const DEFAULT_OPERATIONS_LIMIT = "1200/1m";
 
+/**
+ * logIn and signUp are off by default under `npm start` (development): every example logs in as
+ * the same demo user, and an 11th login would wait a quarter of an hour. Tests and production count.
+ */
+const DEFAULT_ACTION_LIMITS = {
+  logIn: { account: "10/15m", address: "100/15m" },
+  signUp: { account: "5/1h", address: "20/1h" },
+} as const;
+
 function rateLimitConfig(e: RateLimitVariables, env: string): RateLimitConfig {
+  const orDefault = (value: string | undefined, fallback: string) =>
+    parseRateLimit(value ?? (env === "development" ? "off" : fallback));
   return {
-    logIn: { account: parseRateLimit(e.RATE_LIMIT_LOGIN_ACCOUNT), address: parseRateLimit(e.RATE_LIMIT_LOGIN_ADDRESS) },
+    logIn: {
+      account: orDefault(e.RATE_LIMIT_LOGIN_ACCOUNT, DEFAULT_ACTION_LIMITS.logIn.account),
+      address: orDefault(e.RATE_LIMIT_LOGIN_ADDRESS, DEFAULT_ACTION_LIMITS.logIn.address),
+    },
     signUp: {
-      account: parseRateLimit(e.RATE_LIMIT_SIGNUP_ACCOUNT),
-      address: parseRateLimit(e.RATE_LIMIT_SIGNUP_ADDRESS),
+      account: orDefault(e.RATE_LIMIT_SIGNUP_ACCOUNT, DEFAULT_ACTION_LIMITS.signUp.account),
+      address: orDefault(e.RATE_LIMIT_SIGNUP_ADDRESS, DEFAULT_ACTION_LIMITS.signUp.address),
     },
     operations: parseRateLimit(e.RATE_LIMIT_OPERATIONS ?? (env === "production" ? DEFAULT_OPERATIONS_LIMIT : "off")),
     trustProxyHops: e.TRUST_PROXY_HOPS,

@@ -46,6 +46,18 @@ describe("exit codes on the embedded PostgreSQL", () => {
     expect(code).toBe(1);
   }, 120_000);
 
+  it("a test run whose global setup throws exits non-zero and counts a failure, not 0 passed, 0 failed", async () => {
+    const vitest = path.resolve("node_modules/vitest/vitest.mjs");
+    const { code, output } = await run(
+      [vitest, "run", "--config", "test/fixtures/setup-fails/vitest.config.ts"],
+      embeddedEnv({}),
+    );
+    expect(output).toContain("the test database could not start");
+    expect(output).toContain("0 passed, 1 failed (the run could not start: see its error)");
+    expect(output).not.toContain("0 passed, 0 failed");
+    expect(code).toBe(1);
+  }, 120_000);
+
   it("npm run migrate exits 0 when it applies, and 1 when a migration was edited after it was applied", async () => {
     const dataDir = path.join(scratch, "migrate-pg");
     const pgPort = String(await freePort());

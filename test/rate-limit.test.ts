@@ -14,7 +14,7 @@ import { type HttpServer, listen } from "../src/http/server.ts";
 import { graphql } from "./gql/index.ts";
 import { SignUp, signUpUser } from "./helpers/factories.ts";
 import { TEST_REDIS_URL, useTestRedis } from "./helpers/redis.ts";
-import { errorCodes, useTestServer } from "./helpers/server.ts";
+import { errorCodes, type TestServer, useTestServer } from "./helpers/server.ts";
 
 const { redis, prefix } = await useTestRedis();
 
@@ -289,5 +289,47 @@ describe("the operation budget per client address", () => {
 
   it("is off by default outside production", () => {
     expect(server.config.rateLimits.operations).toBeNull();
+  });
+});
+
+// Without the RATE_LIMIT_* variables: what `npm start` (development) and production (as tests) count.
+const developmentServer = await useTestServer({ NODE_ENV: "development" });
+const defaultServer = await useTestServer();
+
+describe("logIn limits by environment", () => {
+  it("are off by default under npm start (development) and count elsewhere; a set variable applies anywhere", () => {
+    const development = loadConfig({ NODE_ENV: "development" }).rateLimits;
+    expect([development.logIn, development.signUp]).toEqual([
+      { account: null, address: null },
+      { account: null, address: null },
+    ]);
+    const production = loadConfig({ NODE_ENV: "production" }).rateLimits;
+    expect(production.logIn).toEqual({ account: parseRateLimit("10/15m"), address: parseRateLimit("100/15m") });
+    expect(production.signUp).toEqual({ account: parseRateLimit("5/1h"), address: parseRateLimit("20/1h") });
+    expect(loadConfig({ NODE_ENV: "development", RATE_LIMIT_LOGIN_ACCOUNT: "3/1m" }).rateLimits.logIn.account).toEqual(
+      parseRateLimit("3/1m"),
+    );
+  });
+
+  async function logInTimes(target: TestServer, times: number): Promise<unknown[][]> {
+    const { handle } = await signUpUser(target, "demo");
+    const codes = [];
+    for (let i = 0; i < times; i++) {
+      const result = await target.execute(LogIn, {
+        variables: { input: { email: `${handle}@example.test`, password: "correct horse" } },
+      });
+      codes.push(errorCodes(result));
+    }
+    return codes;
+  }
+
+  it("lets the demo user log in 15 times in a row under npm start's defaults", async () => {
+    expect(await logInTimes(developmentServer, 15)).toEqual(Array.from({ length: 15 }, () => []));
+  });
+
+  it("refuses the 11th login within 15 minutes under the production defaults", async () => {
+    const codes = await logInTimes(defaultServer, 11);
+    expect(codes.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => []));
+    expect(codes[10]).toEqual(["RATE_LIMITED"]);
   });
 });

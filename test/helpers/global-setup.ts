@@ -1,5 +1,5 @@
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../../src/embedded/postgres.ts";
+import { type EmbeddedPostgresRunner, startEmbeddedPostgres } from "../../src/embedded/postgres.ts";
 import { migrateJobQueue } from "../../src/jobs/worker.ts";
 import { applyMigrations, readMigrations } from "../../src/migrate/apply.ts";
 import { adminQuery, withDatabase } from "./pg-admin.ts";
@@ -14,6 +14,20 @@ declare module "vitest" {
 }
 
 /**
+ * The test suite's embedded PostgreSQL, named in its messages. Its port is far from `npm start`'s
+ * (54329, and 54330, 54331... that its messages suggest for further copies), so both run at once.
+ */
+export const TEST_EMBEDDED_POSTGRES = {
+  dataDir: ".data/test-postgres",
+  port: 54399,
+  runner: {
+    command: "npm test",
+    dirVariable: "TEST_EMBEDDED_PG_DIR",
+    portVariable: "TEST_EMBEDDED_PG_PORT",
+  } satisfies EmbeddedPostgresRunner,
+};
+
+/**
  * Tests run on a real PostgreSQL: the DATABASE_URL server when set, otherwise an
  * embedded one. Migrations are applied once to a template database; each test file
  * clones it (CREATE DATABASE ... TEMPLATE), which takes milliseconds.
@@ -26,9 +40,10 @@ export default async function setup(project: TestProject) {
   } else {
     const embedded = await startEmbeddedPostgres({
       // Overridable so a test can run the test runner itself on a second embedded server.
-      dataDir: process.env.TEST_EMBEDDED_PG_DIR ?? ".data/test-postgres",
-      port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? 54330),
+      dataDir: process.env.TEST_EMBEDDED_PG_DIR ?? TEST_EMBEDDED_POSTGRES.dataDir,
+      port: Number(process.env.TEST_EMBEDDED_PG_PORT ?? TEST_EMBEDDED_POSTGRES.port),
       database: "postgres",
+      runner: TEST_EMBEDDED_POSTGRES.runner,
     });
     adminUrl = embedded.adminUrl;
     stopEmbedded = embedded.stop;
