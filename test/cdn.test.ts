@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { cdnHeaders } from "../src/cache/cdn-headers.ts";
@@ -8,7 +9,7 @@ import { listen } from "../src/http/server.ts";
 import { forwardOutput, stopProcess } from "./helpers/child-process.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { freePort } from "./helpers/free-port.ts";
-import { useTestServer } from "./helpers/server.ts";
+import { type TestServer, useTestServer } from "./helpers/server.ts";
 
 const varnishPort = await freePort();
 const sokudoPort = await freePort();
@@ -60,14 +61,14 @@ function getThrough(port: number, query: string, headers: Record<string, string>
 /** Whether Varnish answered from its cache: a hit carries the ids of this request and of the one stored. */
 const isVarnishHit = (response: Response) => (response.headers.get("x-varnish") ?? "").split(" ").length === 2;
 
-async function purgesSent(): Promise<number> {
-  const text = await (await server.yoga.fetch("http://sokudo.test/metrics")).text();
-  return Number(/^sokudo_cdn_purges_total\{outcome="sent"\} (\d+)/m.exec(text)?.[1] ?? 0);
+async function purgesCounted(on: TestServer, outcome: "sent" | "retried"): Promise<number> {
+  const text = await (await on.yoga.fetch("http://sokudo.test/metrics")).text();
+  return Number(new RegExp(`^sokudo_cdn_purges_total\\{outcome="${outcome}"\\} (\\d+)`, "m").exec(text)?.[1] ?? 0);
 }
 
-/** Resolves once Varnish has accepted one more purge than `before` (a purge is in force once accepted). */
-async function purgeAccepted(before: number): Promise<void> {
-  while ((await purgesSent()) <= before) await new Promise((resolve) => setImmediate(resolve));
+/** Resolves once more than `before` purges have been answered with success (one is in force once accepted). */
+async function purgesSentBeyond(before: number, on: TestServer = server): Promise<void> {
+  while ((await purgesCounted(on, "sent")) <= before) await new Promise((resolve) => setImmediate(resolve));
 }
 
 describe("Cache-Control of answers", () => {
@@ -122,9 +123,9 @@ describe("behind Varnish", () => {
 
     await second.body?.cancel();
 
-    const sent = await purgesSent();
+    const sent = await purgesCounted(server, "sent");
     await createPost(server, alice.token, { title: "Fresh after purge" });
-    await purgeAccepted(sent);
+    await purgesSentBeyond(sent);
 
     const third = await getThrough(varnishPort, FEED);
     expect(isVarnishHit(third)).toBe(false);
@@ -136,6 +137,8 @@ describe("behind Varnish", () => {
   it("never keeps a per-viewer answer", async () => {
     const headers = { authorization: `Bearer ${alice.token}` };
     const first = await getThrough(varnishPort, VIEWER, headers);
+    // Marked so that no cache on the way keeps it either.
+    expect(first.headers.get("cache-control")).toBe("private, no-store");
     expect(await first.json()).toEqual({ data: { viewer: { handle: "alice" } } });
     const second = await getThrough(varnishPort, VIEWER, headers);
     expect(isVarnishHit(second)).toBe(false);
@@ -143,5 +146,33 @@ describe("behind Varnish", () => {
     // Nor is it handed to someone without the token.
     const anonymous = await getThrough(varnishPort, VIEWER);
     expect(await anonymous.json()).toEqual({ data: { viewer: null } });
+  });
+});
+
+describe("webhook purges", () => {
+  it("POSTs the invalidated keys as JSON, retrying a failed attempt", async () => {
+    const bodies: { keys: string[] }[] = [];
+    let answered = 0;
+    const hook = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      request.on("end", () => {
+        // The first attempt fails: the purge must be sent again.
+        response.writeHead(++answered === 1 ? 503 : 204).end();
+        bodies.push(JSON.parse(body) as { keys: string[] });
+      });
+    });
+    const hookPort = await freePort();
+    await new Promise<void>((resolve) => hook.listen(hookPort, "127.0.0.1", resolve));
+    afterAll(() => new Promise((resolve) => hook.close(resolve)));
+    const webhooked = await useTestServer({ CDN_PURGE_URL: `http://127.0.0.1:${hookPort}/purge` });
+
+    await signUpUser(webhooked, "carol");
+    await purgesSentBeyond(0, webhooked);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[1]).toEqual(bodies[0]);
+    expect(bodies[0]?.keys).toEqual(expect.arrayContaining(["q:users"]));
+    expect(await purgesCounted(webhooked, "retried")).toBe(1);
+    expect(await purgesCounted(webhooked, "sent")).toBe(1);
   });
 });
