@@ -186,13 +186,14 @@ export function createResponseCache(options: {
       const key = await hashSHA256(JSON.stringify([scope, name, facts.normalized, variableValues ?? {}]));
       documentIndexesByKey.set(key, facts.indexes);
       keysOfRequests.set(request, key);
-      requestsByKey.set(key, new WeakRef(request));
       const flight = flights.get(key);
       if (flight) await flight.ended;
       else {
         const led = createFlight();
         flights.set(key, led);
         ledFlights.set(request, { key, flight: led });
+        // The leader is the one whose miss stores the answer (followers read it as hits).
+        requestsByKey.set(key, new WeakRef(request));
       }
       return key;
     },
