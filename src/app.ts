@@ -1,6 +1,7 @@
 // The one composition root: `main.ts`, the worker command and the tests build Sokudo through here.
 import { createTokenService } from "./auth/token.ts";
 import { createViewers, USER_DELETED_CHANNEL, type Viewers } from "./auth/viewer.ts";
+import { createCdnPurger, purgingBackend } from "./cache/cdn-purge.ts";
 import { type Caches, createCaches } from "./cache/index.ts";
 import { DEFAULT_WARM_OPERATIONS_FILE, warmResponseCache } from "./cache/warm.ts";
 import { redactUrl } from "./cli/database.ts";
@@ -91,7 +92,16 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
   const yoga = createYogaServer({
     config,
     db,
-    responses: caches.responses,
+    responses: config.cdn.purgeUrl
+      ? purgingBackend(
+          caches.responses,
+          createCdnPurger({
+            url: config.cdn.purgeUrl,
+            kind: config.cdn.purgeKind,
+            onOutcome: (outcome) => metrics.cdnPurges.inc({ outcome }),
+          }),
+        )
+      : caches.responses,
     redis: caches.redis,
     upstreams,
     metrics,

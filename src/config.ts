@@ -257,6 +257,11 @@ const schema = z.object({
     .default("sokudo"),
   CACHE_TTL_VIEWER_SECONDS: positiveInt.default(15 * 60),
   CACHE_WARM_OPERATIONS_FILE: z.string().min(1).optional(),
+  CDN_PURGE_URL: z
+    .string()
+    .regex(/^https?:\/\//, "an http:// or https:// URL")
+    .optional(),
+  CDN_PURGE_KIND: z.enum(["webhook", "varnish"]).default("webhook"),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\//, "an smtp:// or smtps:// URL")
@@ -326,6 +331,8 @@ export interface Config {
     /** A .graphql file of operations run at start so the first request after a deploy is a hit. */
     warmOperationsFile: string | undefined;
   };
+  /** Where invalidated index keys are purged (cache/cdn-purge.ts); unset: no purges. */
+  cdn: { purgeUrl: string | undefined; purgeKind: "webhook" | "varnish" };
   upstream: {
     /** Base URL per service; a missing one is served by a demo upstream where allowed. */
     urls: Partial<Record<UpstreamName, string>>;
@@ -513,6 +520,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       warmOperationsFile: e.CACHE_WARM_OPERATIONS_FILE,
     },
+    cdn: { purgeUrl: e.CDN_PURGE_URL, purgeKind: e.CDN_PURGE_KIND },
     upstream: {
       urls: Object.fromEntries(
         UPSTREAMS.flatMap((name) => {

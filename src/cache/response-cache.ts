@@ -18,6 +18,7 @@ import {
 import type { Plugin } from "graphql-yoga";
 import { type CacheScope, cacheScopes, declaredTtls, stricter, uncachedTypes } from "./cache-scope.ts";
 import type { ResponseCacheBackend } from "./response-cache-backend.ts";
+import { type CdnAnswer, useCdnHeaders } from "./cdn-headers.ts";
 import { type Change, collectWrites } from "../data/write-log.ts";
 
 /**
@@ -55,6 +56,15 @@ export interface ResponseCache {
   invalidate(changes: Invalidation[]): Promise<number>;
   /** Hit or miss for a query answered through the cache; undefined for anything else. */
   statusOf(request: Request): CacheStatus | undefined;
+  /** What a CDN may do with the request's answer (cdn-headers.ts), once it is stored or known not to be. */
+  cdnAnswerOf(request: Request): Promise<CdnAnswer>;
+}
+
+/** A stored answer as a CDN is told about it: its index keys, its TTL, whether the store took it. */
+interface StoredAnswer {
+  indexes: string[];
+  ttlSeconds: number;
+  stored: Promise<boolean>;
 }
 
 /** What the response cache reads of the request record (graphql/request-record.ts). */
@@ -102,6 +112,10 @@ export function createResponseCache(options: {
   const flights = new Map<string, Flight>();
   const ledFlights = new WeakMap<Request, { key: string; flight: Flight }>();
   const storing = new Map<string, Promise<unknown>>();
+  // The answer a miss stored, by request; and by key, for the hits on this instance that follow it.
+  const storedOfRequests = new WeakMap<Request, StoredAnswer>();
+  const storedByKey = new Map<string, StoredAnswer>();
+  const requestsByKey = new Map<string, WeakRef<Request>>();
   const scopes = cacheScopes(options.schema);
   const rootListsOf = rootListFields(options.schema);
   const queryType = options.schema.getQueryType()?.name;
@@ -178,6 +192,8 @@ export function createResponseCache(options: {
         const led = createFlight();
         flights.set(key, led);
         ledFlights.set(request, { key, flight: led });
+        // The leader is the one whose miss stores the answer (followers read it as hits).
+        requestsByKey.set(key, new WeakRef(request));
       }
       return key;
     },
@@ -190,6 +206,7 @@ export function createResponseCache(options: {
           if (generations.size > 10_000) {
             generations.clear();
             documentIndexesByKey.clear();
+            requestsByKey.clear();
           }
           const seen = generations.get(key);
           generations.set(key, seen === undefined ? generation : Math.min(seen, generation));
@@ -205,6 +222,7 @@ export function createResponseCache(options: {
         if (generation === undefined) return;
         const indexes = [...new Set([...toIndexes(entities), ...documentIndexes])];
         const stored = backend.set(key, JSON.stringify(result), indexes, ttlMs / 1000, generation);
+        recordStored(key, { indexes, ttlSeconds: Math.floor(ttlMs / 1000), stored: stored.catch(() => false) });
         storing.set(key, stored);
         try {
           await stored;
@@ -217,6 +235,27 @@ export function createResponseCache(options: {
       },
     },
   });
+
+  const recordStored = (key: string, answer: StoredAnswer) => {
+    const request = requestsByKey.get(key)?.deref();
+    requestsByKey.delete(key);
+    if (request) storedOfRequests.set(request, answer);
+    if (storedByKey.size > 10_000) storedByKey.clear();
+    storedByKey.set(key, answer);
+  };
+
+  const cdnAnswerOf = async (request: Request): Promise<CdnAnswer> => {
+    const facts = cacheableFacts(request);
+    if (!facts) return { kind: "uncacheable" };
+    if (facts.scope !== "PUBLIC") return { kind: "per-viewer" };
+    const key = keysOfRequests.get(request);
+    const status = statuses.get(request);
+    // A hit whose miss was stored by another instance: its entity keys are unknown here, so no CDN keeps it.
+    const answer =
+      status === "miss" ? storedOfRequests.get(request) : status === "hit" && key ? storedByKey.get(key) : undefined;
+    if (!answer || !(await answer.stored)) return { kind: "uncacheable" };
+    return { kind: "shared", ttlSeconds: answer.ttlSeconds, keys: answer.indexes };
+  };
 
   const invalidate = async (changes: Invalidation[]) => {
     if (changes.some((change) => "everything" in change)) {
@@ -236,6 +275,7 @@ export function createResponseCache(options: {
     plugin: {
       onPluginInit({ addPlugin }) {
         addPlugin(plugin);
+        addPlugin(useCdnHeaders(cdnAnswerOf));
       },
       // A mutation's writes are recorded as it runs; what they changed is invalidated before it answers.
       onExecute({ args, executeFn, setExecuteFn }) {
@@ -272,6 +312,7 @@ export function createResponseCache(options: {
     },
     invalidate,
     statusOf: (request) => statuses.get(request),
+    cdnAnswerOf,
   };
 }
 

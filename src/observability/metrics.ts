@@ -41,6 +41,8 @@ export interface Metrics {
   upstreamDuration: Histogram<"service">;
   upstreamRetries: Counter<"service">;
   upstreamCache: Counter<"service" | "result">;
+  /** CDN purge requests by outcome (sent, retried, failed). */
+  cdnPurges: Counter<"outcome">;
   operationName(name: string | undefined): string;
   /** Where the breaker-state gauge reads from (set once the upstream clients exist). */
   watchBreakers(states: () => Record<string, BreakerStateSample>): void;
@@ -132,6 +134,12 @@ export function createMetrics(sources: MetricSources = {}): Metrics {
       name: "sokudo_upstream_retries_total",
       help: "Upstream attempts that were retries, by service",
       labelNames: ["service"],
+      registers: [registry],
+    }),
+    cdnPurges: new Counter({
+      name: "sokudo_cdn_purges_total",
+      help: "CDN purge requests by outcome (sent, retried, failed)",
+      labelNames: ["outcome"],
       registers: [registry],
     }),
     upstreamCache: new Counter({
