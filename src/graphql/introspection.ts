@@ -13,10 +13,13 @@ import {
   isLeafType,
   isObjectType,
   Kind,
+  type OperationDefinitionNode,
   parse,
   SchemaMetaFieldDef,
   type SelectionSetNode,
   TypeMetaFieldDef,
+  visit,
+  BREAK,
 } from "graphql";
 import { getArgumentValues } from "graphql/execution/values.js";
 import type { Plugin } from "graphql-yoga";
@@ -42,11 +45,36 @@ const refused = (code: string, message: string, http: Record<string, unknown>, e
  * against the schema itself, and may cost at most FULL_INTROSPECTIONS_PER_OPERATION full
  * introspections (INTROSPECTION_LIMIT_EXCEEDED, HTTP 400).
  */
-export function useIntrospectionPolicy(schema: GraphQLSchema, mode: IntrospectionMode): Plugin {
+export function useIntrospectionPolicy(
+  schema: GraphQLSchema,
+  mode: IntrospectionMode,
+  /** The operation each request runs, from its request record (request-record.ts). */
+  operationOf: (request: Request) => OperationDefinitionNode | undefined,
+): Plugin {
   const maxCost = FULL_INTROSPECTIONS_PER_OPERATION * fullIntrospectionCost(schema);
+  // Most documents never name an introspection field: they are told apart once, not walked per request.
+  const mentionsIntrospection = new WeakMap<DocumentNode, boolean>();
+  const mayIntrospect = (document: DocumentNode) => {
+    let mentions = mentionsIntrospection.get(document);
+    if (mentions === undefined) {
+      mentions = false;
+      visit(document, {
+        Field(node) {
+          if (node.name.value === SchemaMetaFieldDef.name || node.name.value === TypeMetaFieldDef.name) {
+            mentions = true;
+            return BREAK;
+          }
+          return undefined;
+        },
+      });
+      mentionsIntrospection.set(document, mentions);
+    }
+    return mentions;
+  };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const operation = getOperationAST(args.document, args.operationName);
+      if (!mayIntrospect(args.document)) return;
+      const operation = operationOf((args.contextValue as { request: Request }).request);
       if (operation?.operation !== "query") return; // introspection fields exist on the query type only
       const walk = new IntrospectionWalk(schema, args.document, args.variableValues ?? {});
       const fields = walk.rootFields(operation.selectionSet);

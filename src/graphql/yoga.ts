@@ -155,7 +155,7 @@ export function createYogaServer({
           throw new GraphQLError("The request has no recorded document.", { extensions: { code: "BAD_REQUEST" } });
         return record.cost();
       }, config.limits.maxCost),
-      useIntrospectionPolicy(schema, config.introspection),
+      useIntrospectionPolicy(schema, config.introspection, (request) => records.of(request)?.operation),
       useExecutionDeadline(config.limits.executionTimeoutMs),
       ...(tracingEnabled() ? [useTracing({ cacheStatus: responseCache?.statusOf, operationOf })] : []),
       useMetrics(metrics, { cacheStatus: responseCache?.statusOf, sqlOf: sqlStatsOf, operationOf }),
