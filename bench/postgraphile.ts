@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import pg from "pg";
+import { describeMemory, METRICS_TOKEN, rssMb, settledRssMb, sokudoMemory, withPeakRss } from "./memory.ts";
 import { type LoadRequest, type LoadResult, loadLoops, SECONDS, type Server, startServer } from "./servers.ts";
 
 const SOKUDO_PORT = 4692;
@@ -42,6 +43,8 @@ const SHAPES: Shape[] = [
   },
   { name: "{ __typename }", sokudo: "{ __typename }", postgraphile: "{ __typename }" },
 ];
+/** The bench fails when Sokudo's RSS after the run exceeds this multiple of its RSS after warm-up. */
+const RSS_GROWTH_LIMIT = 1.5;
 const MUTATION = "like + unlike (per request)";
 
 interface Row {
@@ -51,6 +54,8 @@ interface Row {
   errors: number;
   statements: number;
   rssMb: number;
+  /** RSS after 3 s without load once the shape's rounds are over. */
+  settledRssMb: number;
   /** CPU time per operation of the server process and of its PostgreSQL backends (Linux /proc). */
   cpuMs: number;
   pgCpuMs: number;
@@ -69,20 +74,28 @@ export async function runPostGraphileBench(databaseUrl: string, log: (line: stri
       : [];
     const sokudo = await startServer("sokudo", [...profile, "src/main.ts", "serve"], SOKUDO_PORT, databaseUrl, {
       RESPONSE_CACHE: "off",
+      METRICS_TOKEN,
     });
     servers.push(sokudo);
     const peer = await startServer("postgraphile", [`${PEER_DIR}/server.ts`], POSTGRAPHILE_PORT, databaseUrl);
     servers.push(peer);
 
     const likes = await likeLoops(databaseUrl, sokudo);
+    const memory = {
+      start: { sokudo: await rssMb(sokudo), postgraphile: await rssMb(peer) },
+      afterWarmUp: { sokudo: 0, postgraphile: 0 },
+      peak: { sokudo: 0, postgraphile: 0 },
+    };
+    const sokudoBreakdown = [`idle: ${describeMemory(await sokudoMemory(sokudo))}`];
     log(`\n## Sokudo vs PostGraphile 5 (amber + simplify-inflection), response cache off, pool of 10 each`);
     log(`   ${SECONDS} s rounds in order S P P S per shape, ${CONNECTIONS} connections, load from a separate process`);
     log(`   req/s: mean of the two rounds; p50/p99: the worse round; RSS: the most seen during the rounds;`);
     log(
       `   CPU ms/op: the server process's and its PostgreSQL backends' CPU time per request (steadier than req/s on a busy machine)\n`,
     );
+    log(`   RSS MB: peak during the rounds / settled 3 s after them\n`);
     log(
-      `shape                                                   server        req/s   p50 ms   p99 ms  SQL/op  RSS MB  CPU ms/op (node, PostgreSQL)  errors`,
+      `shape                                                   server        req/s   p50 ms   p99 ms  SQL/op  RSS MB peak/settled  CPU ms/op (node, PostgreSQL)  errors`,
     );
     const results: Record<string, { sokudo: Row; postgraphile: Row; ratio: number }> = {};
     const shapes = [
@@ -110,13 +123,20 @@ export async function runPostGraphileBench(databaseUrl: string, log: (line: stri
         await loadLoops(server, loops, { connections: CONNECTIONS, seconds: WARM_SECONDS });
         await shape.afterRound?.();
       }
+      if (shape === shapes[0]) {
+        memory.afterWarmUp = { sokudo: await rssMb(sokudo), postgraphile: await rssMb(peer) };
+        sokudoBreakdown.push(`after the first warm-up: ${describeMemory(await sokudoMemory(sokudo))}`);
+      }
       const rounds = { sokudo: [] as LoadResult[], postgraphile: [] as LoadResult[] };
       const rss = { sokudo: 0, postgraphile: 0 };
       const cpu = { sokudo: { node: 0, pg: 0 }, postgraphile: { node: 0, pg: 0 } };
       for (const name of ["sokudo", "postgraphile", "postgraphile", "sokudo"] as const) {
         const server = name === "sokudo" ? sokudo : peer;
         const usage = await measureUsage(server, databaseUrl, name);
-        const { result, rssMb } = await withRss(server, loadLoops(server, shape[name], { connections: CONNECTIONS }));
+        const { result, rssMb } = await withPeakRss(
+          server,
+          loadLoops(server, shape[name], { connections: CONNECTIONS }),
+        );
         const used = await usage.stop();
         cpu[name].node += used.nodeMs;
         cpu[name].pg += used.pgMs;
@@ -124,6 +144,9 @@ export async function runPostGraphileBench(databaseUrl: string, log: (line: stri
         rss[name] = Math.max(rss[name], rssMb);
         await shape.afterRound?.();
       }
+      const settled = { sokudo: await settledRssMb(sokudo), postgraphile: await rssMb(peer) };
+      for (const name of ["sokudo", "postgraphile"] as const)
+        memory.peak[name] = Math.max(memory.peak[name], rss[name]);
       const row = (name: "sokudo" | "postgraphile"): Row => ({
         rps: rounds[name].reduce((sum, round) => sum + round.rps, 0) / rounds[name].length,
         p50: Math.max(...rounds[name].map((round) => round.p50)),
@@ -131,6 +154,7 @@ export async function runPostGraphileBench(databaseUrl: string, log: (line: stri
         errors: rounds[name].reduce((sum, round) => sum + round.errors, 0),
         statements: statements[name],
         rssMb: rss[name],
+        settledRssMb: settled[name],
         cpuMs:
           cpu[name].node /
           Math.max(
@@ -150,14 +174,32 @@ export async function runPostGraphileBench(databaseUrl: string, log: (line: stri
       for (const name of ["sokudo", "postgraphile"] as const) {
         const r = both[name];
         log(
-          `${(name === "sokudo" ? shape.name : "").padEnd(55)} ${name.padEnd(12)} ${pad(r.rps.toFixed(1), 8)} ${pad(r.p50, 8)} ${pad(r.p99, 8)} ${pad(r.statements, 7)} ${pad(r.rssMb.toFixed(0), 7)} ${pad(r.cpuMs.toFixed(2), 8)} ${pad(r.pgCpuMs.toFixed(2), 7)} ${pad(r.errors, 7)}`,
+          `${(name === "sokudo" ? shape.name : "").padEnd(55)} ${name.padEnd(12)} ${pad(r.rps.toFixed(1), 8)} ${pad(r.p50, 8)} ${pad(r.p99, 8)} ${pad(r.statements, 7)} ${pad(`${r.rssMb.toFixed(0)}/${r.settledRssMb.toFixed(0)}`, 20)} ${pad(r.cpuMs.toFixed(2), 8)} ${pad(r.pgCpuMs.toFixed(2), 7)} ${pad(r.errors, 7)}`,
         );
       }
       log(`${"".padEnd(55)} ratio        ${pad(ratio.toFixed(2) + "x", 8)}`);
     }
     log(`\nthroughput ratio sokudo/postgraphile (target: nested lists >= 1.0x, point lookup >= 0.8x):`);
     for (const [name, result] of Object.entries(results)) log(`  ${name.padEnd(55)} ${result.ratio.toFixed(2)}x`);
-    return results;
+    sokudoBreakdown.push(`after the run: ${describeMemory(await sokudoMemory(sokudo))}`);
+    const end = { sokudo: await rssMb(sokudo), postgraphile: await rssMb(peer) };
+    log(`\nmemory (RSS MB)            start  after warm-up  peak  end   end/after warm-up (target <= 1.5x)`);
+    for (const name of ["sokudo", "postgraphile"] as const) {
+      log(
+        `  ${name.padEnd(22)} ${pad(memory.start[name].toFixed(0), 7)} ${pad(memory.afterWarmUp[name].toFixed(0), 14)} ${pad(memory.peak[name].toFixed(0), 5)} ${pad(end[name].toFixed(0), 5)} ${pad((end[name] / memory.afterWarmUp[name]).toFixed(2) + "x", 8)}`,
+      );
+    }
+    log(
+      `  peak RSS sokudo/postgraphile: ${(memory.peak.sokudo / memory.peak.postgraphile).toFixed(2)}x (target <= 1.0x)`,
+    );
+    log(`\nsokudo's memory by kind (MB, from its /metrics):`);
+    for (const line of sokudoBreakdown) log(`  ${line}`);
+    const growth = end.sokudo / memory.afterWarmUp.sokudo;
+    if (growth > RSS_GROWTH_LIMIT)
+      throw new Error(
+        `sokudo's RSS after the run (${end.sokudo.toFixed(0)} MB) is ${growth.toFixed(2)}x its value after warm-up (${memory.afterWarmUp.sokudo.toFixed(0)} MB): over ${RSS_GROWTH_LIMIT}x`,
+      );
+    return { shapes: results, memory: { ...memory, end, sokudoBreakdown } };
   } finally {
     for (const server of servers) server.process.kill("SIGTERM");
   }
@@ -360,22 +402,4 @@ async function measureUsage(server: Server, databaseUrl: string, applicationName
       return { nodeMs, pgMs };
     },
   };
-}
-
-/** Runs a load while sampling the server's resident memory (Linux /proc) every 250 ms. */
-async function withRss<T>(server: Server, running: Promise<T>): Promise<{ result: T; rssMb: number }> {
-  let most = 0;
-  const sample = async () => {
-    const status = await readFile(`/proc/${server.process.pid}/status`, "utf8").catch(() => "");
-    const kb = Number(status.match(/VmRSS:\s+(\d+) kB/)?.[1] ?? 0);
-    most = Math.max(most, kb / 1024);
-  };
-  const timer = setInterval(() => void sample(), 250);
-  try {
-    const result = await running;
-    await sample();
-    return { result, rssMb: most };
-  } finally {
-    clearInterval(timer);
-  }
 }

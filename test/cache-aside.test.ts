@@ -1,7 +1,7 @@
 import { pino } from "pino";
 import { describe, expect, it, vi } from "vitest";
 import { createCacheAside } from "../src/cache/cache-aside.ts";
-import { type CacheStore, createMemoryStore, createRedisStore } from "../src/cache/store.ts";
+import { type CacheStore, createMemoryStore, createRedisStore, stringBytes } from "../src/cache/store.ts";
 import { createRedisClient } from "../src/cache/redis.ts";
 import { createRedisGuard } from "../src/cache/redis-guard.ts";
 import { useTestRedis } from "./helpers/redis.ts";
@@ -69,6 +69,21 @@ describe("memory store", () => {
     await store.set("c", "3", 10);
     expect(await store.get("b")).toBeNull();
     expect(await store.get("a")).toBe("1");
+  });
+});
+
+describe("memory store bounded by bytes", () => {
+  it("evicts the least recently used once keys and values pass maxBytes, and keeps no value larger than it", async () => {
+    const value = "x".repeat(1_000);
+    const store = createMemoryStore({ maxBytes: 3 * stringBytes("k0", value), now: () => 0 });
+    for (const key of ["k0", "k1", "k2"]) await store.set(key, value, 10);
+    expect(await store.get("k0")).toBe(value);
+    await store.set("k3", value, 10);
+    expect(await store.get("k1")).toBeNull();
+    expect(await store.get("k0")).toBe(value);
+    await store.set("huge", "y".repeat(10_000), 10);
+    expect(await store.get("huge")).toBeNull();
+    expect(await store.get("k3")).toBe(value);
   });
 });
 

@@ -132,6 +132,27 @@ describe("response cache on Redis", () => {
     }
   });
 
+  it("answers a hit with the very bytes its miss sent, escapes and non-ASCII text included", async () => {
+    await createPost(server, alice.token, {
+      title: 'quotes " \\ back\\slash, tab\t, ünïcødé 速度 🚀',
+      tags: ["bytes"],
+    });
+    const query = "query HitBytes { posts(first: 3) { edges { node { title body createdAt author { handle } } } } }";
+    const send = () =>
+      server.yoga.fetch("http://sokudo.test/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+        body: JSON.stringify({ query }),
+      });
+    const miss = await send();
+    const missBody = await miss.text();
+    const hit = await send();
+    expect(hit.headers.get("server-timing")).toContain('cache;desc="hit"');
+    expect(hit.headers.get("content-type")).toBe(miss.headers.get("content-type"));
+    expect(await hit.text()).toBe(missBody);
+    expect(missBody).toContain("速度 🚀");
+  });
+
   it("shows a created post in every list it joins and in its author's and tag's counts", async () => {
     await feedTitles();
     const profileBefore = await server.execute(Profile, { variables: { handle: "alice" } });

@@ -4,6 +4,7 @@ import {
   createRedisResponseCacheBackend,
   type ResponseCacheBackend,
 } from "../src/cache/response-cache-backend.ts";
+import { stringBytes } from "../src/cache/store.ts";
 import { collectWrites } from "../src/data/write-log.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { TEST_REDIS_URL, useTestRedis } from "./helpers/redis.ts";
@@ -109,6 +110,21 @@ describe("write log", () => {
       ),
     );
     expect(returning.changes).toEqual([{ everything: true }]);
+  });
+});
+
+describe("the in-process response cache", () => {
+  it("holds at most maxBytes of answers, the oldest out first, and refuses one larger than that", async () => {
+    const answer = "a".repeat(1_000);
+    const backend = createMemoryResponseCacheBackend({ maxBytes: 2 * stringBytes("r0", answer) });
+    const { generation } = await backend.get("r0");
+    for (const key of ["r0", "r1", "r2"])
+      expect(await backend.set(key, answer, ["e:Post:1"], 60, generation)).toBe(true);
+    expect((await backend.get("r0")).value).toBeNull();
+    expect((await backend.get("r1")).value).toBe(answer);
+    expect((await backend.get("r2")).value).toBe(answer);
+    expect(await backend.set("big", "b".repeat(5_000), ["e:Post:1"], 60, generation)).toBe(false);
+    expect((await backend.get("r2")).value).toBe(answer);
   });
 });
 

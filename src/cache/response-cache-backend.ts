@@ -1,6 +1,7 @@
 import type { Logger } from "../observability/logger.ts";
 import type { RedisClient } from "./redis.ts";
 import { createRedisGuard } from "./redis-guard.ts";
+import { stringBytes } from "./store.ts";
 
 /**
  * Storage for whole GraphQL responses with index sets for invalidation, never `KEYS`.
@@ -165,8 +166,13 @@ export function createRedisResponseCacheBackend(
   };
 }
 
-export function createMemoryResponseCacheBackend(options: { maxEntries?: number; now?: () => number } = {}) {
+/** Answers held in process memory: at most `maxEntries` of them and `maxBytes` of keys and answers, oldest first out. */
+export function createMemoryResponseCacheBackend(
+  options: { maxEntries?: number; maxBytes?: number; now?: () => number } = {},
+) {
   const maxEntries = options.maxEntries ?? 5_000;
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+  let bytes = 0;
   const now = options.now ?? Date.now;
   const responses = new Map<string, { value: string; expiresAt: number; indexes: string[] }>();
   const indexMembers = new Map<string, Set<string>>();
@@ -179,6 +185,7 @@ export function createMemoryResponseCacheBackend(options: { maxEntries?: number;
     const entry = responses.get(key);
     if (!entry) return false;
     responses.delete(key);
+    bytes -= stringBytes(key, entry.value);
     for (const index of entry.indexes) {
       const members = indexMembers.get(index);
       members?.delete(key);
@@ -196,16 +203,17 @@ export function createMemoryResponseCacheBackend(options: { maxEntries?: number;
       return { value: responses.get(key)?.value ?? null, generation };
     },
     async set(key, value, indexes, ttlSeconds, seenGeneration) {
-      if (seenGeneration < floor) return false;
+      if (seenGeneration < floor || stringBytes(key, value) > maxBytes) return false;
       if (indexes.some((index) => (versions.get(index) ?? -1) > seenGeneration)) return false;
       remove(key);
       responses.set(key, { value, expiresAt: now() + ttlSeconds * 1000, indexes });
+      bytes += stringBytes(key, value);
       for (const index of indexes) {
         let members = indexMembers.get(index);
         if (!members) indexMembers.set(index, (members = new Set()));
         members.add(key);
       }
-      while (responses.size > maxEntries) {
+      while (responses.size > maxEntries || bytes > maxBytes) {
         const oldest = responses.keys().next().value;
         if (oldest === undefined) break;
         remove(oldest);

@@ -18,14 +18,21 @@ export interface CacheStore {
   readonly outages: number;
 }
 
+/** What a cached string costs in memory, counted as V8's two-byte strings: key and value. */
+export const stringBytes = (key: string, value: string) => 2 * (key.length + value.length) + 64;
+
 /**
- * At most `maxEntries` values, the least recently used evicted first; each expires after its own
- * TTL (lru-cache; `now` is its clock, for tests).
+ * At most `maxEntries` values and `maxBytes` of keys and values, the least recently used evicted
+ * first; each expires after its own TTL (lru-cache; `now` is its clock, for tests).
  */
-export function createMemoryStore(options: { maxEntries?: number; now?: () => number } = {}): CacheStore {
+export function createMemoryStore(
+  options: { maxEntries?: number; maxBytes?: number; now?: () => number } = {},
+): CacheStore {
   const { now } = options;
   const entries = new LRUCache<string, string>({
     max: options.maxEntries ?? 10_000,
+    maxSize: options.maxBytes ?? 32 * 1024 * 1024,
+    sizeCalculation: (value, key) => stringBytes(key, value),
     // Every entry has its own TTL (set below); expired ones are dropped when next read, or evicted.
     ttlAutopurge: false,
     // An injected clock is read on every check (not cached for lru-cache's default millisecond),

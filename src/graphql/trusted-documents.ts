@@ -153,9 +153,12 @@ export function useTrustedDocuments(options: {
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
-/** Past every check before execution: a result with data (field errors allowed), or a stream. */
+/** Past every check before execution: a result with data (field errors allowed), a stream, or a cache hit (its data left serialised). */
 const ran = (result: unknown) =>
-  !Array.isArray(result) && (isAsyncIterable(result) || (result as { data?: unknown }).data != null);
+  !Array.isArray(result) &&
+  (isAsyncIterable(result) ||
+    (result as { data?: unknown }).data != null ||
+    (result as Record<symbol, unknown>)[Symbol.for("servedFromResponseCache")] === true);
 
 const persistedQuery = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
 
