@@ -132,6 +132,22 @@ export const recordWrites = Prisma.defineExtension({
   },
 });
 
+/**
+ * Records a write made outside Prisma (a hot path's own SQL) as the Prisma `operation` with these
+ * `args` and `result` would have been recorded: the same changes, derived from the data model.
+ */
+export function recordWrite(model: string, operation: string, args: Row, result: unknown): void {
+  const logs = writes.getStore();
+  const model_ = facts.get(model);
+  if (!logs) return;
+  // Unknown to the data model: nothing can be derived, so everything cached may have changed.
+  const changes =
+    model_ && WRITES.has(operation)
+      ? changesOf(model, model_, operation, args, result)
+      : [{ everything: true as const }];
+  for (const log of logs) log.push(...changes);
+}
+
 /** The statement of a raw query: `$queryRaw` passes its template's strings, `$queryRawUnsafe` the text. */
 function rawSql(args: unknown): string {
   if (Array.isArray(args)) return typeof args[0] === "string" ? args[0] : "";

@@ -14,6 +14,8 @@ export interface Context {
   tokens: TokenService;
   /** The logged-in user's id, or null for an anonymous request. */
   viewerId: number | null;
+  /** The pool's prepared statements: for the hot writes kept off Prisma (data/likes.ts). */
+  sql: Sql;
   loaders: Loaders;
   upstreams: Upstreams;
   /** Per-request loaders for upstream data batched across parents. */
@@ -44,6 +46,7 @@ export function createContextFactory(deps: ContextDependencies) {
     prisma: deps.prisma,
     tokens: viewers.tokens,
     viewerId,
+    sql: deps.sql,
     loaders: createLoaders(deps.sql, viewerId),
     upstreams: deps.upstreams,
     upstreamLoaders: new UpstreamLoaders(deps.upstreams, request),

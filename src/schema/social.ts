@@ -1,6 +1,8 @@
 import { builder } from "./builder.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
-import { badInput } from "../errors.ts";
+import { badInput, notFound } from "../errors.ts";
+import { likePost, unlikePost } from "../data/likes.ts";
+import type { Context } from "./context.ts";
 import { readsFields } from "./narrow-rows.ts";
 import { PostRef } from "./post.ts";
 import { UserRef, userIdByHandle } from "./user.ts";
@@ -36,35 +38,36 @@ const UnlikePostInput = PostIdInput("UnlikePostInput", "The post the viewer no l
 const FollowUserInput = HandleInput("FollowUserInput", "The user the viewer follows.");
 const UnfollowUserInput = HandleInput("UnfollowUserInput", "The user the viewer stops following.");
 
+/** The post after a like or unlike, read after the write; it may be deleted in between (the like then went with it). */
+async function likedPost(context: Context, postId: number) {
+  const post = await context.loaders.postById.load(postId);
+  if (!post) throw notFound("Post");
+  return post;
+}
+
 // Likes and follows are idempotent: liking twice leaves one like, unliking what was never liked is no
 // error (and, changing nothing, invalidates nothing: cache/write-log.ts).
 builder.mutationFields((t) => ({
-  likePost: t.prismaField({
-    type: "Post",
+  likePost: t.field({
+    type: PostRef,
     description: "Likes a post as the viewer and returns it (liking twice keeps one like). Needs a token.",
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: LikePostInput, required: true, description: "The post." }) },
-    resolve: async (query, _root, args, context) => {
+    resolve: async (_root, args, context) => {
       const postId = Number(args.input.postId.id);
-      const userId = context.viewerId as number;
-      await withPrismaErrors(
-        "Post",
-        () => context.prisma.like.createMany({ data: [{ userId, postId }], skipDuplicates: true }),
-        { viewerReferences: ["likes_user_id_fkey"] },
-      );
-      // The post may be deleted between the like and this read (the like then went with it).
-      return withPrismaErrors("Post", () => context.prisma.post.findUniqueOrThrow({ ...query, where: { id: postId } }));
+      await likePost(context.sql, context.viewerId as number, postId);
+      return likedPost(context, postId);
     },
   }),
-  unlikePost: t.prismaField({
-    type: "Post",
+  unlikePost: t.field({
+    type: PostRef,
     description: "Removes the viewer's like, if any, and returns the post. Needs a token.",
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: UnlikePostInput, required: true, description: "The post." }) },
-    resolve: async (query, _root, args, context) => {
+    resolve: async (_root, args, context) => {
       const postId = Number(args.input.postId.id);
-      await context.prisma.like.deleteMany({ where: { userId: context.viewerId as number, postId } });
-      return withPrismaErrors("Post", () => context.prisma.post.findUniqueOrThrow({ ...query, where: { id: postId } }));
+      await unlikePost(context.sql, context.viewerId as number, postId);
+      return likedPost(context, postId);
     },
   }),
   followUser: t.prismaField({
