@@ -3,7 +3,7 @@
 import { spawn } from "node:child_process";
 import { CONNECTIONS, load, probe, SECONDS, type Server, startServer } from "./servers.ts";
 
-/** The feed a front page loads whole: 100 posts with bodies, authors and tags (about 88 KB of JSON on the seed). */
+/** The feed a front page loads whole: 100 posts with bodies, authors and tags (the bench prints its size). */
 const BIG_FEED = `query BigFeed { posts(first: 100) { edges { node { id title body likeCount commentCount createdAt author { handle name followerCount } tags { slug name } } } } }`;
 const FEED = `query Feed { posts(first: 20) { edges { node { id title likeCount commentCount author { handle followerCount } tags { slug } } } } }`;
 
