@@ -149,6 +149,9 @@ describe("response cache on Redis", () => {
     const hit = await send();
     expect(hit.headers.get("server-timing")).toContain('cache;desc="hit"');
     expect(hit.headers.get("content-type")).toBe(miss.headers.get("content-type"));
+    expect(hit.headers.get("etag")).toBeTruthy();
+    expect(hit.headers.get("etag")).toBe(miss.headers.get("etag"));
+    expect(hit.headers.get("last-modified")).toBe(miss.headers.get("last-modified"));
     expect(await hit.text()).toBe(missBody);
     expect(missBody).toContain("速度 🚀");
   });

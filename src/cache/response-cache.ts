@@ -366,19 +366,38 @@ function rootListFields(schema: GraphQLSchema): Map<string, string[]> {
 }
 
 /**
- * A stored answer as the result a hit answers with. The common case, data and nothing else, is
- * answered with the stored text as it is: Yoga serialises a result through its `stringify`, so a
- * hit neither parses nor re-serialises its JSON (a stored text is what JSON.stringify printed, so
- * printing its parse again would give the same bytes). A stored entry this code cannot read
- * (written by another version sharing the prefix) is a miss, never an error.
+ * A stored answer as the result a hit answers with. Its data is answered as the stored text: Yoga
+ * serialises a result through its `stringify`, so a hit neither parses nor re-serialises the data
+ * (the text is what JSON.stringify printed, so printing its parse would give the same bytes).
+ * Only the extensions after it (Yoga's ETag and Last-Modified, under `http`) are parsed. A stored
+ * entry this code cannot read (written by another version sharing the prefix) is a miss, never an error.
  */
 function parseStoredResponse(value: string): ExecutionResult | undefined {
-  if (value.startsWith('{"data":{') && value.endsWith("}}") && !value.includes('"extensions":')) {
-    return { stringify: () => value } as ExecutionResult;
+  if (value.startsWith(DATA_START) && value.endsWith("}")) {
+    // The result's own extensions come last; anything that looks like them earlier is inside the data.
+    const at = value.lastIndexOf(EXTENSIONS_START);
+    const dataText = value.slice(DATA_START.length, at === -1 ? -1 : at);
+    const extensions = at === -1 ? undefined : parseObject(value.slice(at + EXTENSIONS_START.length, -1));
+    if (at === -1 || extensions) {
+      return {
+        ...(extensions ? { extensions } : {}),
+        stringify: (result: ExecutionResult) =>
+          result.extensions
+            ? `${DATA_START}${dataText}${EXTENSIONS_START}${JSON.stringify(result.extensions)}}`
+            : `${DATA_START}${dataText}}`,
+      } as ExecutionResult;
+    }
   }
+  return parseObject(value) as ExecutionResult | undefined;
+}
+
+const DATA_START = '{"data":';
+const EXTENSIONS_START = ',"extensions":';
+
+function parseObject(value: string): Record<string, unknown> | undefined {
   try {
     const parsed: unknown = JSON.parse(value);
-    return typeof parsed === "object" && parsed !== null ? (parsed as ExecutionResult) : undefined;
+    return typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
