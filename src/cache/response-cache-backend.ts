@@ -203,11 +203,12 @@ export function createMemoryResponseCacheBackend(
       return { value: responses.get(key)?.value ?? null, generation };
     },
     async set(key, value, indexes, ttlSeconds, seenGeneration) {
-      if (seenGeneration < floor || stringBytes(key, value) > maxBytes) return false;
+      const size = stringBytes(key, value);
+      if (seenGeneration < floor || size > maxBytes) return false;
       if (indexes.some((index) => (versions.get(index) ?? -1) > seenGeneration)) return false;
       remove(key);
       responses.set(key, { value, expiresAt: now() + ttlSeconds * 1000, indexes });
-      bytes += stringBytes(key, value);
+      bytes += size;
       for (const index of indexes) {
         let members = indexMembers.get(index);
         if (!members) indexMembers.set(index, (members = new Set()));

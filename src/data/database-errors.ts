@@ -1,4 +1,5 @@
 import type { GraphQLError } from "graphql";
+import pg, { type DatabaseError } from "pg";
 import { userGone } from "../auth/viewer.ts";
 import { badInput, clientError, notFound } from "../errors.ts";
 
@@ -83,6 +84,11 @@ function isPrismaKnownError(error: unknown): error is PrismaKnownError {
   );
 }
 
+/** pg's error for a foreign key to a row that is not there: `constraint` names the key. */
+function isForeignKeyViolation(error: unknown): error is DatabaseError {
+  return error instanceof pg.DatabaseError && error.code === "23503";
+}
+
 function uniqueFields(error: PrismaKnownError): string[] {
   const target = error.meta?.target;
   if (Array.isArray(target)) return target.map(String);
@@ -114,10 +120,14 @@ export interface PrismaErrorOptions {
 }
 
 /**
- * Translates Prisma's P2xxx errors into client errors; anything else is rethrown
- * unchanged (and masked by Yoga as an unexpected error).
+ * Translates Prisma's P2xxx errors, and a foreign-key violation (23503) of SQL sent to the pool
+ * directly (data/sql.ts), into client errors; anything else is rethrown unchanged (and masked by
+ * Yoga as an unexpected error).
  */
 export function translatePrismaError(error: unknown, entity = "Record", options: PrismaErrorOptions = {}): never {
+  if (isForeignKeyViolation(error)) {
+    throw error.constraint && options.viewerReferences?.includes(error.constraint) ? userGone() : notFound(entity);
+  }
   if (isPrismaKnownError(error)) {
     const reference = missingReference(error);
     if (

@@ -1,6 +1,4 @@
-import type { DatabaseError } from "pg";
-import { userGone } from "../auth/viewer.ts";
-import { notFound } from "../errors.ts";
+import { withPrismaErrors } from "./database-errors.ts";
 import type { Sql } from "./sql.ts";
 import { recordWrite } from "./write-log.ts";
 
@@ -25,15 +23,9 @@ const unlikeText = (sql: Sql) =>
 
 /** Likes the post as the user; liking twice keeps one like. NOT_FOUND if the post is gone, UNAUTHENTICATED if the user is. */
 export async function likePost(sql: Sql, userId: number, postId: number): Promise<void> {
-  let rows: unknown[];
-  try {
-    rows = await sql.rows(likeText(sql), [userId, postId]);
-  } catch (error) {
-    if ((error as DatabaseError).code === "23503") {
-      throw (error as DatabaseError).constraint === "likes_user_id_fkey" ? userGone() : notFound("Post");
-    }
-    throw error;
-  }
+  const rows = await withPrismaErrors("Post", () => sql.rows(likeText(sql), [userId, postId]), {
+    viewerReferences: ["likes_user_id_fkey"],
+  });
   recordWrite("Like", "createMany", { data: [{ userId, postId }] }, { count: rows.length });
 }
 

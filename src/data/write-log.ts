@@ -138,8 +138,8 @@ export const recordWrites = Prisma.defineExtension({
  */
 export function recordWrite(model: string, operation: string, args: Row, result: unknown): void {
   const logs = writes.getStore();
-  const model_ = facts.get(model);
   if (!logs) return;
+  const model_ = facts.get(model);
   // Unknown to the data model: nothing can be derived, so everything cached may have changed.
   const changes =
     model_ && WRITES.has(operation)
