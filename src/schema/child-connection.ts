@@ -1,11 +1,11 @@
 import { parseCursorConnectionArgs } from "@pothos/core";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./builder.ts";
+import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { badInput } from "../errors.ts";
 import { requestedPageSize } from "./page-size.ts";
 import type { PageSpec } from "../data/loaders.ts";
 
-interface ConnectionArgs {
+export interface ConnectionArgs {
   first?: number | null;
   last?: number | null;
   after?: string | null;
@@ -18,7 +18,7 @@ export function encodeIdCursor(id: number): string {
   return Buffer.from(`${PREFIX}${id}`).toString("base64url");
 }
 
-function decodeIdCursor(cursor: string | undefined): number | null {
+export function decodeIdCursor(cursor: string | undefined): number | null {
   if (cursor === undefined) return null;
   const decoded = Buffer.from(cursor, "base64url").toString("utf8");
   const id = Number(decoded.slice(PREFIX.length));
@@ -29,48 +29,37 @@ function decodeIdCursor(cursor: string | undefined): number | null {
 }
 
 /** An edge whose cursor is encoded only if the operation selects it (most select only the node). */
-class ChildEdge<Row extends { id: number }> {
+class LazyCursorEdge<Row> {
   readonly node: Row;
-  constructor(node: Row) {
+  readonly #encode: (row: Row) => string;
+  constructor(node: Row, encode: (row: Row) => string) {
     this.node = node;
+    this.#encode = encode;
   }
   get cursor(): string {
-    return encodeIdCursor(this.node.id);
+    return this.#encode(this.node);
   }
 }
 
-/**
- * A Relay connection over one parent's children, loaded with every sibling parent's in one
- * batched statement (see `PAGES` in loaders.ts). Same page sizes and page info as
- * @pothos/plugin-relay's resolveCursorConnection, whose arguments parser it shares; cursors are
- * encoded when read.
- */
-export async function resolveChildConnection<Row extends { id: number }>(
-  spec: PageSpec<Row>,
-  parentId: number,
-  args: ConnectionArgs,
-  context: Context,
-  /** The fields the rows must hold (schema/narrow-rows.ts), or null for whole rows. */
-  fields: readonly string[] | null = null,
-) {
+export type ParsedPage = ReturnType<typeof parseCursorConnectionArgs>;
+
+/** The page arguments parsed as @pothos/plugin-relay does, a page size out of range refused (BAD_USER_INPUT). */
+export function parsePage(args: ConnectionArgs): ParsedPage {
   const sizes = { defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE };
   requestedPageSize(args, sizes); // the cost check refused it already; a caller without one gets the same answer
-  const page = parseCursorConnectionArgs({ args, ...sizes });
-  const rows = await context.loaders
-    .page(
-      spec,
-      {
-        limit: page.limit,
-        inverted: page.inverted,
-        afterId: decodeIdCursor(page.after),
-        beforeId: decodeIdCursor(page.before),
-      },
-      fields,
-    )
-    .load(parentId);
+  return parseCursorConnectionArgs({ args, ...sizes });
+}
+
+/** The connection of a page's rows (read `page.limit` at most, from the far end when inverted). */
+export function connectionOfRows<Row>(
+  rows: Row[],
+  page: ParsedPage,
+  args: ConnectionArgs,
+  encode: (row: Row) => string,
+) {
   const trimmed = rows.slice(0, page.expectedSize);
   if (page.inverted) trimmed.reverse();
-  const edges = trimmed.map((row) => new ChildEdge(row));
+  const edges = trimmed.map((row) => new LazyCursorEdge(row, encode));
   const emptyCursor = args.after ?? args.before ?? "";
   return {
     edges,
@@ -86,3 +75,46 @@ export async function resolveChildConnection<Row extends { id: number }>(
     },
   };
 }
+
+const encodeRowCursor = (row: { id: number }) => encodeIdCursor(row.id);
+
+/**
+ * A Relay connection over one parent's children, loaded with every sibling parent's in one
+ * batched statement (see `PAGES` in loaders.ts). Same page sizes and page info as
+ * @pothos/plugin-relay's resolveCursorConnection, whose arguments parser it shares; cursors are
+ * encoded when read.
+ */
+export async function resolveChildConnection<Row extends { id: number }>(
+  spec: PageSpec<Row>,
+  parentId: number,
+  args: ConnectionArgs,
+  context: Context,
+  /** The fields the rows must hold (schema/narrow-rows.ts), or null for whole rows. */
+  fields: readonly string[] | null = null,
+) {
+  const page = parsePage(args);
+  const rows = await context.loaders
+    .page(
+      spec,
+      {
+        limit: page.limit,
+        inverted: page.inverted,
+        afterId: decodeIdCursor(page.after),
+        beforeId: decodeIdCursor(page.before),
+      },
+      fields,
+    )
+    .load(parentId);
+  return connectionOfRows(rows, page, args, encodeRowCursor);
+}
+
+type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;
+
+/**
+ * `totalCount` for a connection whose resolver returns it beside the page (a counter column of the
+ * parent, kept by triggers): offered only where it costs no count.
+ */
+export const totalCountField =
+  (description: string) => (t: PothosSchemaTypes.ObjectFieldBuilder<BuilderTypes, object>) => ({
+    totalCount: t.int({ description, resolve: (connection) => (connection as { totalCount: number }).totalCount }),
+  });

@@ -4,7 +4,7 @@ import { withPrismaErrors } from "../data/database-errors.ts";
 import { notFound } from "../errors.ts";
 import type { PageSpec } from "../data/loaders.ts";
 import type { Comment } from "../data/generated/prisma/client.ts";
-import { resolveChildConnection } from "./child-connection.ts";
+import { resolveChildConnection, totalCountField } from "./child-connection.ts";
 import { fieldsSelected, readsFields } from "./narrow-rows.ts";
 import { PostRef } from "./post.ts";
 import { loadAuthor, UserRef } from "./user.ts";
@@ -49,11 +49,22 @@ builder.prismaObjectFields(PostRef, (t) => ({
     {
       type: CommentRef,
       description: "The post's comments, oldest first.",
-      extensions: readsFields(),
-      resolve: (post, args, context, info) =>
-        resolveChildConnection(COMMENTS_BY_POST, post.id, args, context, fieldsSelected(info, ["edges", "node"])),
+      extensions: readsFields("commentCount"),
+      resolve: async (post, args, context, info) => ({
+        ...(await resolveChildConnection(
+          COMMENTS_BY_POST,
+          post.id,
+          args,
+          context,
+          fieldsSelected(info, ["edges", "node"]),
+        )),
+        totalCount: post.commentCount,
+      }),
     },
-    { name: "PostCommentsConnection" },
+    {
+      name: "PostCommentsConnection",
+      fields: totalCountField("How many comments the post has (a counter: no count is run)."),
+    },
     { name: "PostCommentsConnectionEdge" },
   ),
   // A counter column kept by a trigger in the write's transaction: one read, whatever the count.

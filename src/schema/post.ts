@@ -2,11 +2,11 @@ import { z } from "zod";
 import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
-import { forbidden, notFound } from "../errors.ts";
-import { postIdsWithTag } from "../data/tag-pages.ts";
+import { badInput, forbidden, notFound } from "../errors.ts";
 import type { PageSpec } from "../data/loaders.ts";
 import type { Post } from "../data/generated/prisma/client.ts";
-import { resolveChildConnection } from "./child-connection.ts";
+import { resolveChildConnection, totalCountField } from "./child-connection.ts";
+import { type OrderDeclaration, orderEnum, resolveOrderedConnection } from "./ordered-connection.ts";
 import { fieldsSelected, readsFields } from "./narrow-rows.ts";
 import { TagRef, tagNames } from "./tag.ts";
 import { loadAuthor, UserRef } from "./user.ts";
@@ -48,16 +48,53 @@ builder.prismaObjectFields(UserRef, (t) => ({
     {
       type: PostRef,
       description: "The posts the user wrote, newest first.",
-      extensions: readsFields(),
-      resolve: (user, args, context, info) =>
-        resolveChildConnection(POSTS_BY_AUTHOR, user.id, args, context, fieldsSelected(info, ["edges", "node"])),
+      extensions: readsFields("postCount"),
+      resolve: async (user, args, context, info) => ({
+        ...(await resolveChildConnection(
+          POSTS_BY_AUTHOR,
+          user.id,
+          args,
+          context,
+          fieldsSelected(info, ["edges", "node"]),
+        )),
+        totalCount: user.postCount,
+      }),
     },
-    { name: "UserPostsConnection" },
+    {
+      name: "UserPostsConnection",
+      fields: totalCountField("How many posts the user wrote (a counter: no count is run)."),
+    },
     { name: "UserPostsConnectionEdge" },
   ),
   // A counter column kept by a trigger in the write's transaction: one read, whatever the count.
   postCount: t.exposeInt("postCount", { description: "How many posts the user wrote." }),
 }));
+
+/** The orders of `posts`: newest, or by a counter kept by triggers (indexes on (counter, id): migration 20261203150000_list_orders). */
+const POST_ORDERS = {
+  NEWEST: { by: "id", descending: true, description: "Newest first (the default)." },
+  MOST_LIKED: { by: "likeCount", descending: true, description: "Most liked first; equal counts newest first." },
+  MOST_COMMENTED: {
+    by: "commentCount",
+    descending: true,
+    description: "Most commented first; equal counts newest first.",
+  },
+} satisfies Record<string, OrderDeclaration>;
+type PostOrder = keyof typeof POST_ORDERS;
+const PostOrderRef = orderEnum("PostOrder", "How `posts` is ordered.", POST_ORDERS);
+
+const MAX_SEARCH_LENGTH = 200;
+
+/** The search text trimmed, or null for none; blank or too long is refused. */
+function searchWords(search: string | null | undefined): string | null {
+  if (search === null || search === undefined) return null;
+  const words = search.trim();
+  if (!words) throw badInput("search must hold at least one word", "search");
+  if (words.length > MAX_SEARCH_LENGTH) {
+    throw badInput(`search must be at most ${MAX_SEARCH_LENGTH} characters, not ${words.length}`, "search");
+  }
+  return words;
+}
 
 builder.queryFields((t) => ({
   post: t.field({
@@ -73,19 +110,38 @@ builder.queryFields((t) => ({
       return post;
     },
   }),
-  posts: t.prismaConnection({
-    type: "Post",
-    cursor: "id",
-    description: "Newest first; `tag` (a slug) keeps the posts with that tag.",
-    args: { tag: t.arg.string({ description: "A tag's slug, e.g. `graphql`; omit for every post." }) },
-    resolve: async (query, _root, args, context) => {
-      if (!args.tag) return context.prisma.post.findMany({ ...query, orderBy: { id: "desc" } });
-      // The tag's page of ids comes from its own index (see postIdsWithTag), then the rows by id.
-      const { cursor, skip, take, ...rest } = query;
-      const ids = await postIdsWithTag(context.prisma, args.tag, { cursor: cursor as { id: number }, skip, take });
-      return context.prisma.post.findMany({ ...rest, where: { id: { in: ids } }, orderBy: { id: "desc" } });
+  posts: t.connection(
+    {
+      type: PostRef,
+      description:
+        "Every post, newest first unless `orderBy` says otherwise; `tag` keeps the posts with that tag and `search` the posts whose words match.",
+      args: {
+        tag: t.arg.string({ description: "A tag's slug, e.g. `graphql`; omit for every post." }),
+        search: t.arg.string({
+          description: `Words the title or text must hold (PostgreSQL full-text search, English stemming; "quoted phrases", \`or\` and \`-word\` work as in web search). ${MAX_SEARCH_LENGTH} characters at most.`,
+        }),
+        orderBy: t.arg({
+          type: PostOrderRef,
+          defaultValue: "NEWEST",
+          description: "The order; with `tag` or `search`, NEWEST only.",
+        }),
+      },
+      resolve: (_root, args, context) => {
+        const orderBy = args.orderBy ?? "NEWEST";
+        const search = searchWords(args.search);
+        // A counter order over a tag's posts or a search's matches would sort every match: not offered.
+        if (orderBy !== "NEWEST" && (args.tag || search)) {
+          throw badInput(`orderBy ${orderBy} cannot be combined with tag or search: those are newest first`, "orderBy");
+        }
+        return resolveOrderedConnection<Post, PostOrder>("Post", POST_ORDERS, orderBy, args, context, {
+          tagSlug: args.tag,
+          search,
+        });
+      },
     },
-  }),
+    { name: "QueryPostsConnection" },
+    { name: "QueryPostsConnectionEdge" },
+  ),
 }));
 
 const postInput = z.object({ title: trimmed(1, 200), body: trimmed(1, 50_000), tags: tagNames });

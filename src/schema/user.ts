@@ -8,6 +8,7 @@ import { userGone } from "../auth/viewer.ts";
 import { notFound } from "../errors.ts";
 import type { User } from "../data/generated/prisma/client.ts";
 import { fieldsSelected, readsFields } from "./narrow-rows.ts";
+import { type OrderDeclaration, orderEnum, resolveOrderedConnection } from "./ordered-connection.ts";
 import { trimmed } from "./validation.ts";
 
 // Users that logIn/signUp just authenticated in this request: their payload shows their own email.
@@ -44,6 +45,20 @@ export const UserRef = builder.prismaNode("User", {
   }),
 });
 
+/** The orders of `users`: by account age, or by a counter kept by triggers (indexes on (counter, id): migration 20261203150000_list_orders). */
+const USER_ORDERS = {
+  OLDEST: { by: "id", descending: false, description: "Oldest account first (the default)." },
+  NEWEST: { by: "id", descending: true, description: "Newest account first." },
+  MOST_POSTS: { by: "postCount", descending: true, description: "Most posts first; equal counts newest first." },
+  MOST_FOLLOWERS: {
+    by: "followerCount",
+    descending: true,
+    description: "Most followers first; equal counts newest first.",
+  },
+} satisfies Record<string, OrderDeclaration>;
+type UserOrder = keyof typeof USER_ORDERS;
+const UserOrderRef = orderEnum("UserOrder", "How `users` is ordered.", USER_ORDERS);
+
 builder.queryFields((t) => ({
   viewer: t.prismaField({
     type: "User",
@@ -72,12 +87,17 @@ builder.queryFields((t) => ({
       return user;
     },
   }),
-  users: t.prismaConnection({
-    type: "User",
-    cursor: "id",
-    description: "Every user, oldest account first.",
-    resolve: (query, _root, _args, context) => context.prisma.user.findMany({ ...query, orderBy: { id: "asc" } }),
-  }),
+  users: t.connection(
+    {
+      type: UserRef,
+      description: "Every user, oldest account first unless `orderBy` says otherwise.",
+      args: { orderBy: t.arg({ type: UserOrderRef, defaultValue: "OLDEST", description: "The order." }) },
+      resolve: (_root, args, context) =>
+        resolveOrderedConnection<User, UserOrder>("User", USER_ORDERS, args.orderBy ?? "OLDEST", args, context),
+    },
+    { name: "QueryUsersConnection" },
+    { name: "QueryUsersConnectionEdge" },
+  ),
 }));
 
 /**
