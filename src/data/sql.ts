@@ -12,7 +12,11 @@ import type { PrismaClient } from "./db.ts";
  * pool's counting clients, so they count against the request that sent them.
  */
 export interface Sql {
-  rows<Row>(text: string, values: readonly unknown[]): Promise<Row[]>;
+  /**
+   * `planEachTime`: an unnamed statement, planned with its values at every execution, for a statement
+   * whose best plan depends on them by orders of magnitude (a text search for a rare or a common word).
+   */
+  rows<Row>(text: string, values: readonly unknown[], options?: { planEachTime?: boolean }): Promise<Row[]>;
   /** A Prisma model's table and columns, from the data model (`@@map`, `@map`). */
   columns(model: string): ModelColumns;
   /** A statement's text, built once per key: the loaders' texts are fixed, building them is not free. */
@@ -97,8 +101,8 @@ export function createSql(pool: pg.Pool, prisma: PrismaClient): Sql {
       if (text === undefined) texts.set(key, (text = build()));
       return text;
     },
-    async rows<Row>(text: string, values: readonly unknown[]): Promise<Row[]> {
-      const name = statementName(text);
+    async rows<Row>(text: string, values: readonly unknown[], options?: { planEachTime?: boolean }): Promise<Row[]> {
+      const name = options?.planEachTime ? undefined : statementName(text);
       const result = await pool.query({ name, text, values: [...values], types });
       return result.rows as Row[];
     },

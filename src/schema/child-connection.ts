@@ -1,9 +1,11 @@
 import { parseCursorConnectionArgs } from "@pothos/core";
-import { builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./builder.ts";
+import { type builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { badInput } from "../errors.ts";
 import { requestedPageSize } from "./page-size.ts";
 import type { PageSpec } from "../data/loaders.ts";
+import type { GraphQLResolveInfo } from "graphql";
+import { fieldsSelected, selectsNoPage } from "./narrow-rows.ts";
 
 export interface ConnectionArgs {
   first?: number | null;
@@ -106,6 +108,23 @@ export async function resolveChildConnection<Row extends { id: number }>(
     )
     .load(parentId);
   return connectionOfRows(rows, page, args, encodeRowCursor);
+}
+
+/**
+ * A child connection with its `totalCount` (a counter column of the parent): a selection of the
+ * count alone reads no page.
+ */
+export async function resolveCountedChildConnection<Row extends { id: number }>(
+  spec: PageSpec<Row>,
+  parent: { id: number; count: number },
+  args: ConnectionArgs,
+  context: Context,
+  info: GraphQLResolveInfo,
+) {
+  if (selectsNoPage(info))
+    return { ...connectionOfRows<Row>([], parsePage(args), args, encodeRowCursor), totalCount: parent.count };
+  const page = await resolveChildConnection(spec, parent.id, args, context, fieldsSelected(info, ["edges", "node"]));
+  return { ...page, totalCount: parent.count };
 }
 
 type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;

@@ -4,8 +4,8 @@ import { withPrismaErrors } from "../data/database-errors.ts";
 import { notFound } from "../errors.ts";
 import type { PageSpec } from "../data/loaders.ts";
 import type { Comment } from "../data/generated/prisma/client.ts";
-import { resolveChildConnection, totalCountField } from "./child-connection.ts";
-import { fieldsSelected, readsFields } from "./narrow-rows.ts";
+import { resolveCountedChildConnection, totalCountField } from "./child-connection.ts";
+import { readsFields } from "./narrow-rows.ts";
 import { PostRef } from "./post.ts";
 import { loadAuthor, UserRef } from "./user.ts";
 import { parseInput, trimmed } from "./validation.ts";
@@ -50,16 +50,8 @@ builder.prismaObjectFields(PostRef, (t) => ({
       type: CommentRef,
       description: "The post's comments, oldest first.",
       extensions: readsFields("commentCount"),
-      resolve: async (post, args, context, info) => ({
-        ...(await resolveChildConnection(
-          COMMENTS_BY_POST,
-          post.id,
-          args,
-          context,
-          fieldsSelected(info, ["edges", "node"]),
-        )),
-        totalCount: post.commentCount,
-      }),
+      resolve: (post, args, context, info) =>
+        resolveCountedChildConnection(COMMENTS_BY_POST, { id: post.id, count: post.commentCount }, args, context, info),
     },
     {
       name: "PostCommentsConnection",

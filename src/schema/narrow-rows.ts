@@ -95,3 +95,18 @@ function selectedFields(info: GraphQLResolveInfo, nodes: readonly FieldNode[]): 
   }
   return fields;
 }
+
+const pageless = new WeakMap<FieldNode, boolean>();
+const COUNT_ONLY = new Set(["totalCount", "__typename"]);
+
+/** Whether a connection field selects nothing of its page (only `totalCount`): its rows need not be read. */
+export function selectsNoPage(info: GraphQLResolveInfo): boolean {
+  const first = info.fieldNodes[0];
+  const single = info.fieldNodes.length === 1 && first !== undefined;
+  const known = single ? pageless.get(first) : undefined;
+  if (known !== undefined) return known;
+  const selected = selectedFields(info, info.fieldNodes);
+  const noPage = selected !== null && selected.every((node) => COUNT_ONLY.has(node.name.value));
+  if (single) pageless.set(first, noPage);
+  return noPage;
+}

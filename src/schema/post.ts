@@ -5,9 +5,9 @@ import { withPrismaErrors } from "../data/database-errors.ts";
 import { badInput, forbidden, notFound } from "../errors.ts";
 import type { PageSpec } from "../data/loaders.ts";
 import type { Post } from "../data/generated/prisma/client.ts";
-import { resolveChildConnection, totalCountField } from "./child-connection.ts";
+import { resolveCountedChildConnection, totalCountField } from "./child-connection.ts";
 import { type OrderDeclaration, orderEnum, resolveOrderedConnection } from "./ordered-connection.ts";
-import { fieldsSelected, readsFields } from "./narrow-rows.ts";
+import { readsFields } from "./narrow-rows.ts";
 import { TagRef, tagNames } from "./tag.ts";
 import { loadAuthor, UserRef } from "./user.ts";
 import { parseInput, trimmed } from "./validation.ts";
@@ -49,16 +49,8 @@ builder.prismaObjectFields(UserRef, (t) => ({
       type: PostRef,
       description: "The posts the user wrote, newest first.",
       extensions: readsFields("postCount"),
-      resolve: async (user, args, context, info) => ({
-        ...(await resolveChildConnection(
-          POSTS_BY_AUTHOR,
-          user.id,
-          args,
-          context,
-          fieldsSelected(info, ["edges", "node"]),
-        )),
-        totalCount: user.postCount,
-      }),
+      resolve: (user, args, context, info) =>
+        resolveCountedChildConnection(POSTS_BY_AUTHOR, { id: user.id, count: user.postCount }, args, context, info),
     },
     {
       name: "UserPostsConnection",
