@@ -21,6 +21,11 @@ export const SCALE_READ = `query ScaleRead { users(first: 20) { edges { node { h
 const scaleWrite = (postId: string) =>
   `mutation ScaleWrite { addComment(input: { postId: "${postId}", body: "scale" }) { id post { commentCount } } }`;
 
+/** Ordered and searched lists (issue 25): a deep keyset page of the most liked posts, and a search for a common word. */
+const mostLikedPage = (after: string) =>
+  `query ScaleMostLiked { posts(first: 20, orderBy: MOST_LIKED, after: "${after}") { edges { node { title likeCount author { handle } } } } }`;
+const SCALE_SEARCH = `query ScaleSearch { posts(first: 20, search: "cache") { edges { node { title author { handle } } } } }`;
+
 interface Measured {
   sqlMs: number;
   /** Response size: the page is not full on a small database, so the bytes returned differ too. */
@@ -37,6 +42,8 @@ export interface ScaleRow {
   seedSeconds: number;
   read: Measured;
   write: Measured;
+  mostLiked: Measured;
+  search: Measured;
 }
 
 function scaled(multiplier: number): SeedSizes {
@@ -143,7 +150,20 @@ export async function runScaleBench(databaseUrl: string, log: (line: string) => 
       await post(server, SCALE_READ); // warm
       const read = await measure(server, SCALE_READ);
       const write = await measure(server, scaleWrite(postId), token);
-      rows.push({ multiplier, sizes: database.sizes, seedSeconds: database.seedSeconds, read, write });
+      const deep = (await post(server, `{ posts(first: 100, orderBy: MOST_LIKED) { pageInfo { endCursor } } }`)) as {
+        data: { posts: { pageInfo: { endCursor: string } } };
+      };
+      const mostLiked = await measure(server, mostLikedPage(deep.data.posts.pageInfo.endCursor));
+      const search = await measure(server, SCALE_SEARCH);
+      rows.push({
+        multiplier,
+        sizes: database.sizes,
+        seedSeconds: database.seedSeconds,
+        read,
+        write,
+        mostLiked,
+        search,
+      });
     } finally {
       server.process.kill("SIGTERM");
       await new Promise((resolve) => server.process.once("exit", resolve));
@@ -158,11 +178,22 @@ export async function runScaleBench(databaseUrl: string, log: (line: string) => 
       `${pad(`${row.multiplier}x`, 5)} ${pad(row.sizes.posts, 7)} ${pad(row.seedSeconds.toFixed(1), 10)} | ${pad(row.read.sqlMs.toFixed(2), 12)} ${pad(row.read.statements, 6)} ${pad(row.read.bytes, 7)} ${pad(row.read.rps.toFixed(1), 7)} ${pad(row.read.p99, 8)} | ${pad(row.write.sqlMs.toFixed(2), 13)} ${pad(row.write.statements, 6)} ${pad(row.write.rps.toFixed(1), 7)} ${pad(row.write.p99, 8)}${row.read.errors + row.write.errors > 0 ? `   errors ${row.read.errors + row.write.errors}` : ""}`,
     );
   }
+  log(
+    `\n lists | most liked, posts 101-120: SQL ms  stmts   req/s   p99 ms | search "cache": SQL ms  stmts   req/s   p99 ms`,
+  );
+  for (const row of rows) {
+    log(
+      `${pad(`${row.multiplier}x`, 6)} | ${pad(row.mostLiked.sqlMs.toFixed(2), 33)} ${pad(row.mostLiked.statements, 6)} ${pad(row.mostLiked.rps.toFixed(1), 7)} ${pad(row.mostLiked.p99, 8)} | ${pad(row.search.sqlMs.toFixed(2), 21)} ${pad(row.search.statements, 6)} ${pad(row.search.rps.toFixed(1), 7)} ${pad(row.search.p99, 8)}${row.mostLiked.errors + row.search.errors > 0 ? `   errors ${row.mostLiked.errors + row.search.errors}` : ""}`,
+    );
+  }
   const first = rows[0];
   const last = rows.at(-1);
   if (first && last && last !== first) {
     log(
       `\n${last.multiplier}x vs ${first.multiplier}x: read SQL ${(last.read.sqlMs / first.read.sqlMs).toFixed(2)}x, req/s ${(last.read.rps / first.read.rps).toFixed(2)}x, p99 ${(last.read.p99 / first.read.p99).toFixed(2)}x; write SQL ${(last.write.sqlMs / first.write.sqlMs).toFixed(2)}x, req/s ${(last.write.rps / first.write.rps).toFixed(2)}x, p99 ${(last.write.p99 / first.write.p99).toFixed(2)}x (target: within 1.5x)`,
+    );
+    log(
+      `${last.multiplier}x vs ${first.multiplier}x: most liked SQL ${(last.mostLiked.sqlMs / first.mostLiked.sqlMs).toFixed(2)}x, req/s ${(last.mostLiked.rps / first.mostLiked.rps).toFixed(2)}x; search SQL ${(last.search.sqlMs / first.search.sqlMs).toFixed(2)}x, req/s ${(last.search.rps / first.search.rps).toFixed(2)}x`,
     );
   }
   return rows;
