@@ -38,7 +38,7 @@ export interface PostFilter {
 
 /**
  * The text search configuration and expression the GIN index posts_search_idx was built on
- * (migration 20261203150000_list_orders): a query must repeat it exactly for the index to apply.
+ * (migration 20261203160000_list_orders): a query must repeat it exactly for the index to apply.
  */
 const POST_SEARCH_VECTOR = `to_tsvector('english'::regconfig, p.title || ' ' || p.body)`;
 

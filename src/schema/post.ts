@@ -62,7 +62,7 @@ builder.prismaObjectFields(UserRef, (t) => ({
   postCount: t.exposeInt("postCount", { description: "How many posts the user wrote." }),
 }));
 
-/** The orders of `posts`: newest, or by a counter kept by triggers (indexes on (counter, id): migration 20261203150000_list_orders). */
+/** The orders of `posts`: newest, or by a counter kept by triggers (indexes on (counter, id): migration 20261203160000_list_orders). */
 const POST_ORDERS = {
   NEWEST: { by: "id", descending: true, description: "Newest first (the default)." },
   MOST_LIKED: { by: "likeCount", descending: true, description: "Most liked first; equal counts newest first." },

@@ -45,7 +45,7 @@ export const UserRef = builder.prismaNode("User", {
   }),
 });
 
-/** The orders of `users`: by account age, or by a counter kept by triggers (indexes on (counter, id): migration 20261203150000_list_orders). */
+/** The orders of `users`: by account age, or by a counter kept by triggers (indexes on (counter, id): migration 20261203160000_list_orders). */
 const USER_ORDERS = {
   OLDEST: { by: "id", descending: false, description: "Oldest account first (the default)." },
   NEWEST: { by: "id", descending: true, description: "Newest account first." },
