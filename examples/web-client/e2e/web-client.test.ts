@@ -16,6 +16,8 @@ const exampleDir = fileURLToPath(new URL("..", import.meta.url));
 const repoDir = path.resolve(exampleDir, "../..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const SCREENSHOT = path.join(repoDir, ".data", "e2e", "web-client.png");
+/** GraphiQL while a report runs: its RequestAndWatch tab showing a step as it happens. */
+export const GRAPHIQL_SCREENSHOT = path.join(repoDir, ".data", "e2e", "graphiql-report-running.png");
 
 let sokudo: ChildProcess | undefined;
 let vite: ViteDevServer | undefined;
@@ -180,4 +182,82 @@ describe("GraphiQL (served by npm start)", () => {
     expect(viewer).toMatchObject({ data: { viewer: { handle: "user2" } } });
     await graphiql.close();
   });
+
+  it("runs a report from its RequestAndWatch tab and shows each step as it happens, with no id to paste", async () => {
+    // A context of its own: GraphiQL keeps its tabs in localStorage, and the page before left some.
+    const context = await browser?.newContext({ viewport: { width: 1280, height: 800 } });
+    if (!context) throw new Error("no browser");
+    const graphiql = await context.newPage();
+    await graphiql.goto(`${sokudoUrl}/graphql`);
+    // A tab clicked before the editor is up shows its text under the first tab's operation name.
+    await graphiql.locator(".graphiql-query-editor .monaco-editor").waitFor();
+    await selectTab(graphiql, "LogIn");
+    await expect.poll(runTab(graphiql, (text) => text.includes('"token"'))).toBe(true);
+
+    await selectTab(graphiql, "RequestAndWatch");
+    // Each state the response pane shows, in order, read as the subscription pushes them.
+    const shown: string[] = [];
+    await expect
+      .poll(
+        runTab(graphiql, async (text) => {
+          const state = text.match(/"status":\s*"(\w+)",\s*"progress":\s*(\d+)/);
+          const step = state ? `${state[1]} ${state[2]}` : null;
+          if (step && shown.at(-1) !== step) {
+            shown.push(step);
+            if (step.startsWith("running") && !shown.slice(0, -1).some((seen) => seen.startsWith("running"))) {
+              await mkdir(path.dirname(GRAPHIQL_SCREENSHOT), { recursive: true });
+              await graphiql.screenshot({ path: GRAPHIQL_SCREENSHOT });
+            }
+          }
+          return step;
+        }),
+        { timeout: 30_000, interval: 50 },
+      )
+      .toBe("succeeded 100");
+    // The demo pauses between steps: more than one running step was on screen before the end.
+    expect(shown.filter((step) => step.startsWith("running")).length).toBeGreaterThanOrEqual(2);
+    const percentages = shown.map((step) => Number.parseInt(step.split(" ")[1] ?? "", 10));
+    expect(percentages).toEqual([...percentages].sort((a, b) => a - b));
+    await context.close();
+  });
 });
+
+/**
+ * Selects a GraphiQL tab by its operation name. The tabs are a drag-to-reorder list: a click can
+ * land while it settles and select nothing, so it is repeated until the tab is the active one.
+ */
+async function selectTab(graphiql: Page, name: string) {
+  const button = graphiql.locator(`.graphiql-tab-button[title="${name}"]`);
+  await expect
+    .poll(
+      async () => {
+        const box = await button.boundingBox();
+        if (box) await graphiql.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+        return graphiql.locator("li.graphiql-tab-active .graphiql-tab-button").getAttribute("title");
+      },
+      { interval: 300 },
+    ) // clicks closer together are a double click, which leaves GraphiQL's state behind
+    .toBe(name);
+  // GraphiQL infers the tab's operation name from its text a moment after the switch, with nothing on
+  // the page to wait for; a run before that fails with "Cannot infer operation" and leaves it stuck.
+  await graphiql.waitForTimeout(500);
+}
+
+/**
+ * Runs the active tab, then reads its response pane with `read` each time it is polled. GraphiQL
+ * learns a tab's operation name a moment after its text: a run before that answers "Cannot infer
+ * operation" without sending anything, and is repeated.
+ */
+function runTab<T>(graphiql: Page, read: (text: string) => T | Promise<T>): () => Promise<T | null> {
+  const execute = graphiql.locator(".graphiql-execute-button");
+  let started = false;
+  return async () => {
+    const text = (await graphiql.locator(".graphiql-response").textContent()) ?? "";
+    if (!started || text.includes("Cannot infer operation")) {
+      started = true;
+      await execute.click();
+      return null;
+    }
+    return read(text);
+  };
+}
