@@ -19,6 +19,7 @@ import {
   useMetricsRoute,
 } from "./http/metrics-route.ts";
 import { type HttpServer, listen } from "./http/server.ts";
+import { COMMENT_ADDED_CHANNEL, type CommentEvents, createCommentEvents } from "./jobs/comment-events.ts";
 import { readJobQueue } from "./jobs/queue-snapshot.ts";
 import { openReportFile } from "./jobs/report-files.ts";
 import { createJobEvents, type JobEvents, type JobEventsOptions } from "./jobs/tracking.ts";
@@ -51,6 +52,7 @@ export interface Api {
   metrics: Metrics;
   upstreams: Upstreams;
   jobEvents: JobEvents;
+  commentEvents: CommentEvents;
   viewers: Viewers;
   yoga: SokudoYoga;
 }
@@ -80,14 +82,16 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
   metrics.watchBreakers(() =>
     Object.fromEntries(Object.entries(upstreams.clients).map(([name, client]) => [name, client.breaker.state])),
   );
-  // The one LISTEN connection also hears user deletions: a deleted user's token is refused at once.
+  // The one LISTEN connection also hears user deletions (a deleted user's token is refused at once)
+  // and new comments (commentAdded).
   const jobEvents = await createJobEvents(databaseUrl, {
     logger,
     ...options.jobEvents,
-    channels: [...(options.jobEvents?.channels ?? []), USER_DELETED_CHANNEL],
+    channels: [...(options.jobEvents?.channels ?? []), USER_DELETED_CHANNEL, COMMENT_ADDED_CHANNEL],
   });
   jobEvents.onNotification(USER_DELETED_CHANNEL, (userId) => viewers.forget(Number(userId)));
   jobEvents.onListening((listening) => viewers.deletionsHeard(listening));
+  const commentEvents = createCommentEvents(jobEvents);
   onClose("job events", () => jobEvents.close());
   const yoga = createYogaServer({
     config,
@@ -106,6 +110,7 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
     upstreams,
     metrics,
     jobEvents,
+    commentEvents,
     viewers,
     logger,
     routes: [
@@ -121,7 +126,7 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
       useDebugRoutes(config.adminToken),
     ],
   });
-  return { db, caches, metrics, upstreams, jobEvents, viewers, yoga };
+  return { db, caches, metrics, upstreams, jobEvents, commentEvents, viewers, yoga };
 }
 
 function describeCache({ url, clusterNodes }: Config["redis"]): string {

@@ -29,6 +29,7 @@ import { useConfiguredRateLimits } from "./rate-limit.ts";
 import { useTrustedDocuments } from "./trusted-documents.ts";
 import type { Logger } from "../observability/logger.ts";
 import { schema } from "../schema/index.ts";
+import type { CommentEvents } from "../jobs/comment-events.ts";
 import type { JobEvents } from "../jobs/tracking.ts";
 import { type Metrics, useMetrics } from "../observability/metrics.ts";
 import { tracingEnabled, useTracing } from "../observability/tracing.ts";
@@ -45,6 +46,8 @@ export interface ServerDependencies {
   metrics: Metrics;
   /** Job changes (PostgreSQL LISTEN), for `jobUpdated` subscriptions. */
   jobEvents: JobEvents;
+  /** New comments by post (the same LISTEN connection), for `commentAdded` subscriptions. */
+  commentEvents: CommentEvents;
   /** Who is asking (auth/viewer.ts): the same answer for the context and the response cache. */
   viewers: Viewers;
   logger: Logger;
@@ -63,6 +66,7 @@ export function createYogaServer({
   upstreams,
   metrics,
   jobEvents,
+  commentEvents,
   viewers,
   logger,
   redis,
@@ -92,6 +96,7 @@ export function createYogaServer({
       viewerOf: records.viewerOf,
       upstreams,
       jobEvents,
+      commentEvents,
     }),
     graphqlEndpoint: "/graphql",
     cors: corsOptions(config.cors),

@@ -2,8 +2,9 @@ import { z } from "zod";
 import { builder } from "./builder.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
 import { notFound } from "../errors.ts";
-import type { PageSpec } from "../data/loaders.ts";
+import { createLoaders, type PageSpec } from "../data/loaders.ts";
 import type { Comment } from "../data/generated/prisma/client.ts";
+import { commentsAfter, NEW_COMMENTS_BATCH, newestCommentId } from "../data/new-comments.ts";
 import { resolveCountedChildConnection, totalCountField } from "./child-connection.ts";
 import { readsFields } from "./narrow-rows.ts";
 import { PostRef } from "./post.ts";
@@ -94,6 +95,65 @@ builder.mutationFields((t) => ({
           }),
         { viewerReferences: ["comments_author_id_fkey", "CommentToUser"] },
       );
+      return comment;
+    },
+  }),
+}));
+
+/** Comment ids a subscription delivered lately: a comment's announcement can arrive after a read delivered it. */
+const REMEMBERED_IDS = 1_000;
+
+function remember(ids: Set<number>, id: number) {
+  ids.add(id);
+  if (ids.size > REMEMBERED_IDS) ids.delete(ids.values().next().value as number);
+}
+
+builder.subscriptionFields((t) => ({
+  commentAdded: t.field({
+    type: CommentRef,
+    description:
+      "Each comment added to the post from now on, by anyone on any server, in the order they commit (id order after a gap). Ends when the post is deleted; NOT_FOUND for a missing post.",
+    args: { postId: t.arg.globalID({ required: true, for: PostRef, description: "The post's global id." }) },
+    subscribe: async function* (_root, args, context) {
+      const postId = Number(args.postId.id);
+      const finished = new AbortController();
+      // Listening starts before the first read: a comment committed in between is not missed.
+      const changes = context.commentEvents.changes(postId, AbortSignal.any([context.request.signal, finished.signal]));
+      let change = changes.next();
+      try {
+        let lastId = await newestCommentId(context.sql, postId);
+        if (lastId === undefined) throw notFound("Post");
+        const delivered = new Set<number>();
+        for (;;) {
+          const woken = await change;
+          if (woken.done) return;
+          change = changes.next();
+          const announced = woken.value;
+          if (announced.length > 0 && announced.every((id) => delivered.has(id))) continue;
+          // Everything past lastId is read anyway; an announced id below it committed after a
+          // comment with a higher id (transactions commit out of id order) and is asked for by id.
+          const below = lastId;
+          let late = announced.filter((id) => id <= below && !delivered.has(id));
+          for (;;) {
+            const comments = await commentsAfter(context.sql, postId, lastId, late);
+            if (comments === null) return; // the post was deleted
+            for (const comment of comments) {
+              if (delivered.has(comment.id)) continue;
+              remember(delivered, comment.id);
+              lastId = Math.max(lastId, comment.id);
+              yield comment;
+            }
+            if (comments.length < NEW_COMMENTS_BATCH) break;
+            late = late.filter((id) => !delivered.has(id));
+          }
+        }
+      } finally {
+        finished.abort();
+      }
+    },
+    resolve: (comment, _args, context) => {
+      // One context serves every event: each reads authors and posts afresh, not from the first event's loaders.
+      context.loaders = createLoaders(context.sql, context.viewerId);
       return comment;
     },
   }),

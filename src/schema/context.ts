@@ -2,6 +2,7 @@ import type { YogaInitialContext } from "graphql-yoga";
 import type DataLoader from "dataloader";
 import type { TokenService } from "../auth/token.ts";
 import type { Viewers } from "../auth/viewer.ts";
+import type { CommentEvents } from "../jobs/comment-events.ts";
 import type { JobEvents } from "../jobs/tracking.ts";
 import type { PrismaClient } from "../data/db.ts";
 import type { Sql } from "../data/sql.ts";
@@ -23,6 +24,7 @@ export interface Context {
   /** Its `signal` aborts when the client goes away: upstream calls stop with it. */
   request: Request;
   jobEvents: JobEvents;
+  commentEvents: CommentEvents;
 }
 
 export interface ContextDependencies {
@@ -34,6 +36,7 @@ export interface ContextDependencies {
   viewerOf?: (request: Request) => Promise<number | null>;
   upstreams: Upstreams;
   jobEvents: JobEvents;
+  commentEvents: CommentEvents;
 }
 
 export function createContextFactory(deps: ContextDependencies) {
@@ -51,6 +54,7 @@ export function createContextFactory(deps: ContextDependencies) {
     upstreams: deps.upstreams,
     upstreamLoaders: new UpstreamLoaders(deps.upstreams, request),
     jobEvents: deps.jobEvents,
+    commentEvents: deps.commentEvents,
   });
   const viewerOf = deps.viewerOf ?? ((request: Request) => viewers.viewerIdFrom(request.headers.get("authorization")));
   return ({ request }: YogaInitialContext): Context | Promise<Context> => {

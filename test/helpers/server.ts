@@ -5,6 +5,7 @@ import { type Config, loadConfig } from "../../src/config.ts";
 import { buildApi } from "../../src/app.ts";
 import type { Database } from "../../src/data/db.ts";
 import type { SokudoYoga } from "../../src/graphql/yoga.ts";
+import type { CommentEvents } from "../../src/jobs/comment-events.ts";
 import type { JobEvents, JobEventsOptions } from "../../src/jobs/tracking.ts";
 import type { UpstreamCallEvent } from "../../src/upstream/client.ts";
 import { createUpstreams, UPSTREAM_SERVICES, type UpstreamServiceName } from "../../src/upstream/services.ts";
@@ -26,6 +27,8 @@ export interface TestServer {
   yoga: SokudoYoga;
   /** The process's LISTEN connection: a test waits on a notification the server has handled. */
   jobEvents: JobEvents;
+  /** New comments by post, over that connection: a test waits until its subscription listens. */
+  commentEvents: CommentEvents;
   url: string;
   /** Runs an operation through yoga.fetch, in process. */
   execute<T, V>(
@@ -54,7 +57,7 @@ export async function useTestServer(
     ...env,
   });
   const logger = createTestLogger(config);
-  const { db, yoga, jobEvents } = await buildApi({
+  const { db, yoga, jobEvents, commentEvents } = await buildApi({
     config,
     databaseUrl: url,
     secret: TEST_SECRET,
@@ -86,6 +89,7 @@ export async function useTestServer(
     db,
     yoga,
     jobEvents,
+    commentEvents,
     url,
     async execute(document, options = {}) {
       const query = typeof document === "string" ? document : print(document);
