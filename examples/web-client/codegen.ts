@@ -9,7 +9,8 @@ const config: CodegenConfig = {
   generates: {
     "src/gql/": {
       preset: "client",
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: { sha256: document }, what `npm run check-operations` in the root checks.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: "sha256" } },
       config: {
         useTypeImports: true,
         enumsAsTypes: true,

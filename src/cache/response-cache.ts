@@ -10,13 +10,17 @@ import {
   isObjectType,
   type GraphQLOutputType,
   OperationTypeNode,
-  print,
-  TypeInfo,
-  visit,
-  visitWithTypeInfo,
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { type CacheScope, cacheScopes, declaredTtls, stricter, uncachedTypes } from "./cache-scope.ts";
+import {
+  analyseDocument,
+  cacheScopes,
+  cappedTtl,
+  type DocumentFacts,
+  responseTtls,
+  scopeOfOperation,
+  uncachedTypes,
+} from "./cache-scope.ts";
 import type { ResponseCacheBackend } from "./response-cache-backend.ts";
 import { type CdnAnswer, useCdnHeaders } from "./cdn-headers.ts";
 import { type Change, collectWrites } from "../data/write-log.ts";
@@ -77,19 +81,6 @@ export interface RecordedRequests {
   viewerOf(request: Request): Promise<number | null>;
 }
 
-interface DocumentFacts {
-  /** The strictest cache scope of the fields it selects. */
-  scope: CacheScope;
-  /**
-   * Indexes known from the document alone: `t:<Type>` for each entity type it selects fields of
-   * (a type-level invalidation reaches it even when a list came back empty) and `q:<field>` for
-   * each root field it selects.
-   */
-  indexes: string[];
-  /** The document printed canonically, so formatting does not split the cache. */
-  normalized: string;
-}
-
 /** A miss being answered: identical requests arriving meanwhile wait for it to end. */
 interface Flight {
   ended: Promise<void>;
@@ -118,18 +109,12 @@ export function createResponseCache(options: {
   const requestsByKey = new Map<string, WeakRef<Request>>();
   const scopes = cacheScopes(options.schema);
   const rootListsOf = rootListFields(options.schema);
-  const queryType = options.schema.getQueryType()?.name;
-  const typeTtls = new Map(
-    [...declaredTtls(options.schema)].map(([type, seconds]) => [type, ttl.byType?.[type.toUpperCase()] ?? seconds]),
-  );
-  // The query type's TTL is the default: what a response holding no entity with a TTL of its own (an empty list, a count) lives.
-  const defaultTtlSeconds = (queryType && typeTtls.get(queryType)) || ttl.viewerSeconds;
-  if (queryType) typeTtls.delete(queryType);
+  const { defaultSeconds: defaultTtlSeconds, byType: typeTtls } = responseTtls(options.schema, ttl);
 
   const documentFacts = (document: DocumentNode): DocumentFacts => {
     let facts = factsByDocument.get(document);
     if (!facts) {
-      facts = analyse(document, options.schema, scopes);
+      facts = analyseDocument(document, options.schema, scopes);
       factsByDocument.set(document, facts);
     }
     return facts;
@@ -137,9 +122,9 @@ export function createResponseCache(options: {
   /** The facts of a request the cache may answer: a query (whatever else its document holds) selecting no uncached field. */
   const cacheableFacts = (request: Request | undefined): DocumentFacts | undefined => {
     const record = request && options.records.of(request);
-    if (record?.operationType !== OperationTypeNode.QUERY) return undefined;
+    if (!record?.operationType) return undefined;
     const facts = documentFacts(record.document);
-    return facts.scope === "NONE" ? undefined : facts;
+    return scopeOfOperation(record.operationType, facts.scope) === "NONE" ? undefined : facts;
   };
 
   const toIndexes = (entities: Iterable<{ typename: string; id?: number | string }>) => {
@@ -167,7 +152,7 @@ export function createResponseCache(options: {
     ),
     onTtl: ({ ttl: computed, context }) => {
       const facts = cacheableFacts((context as { request?: Request }).request);
-      return facts?.scope === "PUBLIC" ? computed : Math.min(computed, ttl.viewerSeconds * 1000);
+      return cappedTtl(facts?.scope ?? "PRIVATE", computed, ttl.viewerSeconds * 1000);
     },
     session: async (request) => {
       if (!request.headers.get("authorization")) return null;
@@ -320,30 +305,6 @@ function createFlight(): Flight {
   let end = () => {};
   const ended = new Promise<void>((resolve) => (end = resolve));
   return { ended, end };
-}
-
-function analyse(document: DocumentNode, schema: GraphQLSchema, scopes: Map<string, CacheScope>): DocumentFacts {
-  let scope: CacheScope = "PUBLIC";
-  const indexes = new Set<string>();
-  const typeInfo = new TypeInfo(schema);
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field(node) {
-        const parent = typeInfo.getParentType();
-        if (parent) {
-          const parentName = getNamedType(parent).name;
-          if (isObjectType(parent) && "id" in parent.getFields()) indexes.add(`t:${parentName}`);
-          if (parent === schema.getQueryType()) indexes.add(`q:${node.name.value}`);
-          // A field the schema does not know (a typo) is answered with an error: nothing to share.
-          if (!node.name.value.startsWith("__")) {
-            scope = stricter(scope, scopes.get(`${parentName}.${node.name.value}`) ?? "NONE");
-          }
-        }
-      },
-    }),
-  );
-  return { scope, indexes: [...indexes], normalized: print(document) };
 }
 
 /** Root fields that list a type (a list of it, or a connection whose edges hold it), by type name. */

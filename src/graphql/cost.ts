@@ -31,13 +31,7 @@ export function useCostLimit(costOf: (request: Request) => number | undefined, m
       return;
     }
     if (cost !== undefined && cost > maxCost) {
-      stop({
-        errors: [
-          new GraphQLError(`The operation costs ${cost}, over the limit of ${maxCost}.`, {
-            extensions: { code: "COST_LIMIT_EXCEEDED", cost, maxCost },
-          }),
-        ],
-      });
+      stop({ errors: [costLimitError(cost, maxCost)] });
     }
   };
   return {
@@ -49,6 +43,11 @@ export function useCostLimit(costOf: (request: Request) => number | undefined, m
     },
   };
 }
+
+export const costLimitError = (cost: number, maxCost: number) =>
+  new GraphQLError(`The operation costs ${cost}, over the limit of ${maxCost}.`, {
+    extensions: { code: "COST_LIMIT_EXCEEDED", cost, maxCost },
+  });
 
 /** Operations remembered per parsed document (which Yoga's parse cache shares between requests). */
 const COSTS_PER_DOCUMENT = 64;

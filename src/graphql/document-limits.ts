@@ -1,16 +1,7 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
-import {
-  type DocumentNode,
-  GraphQLError,
-  type GraphQLSchema,
-  Kind,
-  parse,
-  type ValidationRule,
-  validate,
-  visit,
-} from "graphql";
+import { type DocumentNode, GraphQLError, type GraphQLSchema, Kind, parse, validate, visit } from "graphql";
 
 export interface DocumentLimits {
   /** The document text, in UTF-8 bytes (GET and WebSocket requests have no body limit of their own). */
@@ -32,6 +23,38 @@ export type DocumentLimitCode =
 
 /** Variables nested deeper than this are refused: no input type of the schema comes close. */
 export const MAX_VARIABLE_DEPTH = 16;
+
+/** The most directives a document may hold (not configurable). */
+export const MAX_DIRECTIVES = 50;
+
+/** The limits of the configuration (config.ts `limits`), as parseWithinLimits takes them. */
+export const documentLimitsOf = (limits: {
+  maxBodyBytes: number;
+  maxTokens: number;
+  maxDepth: number;
+  maxAliases: number;
+}): DocumentLimits => ({ ...limits, maxBytes: limits.maxBodyBytes, maxDirectives: MAX_DIRECTIVES });
+
+/** How deep an operation selects and how many aliases it uses, as the depth and alias limits count them. */
+export interface OperationMeasures {
+  depth: number;
+  aliases: number;
+}
+
+/**
+ * The depth and aliases of each operation of the document, in document order, counted by
+ * graphql-armor's own rules (the ones the limits are, run without a limit).
+ */
+export function measureOperations(document: DocumentNode, schema: GraphQLSchema): OperationMeasures[] {
+  const depths: number[] = [];
+  const aliases: number[] = [];
+  const counting = (into: number[]) => ({
+    n: Infinity,
+    onAccept: [(_context: unknown, details: { n: number }) => void into.push(details.n)],
+  });
+  validate(schema, document, [maxDepthRule(counting(depths)), maxAliasesRule(counting(aliases))]);
+  return depths.map((depth, index) => ({ depth, aliases: aliases[index] ?? 0 }));
+}
 
 const refused = (code: DocumentLimitCode, message: string) =>
   new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
@@ -63,22 +86,24 @@ export function parseWithinLimits(source: string, schema: GraphQLSchema, limits:
         })
       : refused("GRAPHQL_PARSE_FAILED", message);
   }
-  const checks: [DocumentLimitCode, ValidationRule][] = [
-    ["DEPTH_LIMIT_EXCEEDED", maxDepthRule({ n: limits.maxDepth, exposeLimits: true })],
-    ["ALIAS_LIMIT_EXCEEDED", maxAliasesRule({ n: limits.maxAliases, exposeLimits: true })],
-    ["DIRECTIVE_LIMIT_EXCEEDED", maxDirectivesRule({ n: limits.maxDirectives, exposeLimits: true })],
-  ];
-  for (const [code, rule] of checks) {
-    // graphql-armor's rules throw their error rather than report it.
-    let errors: readonly GraphQLError[];
-    try {
-      errors = validate(schema, document, [rule]);
-    } catch (error) {
-      errors = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
-    }
-    const [error] = errors;
-    if (error) throw refused(code, error.message.replace(/^Syntax Error: /, ""));
+  const measures = measureOperations(document, schema);
+  const depth = Math.max(0, ...measures.map((measure) => measure.depth));
+  if (depth > limits.maxDepth) {
+    throw refused("DEPTH_LIMIT_EXCEEDED", `Query depth limit of ${limits.maxDepth} exceeded, found ${depth}.`);
   }
+  const aliases = Math.max(0, ...measures.map((measure) => measure.aliases));
+  if (aliases > limits.maxAliases) {
+    throw refused("ALIAS_LIMIT_EXCEEDED", `Aliases limit of ${limits.maxAliases} exceeded, found ${aliases}.`);
+  }
+  // graphql-armor's rules throw their error rather than report it.
+  let errors: readonly GraphQLError[];
+  try {
+    errors = validate(schema, document, [maxDirectivesRule({ n: limits.maxDirectives, exposeLimits: true })]);
+  } catch (error) {
+    errors = [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+  }
+  const [error] = errors;
+  if (error) throw refused("DIRECTIVE_LIMIT_EXCEEDED", error.message.replace(/^Syntax Error: /, ""));
   visit(document, {
     [Kind.STRING](node) {
       if (node.value.includes("\u0000")) {

@@ -5,6 +5,8 @@ import {
   type FieldNode,
   getArgumentValues,
   GraphQLError,
+  type GraphQLField,
+  type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -87,16 +89,12 @@ export function useRateLimits({
       );
     },
     async onExecute({ args, setResultAndStopExecution }) {
-      const mutation = args.schema.getMutationType();
       const context = args.contextValue as unknown as Record<string, unknown> & { request: Request };
       const operation = operationOf(context.request);
-      if (!mutation || operation?.operation !== "mutation") return;
+      if (!operation) return;
       const address = clientAddress(context.request.headers, context, config.trustProxyHops);
       const pending: Promise<RateLimitDecision>[] = [];
-      for (const node of rootFields(args.document, operation.selectionSet)) {
-        const field = mutation.getFields()[node.name.value];
-        const rule = field?.extensions?.rateLimit as RateLimitRule | undefined;
-        if (!field || !rule) continue;
+      for (const { node, field, rule } of rateLimitedRootFields(args.schema, args.document, operation)) {
         const limits = config[rule.action];
         const account = accountOf(rule, field, node, args.variableValues);
         if (account) pending.push(...defined(consume(accountKey(rule.action, account, address), limits.account)));
@@ -142,6 +140,21 @@ function accountOf(
     return typeof account === "string" ? account.trim().toLowerCase() : undefined;
   } catch {
     return undefined; // bad arguments: execution reports them
+  }
+}
+
+/** The root fields of a mutation that declare a rate limit (`extensions.rateLimit`), each with its rule. */
+export function* rateLimitedRootFields(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): Generator<{ node: FieldNode; field: GraphQLField<unknown, unknown>; rule: RateLimitRule }> {
+  const mutation = schema.getMutationType();
+  if (!mutation || operation.operation !== "mutation") return;
+  for (const node of rootFields(document, operation.selectionSet)) {
+    const field = mutation.getFields()[node.name.value];
+    const rule = field?.extensions?.rateLimit as RateLimitRule | undefined;
+    if (field && rule) yield { node, field, rule };
   }
 }
 

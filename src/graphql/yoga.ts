@@ -12,6 +12,7 @@ import { createSql } from "../data/sql.ts";
 import { useErrorCodes } from "./error-codes.ts";
 import { exposeExpectedError } from "./error-masking.ts";
 import { createDocumentCache } from "./document-cache.ts";
+import { documentLimitsOf } from "./document-limits.ts";
 import { createRequestRecords } from "./request-record.ts";
 import { useMutationReceipts } from "./receipts.ts";
 import { useCostLimit } from "./cost.ts";
@@ -76,7 +77,7 @@ export function createYogaServer({
   const documentCache = createDocumentCache(64 * 1024 * 1024);
   const records = createRequestRecords({
     schema,
-    limits: { ...config.limits, maxBytes: config.limits.maxBodyBytes, maxDirectives: 50 },
+    limits: documentLimitsOf(config.limits),
     documents: documentCache.documentCache,
     viewers,
   });
