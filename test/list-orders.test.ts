@@ -143,6 +143,18 @@ describe("posts(search:)", () => {
     );
     expect(without.length).toBeLessThan(common.length);
     expect(await walk("posts", `search: "cache -pool"`, "forwards", 50)).toEqual(without);
+    // With a tag: the tag's posts that match, from the tag's index.
+    const slug = (await sql.query<{ slug: string }>(`SELECT slug FROM tags ORDER BY post_count DESC LIMIT 1`)).rows[0]
+      ?.slug as string;
+    const tagged = await truth(
+      `SELECT p.id FROM posts p JOIN "_PostToTag" pt ON pt."A" = p.id JOIN tags t ON t.id = pt."B"
+       WHERE t.slug = '${slug}' AND to_tsvector('english', title || ' ' || body) @@ websearch_to_tsquery('english', 'cache')
+       ORDER BY p.id DESC`,
+    );
+    expect(tagged.length).toBeGreaterThan(0);
+    expect(tagged.length).toBeLessThan(common.length);
+    expect(await walk("posts", `search: "cache", tag: "${slug}"`, "forwards", 7)).toEqual(tagged);
+    expect(await walk("posts", `search: "cache", tag: "${slug}"`, "backwards", 7)).toEqual(tagged);
   });
 
   it("refuses a blank search and one over 200 characters (BAD_USER_INPUT naming search)", async () => {

@@ -1,3 +1,4 @@
+import pg from "pg";
 import type { Sql } from "./sql.ts";
 
 /**
@@ -59,16 +60,29 @@ export async function loadOrderedPage<Row>(
   const searched = Boolean(filter.search);
   // Reading forwards walks the order; `inverted` reads from the other end.
   const descending = order.descending !== window.inverted;
-  const text = sql.text(`ordered:${model}:${order.by}:${order.descending}:${descending}:${tagged}:${searched}`, () =>
-    orderedPageText(sql, model, order, descending, tagged, searched),
-  );
-  const values: unknown[] = [window.after?.value ?? null, window.before?.value ?? null, window.limit];
+  const values: (number | string | null)[] = [window.after?.value ?? null, window.before?.value ?? null, window.limit];
   if (order.by !== "id") values.push(window.after?.id ?? null, window.before?.id ?? null);
-  if (tagged) values.push(filter.tagSlug);
-  if (searched) values.push(filter.search);
-  // A search's matches run from a handful to most posts: planned with its words, the planner reads
-  // the GIN index for rare words and walks the id index for common ones (a generic plan picks one for all).
-  return sql.rows<Row>(text, values, { planEachTime: searched });
+  if (tagged) values.push(filter.tagSlug ?? null);
+  if (!searched) {
+    const text = sql.text(`ordered:${model}:${order.by}:${order.descending}:${descending}:${tagged}`, () =>
+      orderedPageText(sql, model, order, descending, tagged, null, (index) => `$${index}`),
+    );
+    return sql.rows<Row>(text, values);
+  }
+  // A search's matches run from a handful to most posts, and the pool runs every statement with its
+  // generic plan (data/db.ts), which knows no values: for a rare word it walked every post by id. So
+  // a search's values are literals in its text (the words escaped by pg's escapeLiteral, the rest
+  // integers), and it is planned with them each time.
+  const literal = (index: number) => {
+    const value = values[index - 1];
+    return value === null || value === undefined
+      ? "NULL"
+      : typeof value === "number"
+        ? String(value)
+        : pg.escapeLiteral(value);
+  };
+  const text = orderedPageText(sql, model, order, descending, tagged, pg.escapeLiteral(filter.search ?? ""), literal);
+  return sql.rows<Row>(text, [], { planEachTime: true });
 }
 
 function orderedPageText(
@@ -77,7 +91,10 @@ function orderedPageText(
   order: ListOrder,
   descending: boolean,
   tagged: boolean,
-  searched: boolean,
+  /** The search's words as an SQL literal, or null for none. */
+  searchLiteral: string | null,
+  /** The SQL for value `index` (1-based): a parameter, or a literal. */
+  value: (index: number) => string,
 ): string {
   const columns = sql.columns(model);
   const afterOp = order.descending ? "<" : ">";
@@ -93,27 +110,28 @@ function orderedPageText(
     // A tag's posts are read from its own index (tag, post id DESC): its entries in id order, each
     // joined to its post, so a rare tag costs what a popular one does.
     sortKey = tagged ? `pt."A"` : "p.id";
-    conditions.push(`${sortKey} ${afterOp} COALESCE($1::int, ${far(afterOp)})`);
-    conditions.push(`${sortKey} ${beforeOp} COALESCE($2::int, ${far(beforeOp)})`);
+    conditions.push(`${sortKey} ${afterOp} COALESCE(${value(1)}::int, ${far(afterOp)})`);
+    conditions.push(`${sortKey} ${beforeOp} COALESCE(${value(2)}::int, ${far(beforeOp)})`);
   } else {
     const counter = `p."${columns.column(order.by)}"`;
     sortKey = `${counter} ${direction}, p.id`;
     conditions.push(
-      `(${counter}, p.id) ${afterOp} (COALESCE($1::int, ${far(afterOp)}), COALESCE($4::int, ${far(afterOp)}))`,
+      `(${counter}, p.id) ${afterOp} (COALESCE(${value(1)}::int, ${far(afterOp)}), COALESCE(${value(4)}::int, ${far(afterOp)}))`,
     );
     conditions.push(
-      `(${counter}, p.id) ${beforeOp} (COALESCE($2::int, ${far(beforeOp)}), COALESCE($5::int, ${far(beforeOp)}))`,
+      `(${counter}, p.id) ${beforeOp} (COALESCE(${value(2)}::int, ${far(beforeOp)}), COALESCE(${value(5)}::int, ${far(beforeOp)}))`,
     );
   }
-  let next = order.by === "id" ? 4 : 6;
   if (tagged) {
     from = `"_PostToTag" pt JOIN "${columns.table}" p ON p.id = pt."A"`;
     // "A" > 0 repeats the partial index's predicate (every id is positive) so the planner may use it.
-    conditions.push(`pt."B" = (SELECT id FROM "tags" WHERE slug = $${next++})`, `pt."A" > 0`);
+    conditions.push(`pt."B" = (SELECT id FROM "tags" WHERE slug = ${value(order.by === "id" ? 4 : 6)})`, `pt."A" > 0`);
   }
-  if (searched) conditions.push(`${POST_SEARCH_VECTOR} @@ websearch_to_tsquery('english'::regconfig, $${next})`);
+  if (searchLiteral !== null) {
+    conditions.push(`${POST_SEARCH_VECTOR} @@ websearch_to_tsquery('english'::regconfig, ${searchLiteral})`);
+  }
   return `SELECT ${columns.selectAs("p")} FROM ${from}
      WHERE ${conditions.join(" AND ")}
      ORDER BY ${sortKey} ${direction}
-     LIMIT $3::int`;
+     LIMIT ${value(3)}::int`;
 }

@@ -13,8 +13,8 @@ import type { PrismaClient } from "./db.ts";
  */
 export interface Sql {
   /**
-   * `planEachTime`: an unnamed statement, planned with its values at every execution, for a statement
-   * whose best plan depends on them by orders of magnitude (a text search for a rare or a common word).
+   * `planEachTime`: an unnamed statement, not kept prepared, for a text that differs from call to call
+   * (one with a literal in it: a text search's words).
    */
   rows<Row>(text: string, values: readonly unknown[], options?: { planEachTime?: boolean }): Promise<Row[]>;
   /** A Prisma model's table and columns, from the data model (`@@map`, `@map`). */

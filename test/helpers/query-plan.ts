@@ -51,20 +51,17 @@ function literal(client: pg.Client, value: unknown): string {
 /**
  * Runs `text` as a prepared statement with its generic plan (the plan PostgreSQL keeps for a
  * prepared statement once custom plans stop paying: it knows no parameter value) under
- * `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` in a transaction that is rolled back (or, with
- * force_custom_plan, with the plan made for its values).
+ * `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` in a transaction that is rolled back.
  */
 export async function explainGeneric(
   client: pg.Client,
   text: string,
   values: unknown[],
   bigTables: ReadonlySet<string>,
-  /** force_custom_plan for a statement the server sends unnamed, planned with its values each time. */
-  planCacheMode: "force_generic_plan" | "force_custom_plan" = "force_generic_plan",
 ): Promise<PlanReport> {
   await client.query("BEGIN");
   try {
-    await client.query(`SET LOCAL plan_cache_mode = ${planCacheMode}`);
+    await client.query("SET LOCAL plan_cache_mode = force_generic_plan");
     await client.query(`PREPARE explained AS ${text}`);
     const args = values.length > 0 ? `(${values.map((value) => literal(client, value)).join(", ")})` : "";
     const { rows } = await client.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(
