@@ -6,10 +6,11 @@ import { forbidden, notFound } from "../errors.ts";
 import { postIdsWithTag } from "../data/tag-pages.ts";
 import type { PageSpec } from "../data/loaders.ts";
 import type { Post } from "../data/generated/prisma/client.ts";
-import { resolveChildConnection } from "./child-connection.ts";
+import { encodeIdCursor, resolveChildConnection } from "./child-connection.ts";
+import { mutationErrors } from "./mutation-errors.ts";
 import { fieldsSelected, readsFields } from "./narrow-rows.ts";
 import { TagRef, tagNames } from "./tag.ts";
-import { loadAuthor, UserRef } from "./user.ts";
+import { loadAuthor, loadViewer, UserRef } from "./user.ts";
 import { parseInput, trimmed } from "./validation.ts";
 
 export const PostRef = builder.prismaNode("Post", {
@@ -40,6 +41,9 @@ export const PostRef = builder.prismaNode("Post", {
   }),
 });
 
+/** An edge of a user's `posts`; also what createPost answers, for a client to insert in the viewer's. */
+const UserPostsEdge = builder.edgeObject({ type: PostRef, name: "UserPostsConnectionEdge" });
+
 /** A user's posts, newest first: a page per user, one LATERAL statement for every user of a page (data/loaders.ts). */
 const POSTS_BY_AUTHOR: PageSpec<Post> = { model: "Post", parentField: "authorId", newestFirst: true };
 
@@ -53,7 +57,7 @@ builder.prismaObjectFields(UserRef, (t) => ({
         resolveChildConnection(POSTS_BY_AUTHOR, user.id, args, context, fieldsSelected(info, ["edges", "node"])),
     },
     { name: "UserPostsConnection" },
-    { name: "UserPostsConnectionEdge" },
+    UserPostsEdge,
   ),
   // A counter column kept by a trigger in the write's transaction: one read, whatever the count.
   postCount: t.exposeInt("postCount", { description: "How many posts the user wrote." }),
@@ -124,19 +128,60 @@ async function assertAuthor(context: Context, id: number) {
   if (post.authorId !== context.viewerId) throw forbidden("Only the author can change this post");
 }
 
+const CreatePostPayload = builder.objectRef<{ post: Post }>("CreatePostPayload").implement({
+  description: "What `createPost` made: the post, its edge in the viewer's `posts`, and the viewer (`postCount`).",
+  fields: (t) => ({
+    post: t.field({ type: PostRef, description: "The new post.", resolve: (payload) => payload.post }),
+    postEdge: t.field({
+      type: UserPostsEdge,
+      description: "The post as an edge of the viewer's `posts` (newest first: it goes first).",
+      resolve: (payload) => ({ node: payload.post, cursor: encodeIdCursor(payload.post.id) }),
+    }),
+    viewer: t.field({
+      type: UserRef,
+      description: "The viewer, who wrote it, read after the write.",
+      resolve: (_payload, _args, context) => loadViewer(context),
+    }),
+  }),
+});
+
+const UpdatePostPayload = builder.objectRef<{ post: Post }>("UpdatePostPayload").implement({
+  description: "What `updatePost` changed.",
+  fields: (t) => ({
+    post: t.field({ type: PostRef, description: "The post, changed.", resolve: (payload) => payload.post }),
+  }),
+});
+
+const DeletePostPayload = builder
+  .objectRef<{ deletedPostId: { type: string; id: number } }>("DeletePostPayload")
+  .implement({
+    description: "What `deletePost` removed.",
+    fields: (t) => ({
+      deletedPostId: t.globalID({
+        description: "The deleted post's global id: remove it from client caches.",
+        resolve: (payload) => payload.deletedPostId,
+      }),
+      viewer: t.field({
+        type: UserRef,
+        description: "The viewer, who wrote it, read after the delete (`postCount`).",
+        resolve: (_payload, _args, context) => loadViewer(context),
+      }),
+    }),
+  });
+
 builder.mutationFields((t) => ({
-  createPost: t.prismaField({
-    type: "Post",
-    description: "Publishes a post by the viewer and returns it. Needs a token.",
+  createPost: t.field({
+    type: CreatePostPayload,
+    errors: mutationErrors("CreatePost"),
+    description: "Publishes a post by the viewer; InputError for an invalid title, body or tags. Needs a token.",
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: CreatePostInput, required: true, description: "The post." }) },
-    resolve: async (query, _root, args, context) => {
+    resolve: async (_root, args, context) => {
       const input = parseInput(postInput, { ...args.input, tags: args.input.tags ?? [] });
       const post = await withPrismaErrors(
         "Post",
         () =>
           context.prisma.post.create({
-            ...query,
             data: {
               title: input.title,
               body: input.body,
@@ -146,15 +191,16 @@ builder.mutationFields((t) => ({
           }),
         { viewerReferences: ["posts_author_id_fkey", "PostToUser"] },
       );
-      return post;
+      return { post };
     },
   }),
-  updatePost: t.prismaField({
-    type: "Post",
-    description: "Changes a post and returns it; only its author may (FORBIDDEN otherwise).",
+  updatePost: t.field({
+    type: UpdatePostPayload,
+    errors: mutationErrors("UpdatePost"),
+    description: "Changes a post; only its author may (FORBIDDEN otherwise). InputError for an invalid value.",
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: UpdatePostInput, required: true, description: "The post and its changes." }) },
-    resolve: async (query, _root, args, context) => {
+    resolve: async (_root, args, context) => {
       const id = Number(args.input.id.id);
       const input = parseInput(postInput.partial(), {
         title: args.input.title ?? undefined,
@@ -164,7 +210,6 @@ builder.mutationFields((t) => ({
       await assertAuthor(context, id);
       const post = await withPrismaErrors("Post", () =>
         context.prisma.post.update({
-          ...query,
           where: { id },
           data: {
             title: input.title,
@@ -173,7 +218,7 @@ builder.mutationFields((t) => ({
           },
         }),
       );
-      return post;
+      return { post };
     },
   }),
   deletePost: t.field({
@@ -189,15 +234,3 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
-
-const DeletePostPayload = builder
-  .objectRef<{ deletedPostId: { type: string; id: number } }>("DeletePostPayload")
-  .implement({
-    description: "What `deletePost` removed.",
-    fields: (t) => ({
-      deletedPostId: t.globalID({
-        description: "The deleted post's global id: remove it from client caches.",
-        resolve: (payload) => payload.deletedPostId,
-      }),
-    }),
-  });
