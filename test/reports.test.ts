@@ -1,12 +1,14 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { getNamedType, isEnumType, isObjectType } from "graphql";
 import { createClient } from "graphql-ws";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createTokenService } from "../src/auth/token.ts";
 import { type HttpServer, listen } from "../src/http/server.ts";
 import { renderCsv } from "../src/jobs/report-render.ts";
+import { schema } from "../src/schema/index.ts";
 import { graphql } from "./gql/index.ts";
 import { answered, createPost, signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
@@ -220,6 +222,32 @@ describe("activity reports", () => {
       posts: ["\t=1", "\r=1"].map((title) => ({ title, createdAt: "2025-01-01", comments: 0, likes: 0 })),
     });
     expect(csv.split("\n").slice(1, 3)).toEqual([`post,"'\t=1",2025-01-01,1,0,0`, `post,"'\r=1",2025-01-01,1,0,0`]);
+  });
+
+  it("shows Job.status and Job.kind as enum values, mapped from the strings the database keeps", async () => {
+    const job = schema.getType("Job");
+    if (!isObjectType(job)) throw new Error("no Job type");
+    const status = getNamedType(job.getFields().status?.type);
+    const kind = getNamedType(job.getFields().kind?.type);
+    if (!isEnumType(status) || !isEnumType(kind)) throw new Error("Job.status and Job.kind must be enums");
+    expect(Object.fromEntries(status.getValues().map(({ name, value }) => [name, value]))).toEqual({
+      QUEUED: "queued",
+      RUNNING: "running",
+      SUCCEEDED: "succeeded",
+      FAILED: "failed",
+    });
+    expect(kind.getValues().map(({ name, value }) => [name, value])).toEqual([["REPORT_GENERATE", "report__generate"]]);
+
+    const requested = await server.execute(RequestReport, { token: owner.token, variables: { input: {} } });
+    const answeredJob = answered(requested.data?.requestActivityReport, "RequestActivityReportPayload").job;
+    expect(answeredJob).toMatchObject({ kind: "REPORT_GENERATE", status: "QUEUED" });
+    const row = await server.db.prisma.job.findUniqueOrThrow({
+      where: { id: Number(Buffer.from(answeredJob.id, "base64").toString().split(":")[1]) },
+    });
+    expect([row.kind, row.status]).toEqual(["report__generate", "queued"]);
+    await runWorkerOnce();
+    const done = await server.execute(JobById, { token: owner.token, variables: { id: answeredJob.id } });
+    expect(done.data?.job?.status).toBe("SUCCEEDED");
   });
 
   it("answers a requestId over 200 characters with an InputError at requestId (data, no job)", async () => {
