@@ -54,7 +54,7 @@ export async function runJobsBench(databaseUrl: string, log: (line: string) => v
         headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query }),
       });
-      return (await response.json()) as { data: Record<string, { id?: string; token?: string }> };
+      return (await response.json()) as { data: Record<string, { token?: string; job?: { id: string } }> };
     };
     const tokens: string[] = [];
     for (let i = 1; i <= 20; i++) {
@@ -64,7 +64,10 @@ export async function runJobsBench(databaseUrl: string, log: (line: string) => v
       tokens.push(login.data.logIn?.token as string);
     }
     const request = (i: number) =>
-      gql(`mutation { requestActivityReport(input: {}) { id status } }`, tokens[i % tokens.length]);
+      gql(
+        `mutation { requestActivityReport(input: {}) { ... on RequestActivityReportPayload { job { id status } } } }`,
+        tokens[i % tokens.length],
+      );
 
     // 1. Enqueue latency of the mutation (the job row and its queue entry in one transaction).
     const enqueue: number[] = [];
@@ -105,7 +108,7 @@ export async function runJobsBench(databaseUrl: string, log: (line: string) => v
     const startedAt = performance.now();
     const job = await request(0);
     const jobId = Number(
-      Buffer.from(job.data.requestActivityReport?.id as string, "base64")
+      Buffer.from(job.data.requestActivityReport?.job?.id as string, "base64")
         .toString()
         .split(":")[1],
     );

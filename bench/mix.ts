@@ -72,27 +72,27 @@ const READS = [
 const WRITES = [
   {
     weight: 5,
-    query: `mutation($p: ID!) { likePost(input: { postId: $p }) { id } }`,
+    query: `mutation($p: ID!) { likePost(input: { postId: $p }) { post { id } } }`,
     variables: () => ({ p: pick(hotPosts) }),
   },
   {
     weight: 3,
-    query: `mutation($p: ID!) { unlikePost(input: { postId: $p }) { id } }`,
+    query: `mutation($p: ID!) { unlikePost(input: { postId: $p }) { post { id } } }`,
     variables: () => ({ p: pick(hotPosts) }),
   },
   {
     weight: 2,
-    query: `mutation($p: ID!) { addComment(input: { postId: $p, body: "bench" }) { id } }`,
+    query: `mutation($p: ID!) { addComment(input: { postId: $p, body: "bench" }) { ... on AddCommentPayload { comment { id } } } }`,
     variables: () => ({ p: pick(hotPosts) }),
   },
   {
     weight: 2,
-    query: `mutation($h: String!) { followUser(input: { handle: $h }) { handle } }`,
+    query: `mutation($h: String!) { followUser(input: { handle: $h }) { ... on FollowUserPayload { user { handle } } } }`,
     variables: () => ({ h: pick(handles) }),
   },
   {
     weight: 1,
-    query: `mutation { createPost(input: { title: "bench post", body: "b" }) { id } }`,
+    query: `mutation { createPost(input: { title: "bench post", body: "b" }) { ... on CreatePostPayload { post { id } } } }`,
     variables: () => ({}),
   },
 ];

@@ -269,12 +269,15 @@ async function likeLoops(databaseUrl: string, sokudo: Server) {
     const variables = { id: globalId("Post", postId) };
     return [
       {
-        body: JSON.stringify({ query: `mutation($id: ID!) { likePost(input: { postId: $id }) { title } }`, variables }),
+        body: JSON.stringify({
+          query: `mutation($id: ID!) { likePost(input: { postId: $id }) { post { title } } }`,
+          variables,
+        }),
         headers,
       },
       {
         body: JSON.stringify({
-          query: `mutation($id: ID!) { unlikePost(input: { postId: $id }) { title } }`,
+          query: `mutation($id: ID!) { unlikePost(input: { postId: $id }) { post { title } } }`,
           variables,
         }),
         headers,

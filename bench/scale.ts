@@ -19,7 +19,7 @@ const SAMPLES = 30;
 export const SCALE_READ = `query ScaleRead { users(first: 20) { edges { node { handle postCount posts(first: 5) { edges { node { title likeCount commentCount tags { slug name postCount } comments(first: 5) { edges { node { body author { handle } } } } } } } } } } }`;
 /** A write that always writes: a comment on the newest post, which bumps its comment count. */
 const scaleWrite = (postId: string) =>
-  `mutation ScaleWrite { addComment(input: { postId: "${postId}", body: "scale" }) { id post { commentCount } } }`;
+  `mutation ScaleWrite { addComment(input: { postId: "${postId}", body: "scale" }) { ... on AddCommentPayload { comment { id post { commentCount } } } } }`;
 
 /** Ordered and searched lists (issue 25): a deep keyset page of the most liked posts, and a search for a common word. */
 const mostLikedPage = (after: string) =>
@@ -140,7 +140,7 @@ export async function runScaleBench(databaseUrl: string, log: (line: string) => 
     try {
       const signUp = (await post(
         server,
-        `mutation { signUp(input: { email: "scale@example.test", handle: "scalebench", name: "Scale", password: "scale bench password" }) { token } }`,
+        `mutation { signUp(input: { email: "scale@example.test", handle: "scalebench", name: "Scale", password: "scale bench password" }) { ... on AuthPayload { token } } }`,
       )) as { data: { signUp: { token: string } } };
       const token = signUp.data.signUp.token;
       const newest = (await post(server, `{ posts(first: 1) { edges { node { id } } } }`)) as {

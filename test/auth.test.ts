@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { graphql } from "./gql/index.ts";
-import { SignUp, signUpUser } from "./helpers/factories.ts";
+import { answered, SignUp, signUpUser } from "./helpers/factories.ts";
 import { errorCodes, useTestServer } from "./helpers/server.ts";
 
 const server = await useTestServer();
@@ -42,8 +42,9 @@ describe("signUp and logIn", () => {
   it("signs up, returns a token that identifies the new user, and stores no plain password", async () => {
     const result = await server.execute(SignUp, { variables: { input: input() } });
     expect(result.errors).toBeUndefined();
-    expect(result.data?.signUp.user).toMatchObject({ handle: "ada", email: "ada@example.test" });
-    const viewer = await server.execute(Viewer, { token: result.data?.signUp.token });
+    const signedUp = answered(result.data?.signUp, "AuthPayload");
+    expect(signedUp.user).toMatchObject({ handle: "ada", email: "ada@example.test" });
+    const viewer = await server.execute(Viewer, { token: signedUp.token });
     expect(viewer.data?.viewer).toEqual({ handle: "ada", email: "ada@example.test" });
     const stored = await server.db.prisma.user.findUniqueOrThrow({ where: { handle: "ada" } });
     expect(stored.passwordHash).not.toContain("analytical engine");
@@ -73,17 +74,31 @@ describe("signUp and logIn", () => {
   it.each([
     ["a duplicate handle", input({ email: "other@example.test" }), "handle"],
     ["a duplicate email", input({ handle: "other" }), "email"],
+  ])("answers %s with a ConflictError naming the field (data, no GraphQL error)", async (_case, values, field) => {
+    const result = await server.execute(SignUp, { variables: { input: values } });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.signUp).toEqual({
+      __typename: "ConflictError",
+      code: "CONFLICT",
+      message: `User with this ${field} already exists`,
+      field,
+    });
+  });
+
+  it.each([
     ["a bad email", input({ email: "not-an-email", handle: "x_1" }), "email"],
     ["a short handle", input({ handle: "ab" }), "handle"],
     ["a handle with spaces", input({ handle: "a b c" }), "handle"],
     ["an empty name", input({ name: "   ", handle: "x_2", email: "x2@example.test" }), "name"],
     ["an over-long name", input({ name: "n".repeat(101), handle: "x_3", email: "x3@example.test" }), "name"],
     ["a short password", input({ password: "short", handle: "x_4", email: "x4@example.test" }), "password"],
-  ])("rejects %s with BAD_USER_INPUT naming the field", async (_case, values, field) => {
+  ])("answers %s with an InputError at the field (data, no GraphQL error)", async (_case, values, field) => {
     const result = await server.execute(SignUp, { variables: { input: values } });
-    expect(result.data).toBeNull();
-    expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
-    expect(result.errors?.[0]?.message).toContain(field);
+    expect(result.errors).toBeUndefined();
+    const error = answered(result.data?.signUp, "InputError");
+    expect(error.code).toBe("BAD_USER_INPUT");
+    expect(error.issues.map((issue) => issue.path)).toEqual([[field]]);
+    expect(error.message).toContain(field);
   });
 
   it("replaces a hash stored with older parameters at the next successful logIn, in one UPDATE", async () => {

@@ -19,11 +19,11 @@ afterAll(() => http.close());
 const owner = await signUpUser(server, "owner");
 const other = await signUpUser(server, "intruder");
 
-const requested = await server.execute<{ requestActivityReport: { id: string } }, unknown>(
-  `mutation { requestActivityReport(input: {}) { id } }`,
+const requested = await server.execute<{ requestActivityReport: { job: { id: string } } }, unknown>(
+  `mutation { requestActivityReport(input: {}) { ... on RequestActivityReportPayload { job { id } } } }`,
   { token: owner.token },
 );
-const jobId = requested.data?.requestActivityReport.id as string;
+const jobId = requested.data?.requestActivityReport.job.id as string;
 const missingId = encodeGlobalID("Job", 999_999);
 
 const JOB_FIELDS = `kind status result error attempts`;
@@ -48,7 +48,7 @@ describe("owner-only jobs", () => {
 
   it("are never served from the response cache, to the owner or anyone else", async () => {
     const queries = [
-      [`query($id: ID!) { job(id: $id) { id status } }`, { job: { id: jobId, status: "queued" } }],
+      [`query($id: ID!) { job(id: $id) { id status } }`, { job: { id: jobId, status: "QUEUED" } }],
       [`{ user(handle: "owner") { jobs(first: 5) { edges { node { id } } } } }`, null],
     ] as const;
     for (const [query, expected] of queries) {
@@ -127,11 +127,11 @@ describe("owner-only jobs", () => {
   });
 
   it("show the worker's progress at once to an owner polling through the response cache", async () => {
-    const fresh = await server.execute<{ requestActivityReport: { id: string } }, unknown>(
-      `mutation { requestActivityReport(input: {}) { id } }`,
+    const fresh = await server.execute<{ requestActivityReport: { job: { id: string } } }, unknown>(
+      `mutation { requestActivityReport(input: {}) { ... on RequestActivityReportPayload { job { id } } } }`,
       { token: owner.token },
     );
-    const id = fresh.data?.requestActivityReport.id as string;
+    const id = fresh.data?.requestActivityReport.job.id as string;
     const poll = async () =>
       (
         await server.execute<{ job: { status: string; progress: number } }, unknown>(
@@ -139,10 +139,10 @@ describe("owner-only jobs", () => {
           { token: owner.token, variables: { id } },
         )
       ).data?.job;
-    expect(await poll()).toEqual({ status: "queued", progress: 0 });
-    expect(await poll()).toEqual({ status: "queued", progress: 0 });
+    expect(await poll()).toEqual({ status: "QUEUED", progress: 0 });
+    expect(await poll()).toEqual({ status: "QUEUED", progress: 0 });
     await runDueJobs(server.url, { outboxDir });
-    expect(await poll()).toEqual({ status: "succeeded", progress: 100 });
+    expect(await poll()).toEqual({ status: "SUCCEEDED", progress: 100 });
   });
 
   it("have report files that only the owner can download; others get the 404 of a missing report", async () => {

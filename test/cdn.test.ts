@@ -94,7 +94,7 @@ describe("Cache-Control of answers", () => {
     const post = await server.execute(FEED);
     expect(post.headers.get("cache-control")).toBe("no-store");
     const mutation = await server.execute(
-      'mutation { createPost(input: { title: "t", body: "b", tags: [] }) { id } }',
+      'mutation { createPost(input: { title: "t", body: "b", tags: [] }) { ... on CreatePostPayload { post { id } } } }',
       { token: alice.token },
     );
     expect(mutation.headers.get("cache-control")).toBe("no-store");

@@ -49,13 +49,13 @@ function random(seed: number) {
 }
 
 const MUTATIONS = {
-  like: `mutation ($id: ID!) { likePost(input: { postId: $id }) { likeCount } }`,
-  unlike: `mutation ($id: ID!) { unlikePost(input: { postId: $id }) { likeCount } }`,
-  follow: `mutation ($handle: String!) { followUser(input: { handle: $handle }) { followerCount } }`,
-  unfollow: `mutation ($handle: String!) { unfollowUser(input: { handle: $handle }) { followerCount } }`,
-  comment: `mutation ($id: ID!) { addComment(input: { postId: $id, body: "burst" }) { id } }`,
+  like: `mutation ($id: ID!) { likePost(input: { postId: $id }) { post { likeCount } } }`,
+  unlike: `mutation ($id: ID!) { unlikePost(input: { postId: $id }) { post { likeCount } } }`,
+  follow: `mutation ($handle: String!) { followUser(input: { handle: $handle }) { ... on FollowUserPayload { user { followerCount } } } }`,
+  unfollow: `mutation ($handle: String!) { unfollowUser(input: { handle: $handle }) { user { followerCount } } }`,
+  comment: `mutation ($id: ID!) { addComment(input: { postId: $id, body: "burst" }) { ... on AddCommentPayload { comment { id } } } }`,
   delete: `mutation ($id: ID!) { deletePost(input: { id: $id }) { deletedPostId } }`,
-  create: `mutation { createPost(input: { title: "burst", body: "b", tags: ["hot", "burst"] }) { id } }`,
+  create: `mutation { createPost(input: { title: "burst", body: "b", tags: ["hot", "burst"] }) { ... on CreatePostPayload { post { id } } } }`,
 };
 type Kind = keyof typeof MUTATIONS;
 

@@ -93,11 +93,15 @@ const author = await signUpUser(server);
 
 describe("a write racing the delete: the token was checked, the row is gone when the write lands", () => {
   const writes: Record<string, (target: { token: string; postId: string; handle: string }) => string> = {
-    likePost: ({ postId }) => `mutation { likePost(input: { postId: "${postId}" }) { id } }`,
-    addComment: ({ postId }) => `mutation { addComment(input: { postId: "${postId}", body: "hi" }) { id } }`,
-    createPost: () => `mutation { createPost(input: { title: "t", body: "b" }) { id } }`,
-    followUser: ({ handle }) => `mutation { followUser(input: { handle: "${handle}" }) { id } }`,
-    requestActivityReport: () => `mutation { requestActivityReport(input: {}) { id } }`,
+    likePost: ({ postId }) => `mutation { likePost(input: { postId: "${postId}" }) { post { id } } }`,
+    addComment: ({ postId }) =>
+      `mutation { addComment(input: { postId: "${postId}", body: "hi" }) { ... on AddCommentPayload { comment { id } } } }`,
+    createPost: () =>
+      `mutation { createPost(input: { title: "t", body: "b" }) { ... on CreatePostPayload { post { id } } } }`,
+    followUser: ({ handle }) =>
+      `mutation { followUser(input: { handle: "${handle}" }) { ... on FollowUserPayload { user { id } } } }`,
+    requestActivityReport: () =>
+      `mutation { requestActivityReport(input: {}) { ... on RequestActivityReportPayload { job { id } } } }`,
   };
 
   for (const [name, operation] of Object.entries(writes)) {

@@ -122,7 +122,7 @@ async function signUp(handle: string): Promise<string> {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
-      query: "mutation($input: SignUpInput!) { signUp(input: $input) { token } }",
+      query: "mutation($input: SignUpInput!) { signUp(input: $input) { ... on AuthPayload { token } } }",
       variables: { input },
     }),
   });
@@ -136,10 +136,12 @@ async function openJobStream(token: string): Promise<{ closed: Promise<string> }
   const requested = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: "POST",
     headers,
-    body: JSON.stringify({ query: "mutation { requestActivityReport(input: {}) { id } }" }),
+    body: JSON.stringify({
+      query: "mutation { requestActivityReport(input: {}) { ... on RequestActivityReportPayload { job { id } } } }",
+    }),
   });
-  const { id } = ((await requested.json()) as { data: { requestActivityReport: { id: string } } }).data
-    .requestActivityReport;
+  const { id } = ((await requested.json()) as { data: { requestActivityReport: { job: { id: string } } } }).data
+    .requestActivityReport.job;
   const stream = await fetch(`http://127.0.0.1:${port}/graphql`, {
     method: "POST",
     headers: { ...headers, accept: "text/event-stream" },
@@ -206,7 +208,7 @@ describe("SIGTERM under keep-alive load", () => {
     await logged("SIGTERM received");
     drainSeen = true;
     await idleClosed; // before anything in flight has been answered
-    expect(await stream.closed).toContain('"status":"queued"');
+    expect(await stream.closed).toContain('"status":"QUEUED"');
     expect(heldArrivals).toBe(HELD);
     release.resolve();
 

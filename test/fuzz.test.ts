@@ -266,7 +266,7 @@ describe("fuzz", () => {
       "sign up",
       json({
         query:
-          'mutation { signUp(input: { email: "fuzz@example.test", handle: "fuzzer", name: "Fuzz", password: "fuzz password" }) { token } }',
+          'mutation { signUp(input: { email: "fuzz@example.test", handle: "fuzzer", name: "Fuzz", password: "fuzz password" }) { ... on AuthPayload { token } } }',
       }),
     );
     const token = (JSON.parse(signUp.body) as { data: { signUp: { token: string } } }).data.signUp.token;

@@ -62,7 +62,7 @@ describe("GraphiQL's RequestAndWatch tab", () => {
     const jobId = Number(Buffer.from(event.data.jobUpdated.id, "base64").toString().split(":")[1]);
     const job = await server.db.prisma.job.findUniqueOrThrow({ where: { id: jobId }, include: { owner: true } });
     expect(job.owner.handle).toBe("watcher");
-    expect(event.data.jobUpdated.status).toBe(job.status);
+    expect(event.data.jobUpdated.status).toBe(job.status.toUpperCase());
   });
 
   it("shows the request's error, with its code, when no one is logged in", async () => {

@@ -82,10 +82,13 @@ describe("requests that never finish arriving (slowloris)", () => {
 
   it("leaves an SSE subscription open past the request timeout: it times receiving the request, not the answer", async () => {
     const owner = await signUpUser(server, "streamer");
-    const requested = await server.execute("mutation { requestActivityReport(input: {}) { id } }", {
-      token: owner.token,
-    });
-    const id = (requested.data as { requestActivityReport: { id: string } }).requestActivityReport.id;
+    const requested = await server.execute(
+      "mutation { requestActivityReport(input: {}) { ... on RequestActivityReportPayload { job { id } } } }",
+      {
+        token: owner.token,
+      },
+    );
+    const id = (requested.data as { requestActivityReport: { job: { id: string } } }).requestActivityReport.job.id;
     const { port } = new URL(timed.url);
     const statuses: string[] = [];
     let firstEvent: () => void = () => {};
@@ -112,7 +115,7 @@ describe("requests that never finish arriving (slowloris)", () => {
     });
     stream.end(JSON.stringify({ query: `subscription { jobUpdated(id: "${id}") { status } }` }));
     await subscribed;
-    expect(statuses).toEqual(["queued"]);
+    expect(statuses).toEqual(["QUEUED"]);
 
     // A slowloris opened after the stream is closed once its timeout is over: by then the stream's is too.
     const slow = await open(timed);
@@ -122,15 +125,18 @@ describe("requests that never finish arriving (slowloris)", () => {
 
     await runDueJobs(server.url, { outboxDir });
     await streamEnded;
-    expect(statuses.at(-1)).toBe("succeeded");
+    expect(statuses.at(-1)).toBe("SUCCEEDED");
   });
 
   it("leaves a WebSocket subscription open past the request timeout", async () => {
     const owner = await signUpUser(server, "socketeer");
-    const requested = await server.execute("mutation { requestActivityReport(input: {}) { id } }", {
-      token: owner.token,
-    });
-    const id = (requested.data as { requestActivityReport: { id: string } }).requestActivityReport.id;
+    const requested = await server.execute(
+      "mutation { requestActivityReport(input: {}) { ... on RequestActivityReportPayload { job { id } } } }",
+      {
+        token: owner.token,
+      },
+    );
+    const id = (requested.data as { requestActivityReport: { job: { id: string } } }).requestActivityReport.job.id;
     const client = createClient({
       url: `${timed.url.replace("http", "ws")}/graphql`,
       webSocketImpl: WebSocket,
@@ -160,8 +166,8 @@ describe("requests that never finish arriving (slowloris)", () => {
     await runDueJobs(server.url, { outboxDir });
     await finished;
     await client.dispose();
-    expect(statuses[0]).toBe("queued");
-    expect(statuses.at(-1)).toBe("succeeded");
+    expect(statuses[0]).toBe("QUEUED");
+    expect(statuses.at(-1)).toBe("SUCCEEDED");
   });
 });
 

@@ -93,7 +93,7 @@ describe("bad input is a coded client error, never an internal one", () => {
     const { token } = await signUpUser(server);
     const post = (await createPost(server, token)) as { id: string };
     for (const query of [
-      `mutation { likePost(input: { postId: "${b64("Post:9999999999")}" }) { id } }`,
+      `mutation { likePost(input: { postId: "${b64("Post:9999999999")}" }) { post { id } } }`,
       `{ users(after: "${b64("GPC:N:99999999999999999999")}") { edges { node { id } } } }`,
       `{ users(after: "garbage") { edges { node { id } } } }`,
       `{ post(id: "${post.id}") { comments(after: "zzz") { edges { node { id } } } } }`,

@@ -43,11 +43,11 @@ async function until(condition: () => Promise<boolean>) {
 
 describe("job events (LISTEN) after the connection is lost", () => {
   it("reports not ready while reconnecting, then delivers what changed in the gap", async () => {
-    const requested = await server.execute<{ requestActivityReport: { id: string } }, unknown>(
-      `mutation { requestActivityReport(input: {}) { id } }`,
+    const requested = await server.execute<{ requestActivityReport: { job: { id: string } } }, unknown>(
+      `mutation { requestActivityReport(input: {}) { ... on RequestActivityReportPayload { job { id } } } }`,
       { token: owner.token },
     );
-    const id = requested.data?.requestActivityReport.id as string;
+    const id = requested.data?.requestActivityReport.job.id as string;
 
     const events: { status: string; progress: number }[] = [];
     const controller = new AbortController();
@@ -76,7 +76,7 @@ describe("job events (LISTEN) after the connection is lost", () => {
       }
     })();
     await until(async () => events.length === 1);
-    expect(events[0]).toMatchObject({ status: "queued" });
+    expect(events[0]).toMatchObject({ status: "QUEUED" });
     expect((await readiness()).status).toBe(200);
 
     const database = new URL(server.url).pathname.slice(1);
@@ -97,7 +97,7 @@ describe("job events (LISTEN) after the connection is lost", () => {
     openGate();
     await done;
     controller.abort();
-    expect(events.at(-1)).toEqual({ status: "succeeded", progress: 100 });
+    expect(events.at(-1)).toEqual({ status: "SUCCEEDED", progress: 100 });
     expect((await readiness()).status).toBe(200);
     expect(logged).toContain("info: job events: LISTEN connection re-established");
   });

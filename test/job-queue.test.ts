@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { PRIORITY } from "../src/jobs/enqueue.ts";
 import { JOBS_CLEANUP } from "../src/jobs/tasks/jobs__cleanup.ts";
 import { graphql } from "./gql/index.ts";
-import { signUpUser } from "./helpers/factories.ts";
+import { answered, signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
 import { useTestServer } from "./helpers/server.ts";
 
@@ -19,7 +19,12 @@ const drain = () => runDueJobs(server.url, { outboxDir: scratch }, { concurrency
 const Request = graphql(`
   mutation QueueReport($input: RequestActivityReportInput!) {
     requestActivityReport(input: $input) {
-      id
+      __typename
+      ... on RequestActivityReportPayload {
+        job {
+          id
+        }
+      }
     }
   }
 `);
@@ -42,7 +47,7 @@ describe("job queue", () => {
       [JOBS_CLEANUP, PRIORITY.maintenance],
     );
     const requested = await server.execute(Request, { token: owner.token, variables: { input: {} } });
-    const id = requested.data?.requestActivityReport.id as string;
+    const id = answered(requested.data?.requestActivityReport, "RequestActivityReportPayload").job.id;
     // Run exactly one job: graphile-worker takes the most urgent one first.
     const { rows } = await server.db.pool.query<{ task_identifier: string }>(
       `SELECT task_identifier FROM graphile_worker.jobs WHERE locked_at IS NULL ORDER BY priority, run_at, id LIMIT 1`,
@@ -50,7 +55,7 @@ describe("job queue", () => {
     expect(rows[0]?.task_identifier).toBe("report__generate");
     await drain();
     const job = await server.execute(Status, { token: owner.token, variables: { id } });
-    expect(job.data?.job?.status).toBe("succeeded");
+    expect(job.data?.job?.status).toBe("SUCCEEDED");
     // The backlog ran too, after it (runOnce drains the queue).
     const left = await server.db.pool.query(`SELECT count(*)::int AS n FROM graphile_worker.jobs`);
     expect(left.rows[0].n).toBe(0);
@@ -67,12 +72,12 @@ describe("job queue", () => {
       await server.db.pool.query(`DROP FUNCTION refuse_report_files() CASCADE`);
     });
     const requested = await server.execute(Request, { token: owner.token, variables: { input: {} } });
-    const id = requested.data?.requestActivityReport.id as string;
+    const id = answered(requested.data?.requestActivityReport, "RequestActivityReportPayload").job.id;
     for (let attempt = 1; attempt <= 3; attempt++) {
       await drain();
       const job = await server.execute(Status, { token: owner.token, variables: { id } });
       expect(job.data?.job?.attempts).toBe(attempt);
-      expect(job.data?.job?.status).toBe(attempt < 3 ? "queued" : "failed");
+      expect(job.data?.job?.status).toBe(attempt < 3 ? "QUEUED" : "FAILED");
       expect(job.data?.job?.error).toBe("report storage refused");
       // graphile-worker backs off exponentially: make the retry due now.
       await server.db.pool.query(`UPDATE graphile_worker._private_jobs SET run_at = now()`);

@@ -56,7 +56,7 @@ describe("jobUpdated for a job that has already finished", () => {
       ).toEqual({
         data: {
           jobUpdated: {
-            status,
+            status: status.toUpperCase(),
             progress: status === "succeeded" ? 100 : 40,
             error: status === "failed" ? "renderer crashed" : null,
           },
@@ -80,6 +80,6 @@ describe("jobUpdated for a job that has already finished", () => {
       );
     });
     await client.dispose();
-    expect(events).toEqual([{ jobUpdated: { status: "succeeded" } }]);
+    expect(events).toEqual([{ jobUpdated: { status: "SUCCEEDED" } }]);
   });
 });

@@ -8,10 +8,13 @@ const server = await useTestServer({ RESPONSE_CACHE: "off" });
 const author = await signUpUser(server, "op_author");
 const reader = await signUpUser(server, "op_reader");
 const post = await createPost(server, author.token, { title: "one document, two operations" });
-await server.execute(`mutation ($id: ID!) { addComment(input: { postId: $id, body: "first" }) { id } }`, {
-  variables: { id: post.id },
-  token: reader.token,
-});
+await server.execute(
+  `mutation ($id: ID!) { addComment(input: { postId: $id, body: "first" }) { ... on AddCommentPayload { comment { id } } } }`,
+  {
+    variables: { id: post.id },
+    token: reader.token,
+  },
+);
 
 describe("a document with several operations", () => {
   it("runs the query operationName names, whichever ran first", async () => {
@@ -50,15 +53,15 @@ describe("a document with several operations", () => {
   it("reads with the query and writes only with the mutation", async () => {
     const document = `
       query Read($id: ID!) { post(id: $id) { likeCount } }
-      mutation Like($id: ID!) { likePost(input: { postId: $id }) { likeCount } }`;
+      mutation Like($id: ID!) { likePost(input: { postId: $id }) { post { likeCount } } }`;
     const run = (operationName: string) =>
-      server.execute<{ post?: { likeCount: number }; likePost?: { likeCount: number } }, object>(document, {
+      server.execute<{ post?: { likeCount: number }; likePost?: { post: { likeCount: number } } }, object>(document, {
         variables: { id: post.id },
         token: reader.token,
         operationName,
       });
     expect((await run("Read")).data).toEqual({ post: { likeCount: 0 } });
-    expect((await run("Like")).data).toEqual({ likePost: { likeCount: 1 } });
+    expect((await run("Like")).data).toEqual({ likePost: { post: { likeCount: 1 } } });
     expect((await run("Read")).data).toEqual({ post: { likeCount: 1 } });
   });
 });

@@ -25,11 +25,11 @@ const stranger = await signUpUser(server, "policy_other");
 /** How to make one object of each owner-only type, owned by `token`'s user; returns its global id. */
 const FIXTURES: Record<string, (target: TestServer, token: string) => Promise<string>> = {
   Job: async (target, token) => {
-    const result = await target.execute<{ requestActivityReport: { id: string } }, unknown>(
-      `mutation { requestActivityReport(input: {}) { id } }`,
+    const result = await target.execute<{ requestActivityReport: { job: { id: string } } }, unknown>(
+      `mutation { requestActivityReport(input: {}) { ... on RequestActivityReportPayload { job { id } } } }`,
       { token },
     );
-    return result.data?.requestActivityReport.id as string;
+    return result.data?.requestActivityReport.job.id as string;
   },
 };
 
@@ -92,6 +92,9 @@ function pathsTo(type: GraphQLObjectType): Path[] {
   for (const parent of Object.values(schema.getTypeMap())) {
     if (!isObjectType(parent) || parent.name.startsWith("__") || parent === schema.getQueryType()) continue;
     if (parent === schema.getMutationType() || parent === schema.getSubscriptionType()) continue;
+    // A mutation's payload holds what that mutation just wrote for its viewer (requestActivityReport's
+    // own job): no id reaches it, and the type's rule still guards it.
+    if (parent.name.endsWith("Payload")) continue;
     // Connection and edge wrappers are walked through the field that returns the connection.
     const own = parent.getFields();
     if ((own.cursor && own.node) || (own.edges && own.pageInfo)) continue;

@@ -29,7 +29,7 @@ describe("a write that cannot start its transaction", () => {
   it("answers DATABASE_UNAVAILABLE, not an internal error, while every connection is held", async () => {
     const held = await patient.db.pool.connect();
     const result = await patient.execute(
-      'mutation { signUp(input: { email: "busy@example.test", handle: "busy_pool", name: "Busy", password: "long enough" }) { token } }',
+      'mutation { signUp(input: { email: "busy@example.test", handle: "busy_pool", name: "Busy", password: "long enough" }) { ... on AuthPayload { token } } }',
     );
     held.release();
     expect(errorCodes(result)).toEqual(["DATABASE_UNAVAILABLE"]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PostsPageQuery } from "./gql/graphql.ts";
 import { graphql } from "./gql/index.ts";
-import { CreatePost, createPost, signUpUser } from "./helpers/factories.ts";
+import { answered, CreatePost, createPost, signUpUser } from "./helpers/factories.ts";
 import { errorCodes, type GraphQLResponse, useTestServer } from "./helpers/server.ts";
 
 const server = await useTestServer();
@@ -31,13 +31,48 @@ const PostById = graphql(`
 const UpdatePost = graphql(`
   mutation UpdatePost($input: UpdatePostInput!) {
     updatePost(input: $input) {
-      id
-      title
-      body
-      tags {
-        slug
+      __typename
+      ... on UpdatePostPayload {
+        post {
+          id
+          title
+          body
+          tags {
+            slug
+          }
+          updatedAt
+        }
       }
-      updatedAt
+      ... on InputError {
+        issues {
+          path
+          message
+        }
+      }
+    }
+  }
+`);
+
+const CreatePostWithEdge = graphql(`
+  mutation CreatePostWithEdge($input: CreatePostInput!) {
+    createPost(input: $input) {
+      __typename
+      ... on CreatePostPayload {
+        post {
+          id
+        }
+        postEdge {
+          cursor
+          node {
+            id
+            title
+          }
+        }
+        viewer {
+          handle
+          postCount
+        }
+      }
     }
   }
 `);
@@ -46,6 +81,9 @@ const DeletePost = graphql(`
   mutation DeletePost($input: DeletePostInput!) {
     deletePost(input: $input) {
       deletedPostId
+      viewer {
+        postCount
+      }
     }
   }
 `);
@@ -132,10 +170,54 @@ describe("posts", () => {
     ["an over-long title", { title: "x".repeat(201), body: "b" }, "title"],
     ["an empty body", { title: "t", body: "" }, "body"],
     ["too many tags", { title: "t", body: "b", tags: Array.from({ length: 11 }, (_, i) => `t${i}`) }, "tags"],
-  ])("rejects %s with BAD_USER_INPUT", async (_case, input, field) => {
+  ])("answers %s with an InputError at its field: data, no GraphQL error", async (_case, input, field) => {
     const result = await server.execute(CreatePost, { token: alice.token, variables: { input } });
-    expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
-    expect(result.errors?.[0]?.message).toContain(field);
+    expect(result.errors).toBeUndefined();
+    const error = answered(result.data?.createPost, "InputError");
+    expect(error.code).toBe("BAD_USER_INPUT");
+    expect(error.issues.map((issue) => issue.path)).toEqual([[field]]);
+    expect(error.message).toContain(field);
+  });
+
+  it('answers an empty title with InputError issues at path ["title"], and every invalid field at once', async () => {
+    const result = await server.execute(CreatePost, {
+      token: alice.token,
+      variables: { input: { title: "", body: "" } },
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.createPost).toEqual({
+      __typename: "InputError",
+      code: "BAD_USER_INPUT",
+      message: "title: must not be empty; body: must not be empty",
+      issues: [
+        { path: ["title"], message: "must not be empty" },
+        { path: ["body"], message: "must not be empty" },
+      ],
+    });
+    expect(await server.db.prisma.post.count({ where: { title: "" } })).toBe(0);
+  });
+
+  it("answers the new post's edge in the viewer's posts: its cursor pages on from it, and the viewer's postCount", async () => {
+    const viewer = await signUpUser(server, "edge_author");
+    for (let i = 1; i <= 3; i++) await createPost(server, viewer.token, { title: `older-${i}` });
+    const result = await server.execute(CreatePostWithEdge, {
+      token: viewer.token,
+      variables: { input: { title: "newest", body: "b" } },
+    });
+    const payload = answered(result.data?.createPost, "CreatePostPayload");
+    expect(payload.postEdge.node).toEqual({ id: payload.post.id, title: "newest" });
+    expect(payload.viewer).toEqual({ handle: "edge_author", postCount: 4 });
+    // The edge goes first in the viewer's posts (newest first): it is the first page's first edge...
+    const firstPage = await server.execute<
+      { user: { posts: { edges: { cursor: string; node: { title: string } }[] } } },
+      object
+    >(`{ user(handle: "edge_author") { posts(first: 1) { edges { cursor node { title } } } } }`);
+    expect(firstPage.data?.user.posts.edges).toEqual([{ cursor: payload.postEdge.cursor, node: { title: "newest" } }]);
+    // ...and paging after its cursor gives the rest, in order.
+    const rest = await server.execute<{ user: { posts: { edges: { node: { title: string } }[] } } }, object>(
+      `{ user(handle: "edge_author") { posts(first: 10, after: "${payload.postEdge.cursor}") { edges { node { title } } } } }`,
+    );
+    expect(rest.data?.user.posts.edges.map((edge) => edge.node.title)).toEqual(["older-3", "older-2", "older-1"]);
   });
 
   it("lets the author update title, body and tags; updatedAt moves", async () => {
@@ -146,12 +228,21 @@ describe("posts", () => {
       variables: { input: { id: post.id, title: "Final", tags: ["two", "three"] } },
     });
     expect(result.errors).toBeUndefined();
-    expect(result.data?.updatePost).toMatchObject({
+    const updated = answered(result.data?.updatePost, "UpdatePostPayload").post;
+    expect(updated).toMatchObject({
       title: "Final",
       body: "A body",
       tags: [{ slug: "three" }, { slug: "two" }],
     });
-    expect(new Date(result.data?.updatePost.updatedAt as string).getTime()).toBeGreaterThan(before.updatedAt.getTime());
+    expect(new Date(updated.updatedAt).getTime()).toBeGreaterThan(before.updatedAt.getTime());
+    const invalid = await server.execute(UpdatePost, {
+      token: alice.token,
+      variables: { input: { id: post.id, body: " " } },
+    });
+    expect(invalid.data?.updatePost).toEqual({
+      __typename: "InputError",
+      issues: [{ path: ["body"], message: "must not be empty" }],
+    });
   });
 
   it("forbids anyone but the author to update or delete, and changes nothing", async () => {
@@ -171,6 +262,9 @@ describe("posts", () => {
     const post = await createPost(server, alice.token, { title: "Doomed" });
     const removed = await server.execute(DeletePost, { token: alice.token, variables: { input: { id: post.id } } });
     expect(removed.data?.deletePost.deletedPostId).toBe(post.id);
+    expect(removed.data?.deletePost.viewer.postCount).toBe(
+      await server.db.prisma.post.count({ where: { author: { handle: "alice" } } }),
+    );
     const gone = await server.execute(PostById, { variables: { id: post.id } });
     expect(errorCodes(gone)).toEqual(["NOT_FOUND"]);
     const again = await server.execute(DeletePost, { token: alice.token, variables: { input: { id: post.id } } });

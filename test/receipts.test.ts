@@ -34,15 +34,16 @@ interface Case {
   expected?: Partial<Record<"nodes" | "lists" | "deleted", string[]>>;
 }
 
-const returned = (field: string) => (data: Record<string, unknown>) => ({
-  id: (data[field] as { id: string }).id,
+/** The id at `<mutation>.<payload field>.id` of the answer. */
+const returned = (field: string, entity: string) => (data: Record<string, unknown>) => ({
+  id: (data[field] as Record<string, { id: string }>)[entity]?.id as string,
   as: "nodes" as const,
 });
 
 // One case per mutation: the walk below fails for a mutation without one.
 const cases: Record<string, () => Promise<Case>> = {
   signUp: async () => ({
-    document: `mutation { signUp(input: { email: "carol@example.test", handle: "carol", name: "Carol", password: "correct horse" }) { token user { id } } }`,
+    document: `mutation { signUp(input: { email: "carol@example.test", handle: "carol", name: "Carol", password: "correct horse" }) { ... on AuthPayload { token user { id } } } }`,
     named: (data) => ({ id: (data.signUp as { user: { id: string } }).user.id, as: "nodes" }),
     expected: { lists: ["Query.users"] },
   }),
@@ -52,60 +53,63 @@ const cases: Record<string, () => Promise<Case>> = {
   }),
   createPost: async () => ({
     token: alice.token,
-    document: `mutation { createPost(input: { title: "New", body: "text", tags: ["receipts", "fresh"] }) { id } }`,
-    named: returned("createPost"),
+    document: `mutation { createPost(input: { title: "New", body: "text", tags: ["receipts", "fresh"] }) { ... on CreatePostPayload { post { id } } } }`,
+    named: returned("createPost", "post"),
     expected: { nodes: [alice.id], lists: ["Query.posts", "Query.tags", `User.posts:${alice.id}`] },
   }),
   updatePost: async () => ({
     token: alice.token,
-    document: `mutation($id: ID!) { updatePost(input: { id: $id, title: "Changed", tags: ["graphql"] }) { id } }`,
+    document: `mutation($id: ID!) { updatePost(input: { id: $id, title: "Changed", tags: ["graphql"] }) { ... on UpdatePostPayload { post { id } } } }`,
     variables: { id: alicesPost.id },
-    named: returned("updatePost"),
+    named: returned("updatePost", "post"),
     expected: { nodes: [alicesPost.id], lists: [`Post.tags:${alicesPost.id}`] },
   }),
   addComment: async () => ({
     token: alice.token,
-    document: `mutation($id: ID!) { addComment(input: { postId: $id, body: "Nice" }) { id } }`,
+    document: `mutation($id: ID!) { addComment(input: { postId: $id, body: "Nice" }) { ... on AddCommentPayload { comment { id } } } }`,
     variables: { id: bobsPost.id },
-    named: returned("addComment"),
+    named: returned("addComment", "comment"),
     expected: { nodes: [bobsPost.id], lists: [`Post.comments:${bobsPost.id}`] },
   }),
   likePost: async () => ({
     token: alice.token,
-    document: `mutation($id: ID!) { likePost(input: { postId: $id }) { id likeCount } }`,
+    document: `mutation($id: ID!) { likePost(input: { postId: $id }) { post { id likeCount } } }`,
     variables: { id: bobsPost.id },
-    named: returned("likePost"),
+    named: returned("likePost", "post"),
   }),
   unlikePost: async () => ({
     token: alice.token,
-    document: `mutation($id: ID!) { unlikePost(input: { postId: $id }) { id likeCount } }`,
+    document: `mutation($id: ID!) { unlikePost(input: { postId: $id }) { post { id likeCount } } }`,
     variables: { id: bobsPost.id },
-    named: returned("unlikePost"),
+    named: returned("unlikePost", "post"),
   }),
   followUser: async () => ({
     token: alice.token,
-    document: `mutation { followUser(input: { handle: "receipt_bob" }) { id followerCount } }`,
-    named: returned("followUser"),
+    document: `mutation { followUser(input: { handle: "receipt_bob" }) { ... on FollowUserPayload { user { id followerCount } } } }`,
+    named: returned("followUser", "user"),
     expected: { nodes: [alice.id, bob.id] },
   }),
   unfollowUser: async () => ({
     token: alice.token,
-    document: `mutation { unfollowUser(input: { handle: "receipt_bob" }) { id followerCount } }`,
-    named: returned("unfollowUser"),
+    document: `mutation { unfollowUser(input: { handle: "receipt_bob" }) { user { id followerCount } } }`,
+    named: returned("unfollowUser", "user"),
     expected: { nodes: [alice.id, bob.id] },
   }),
   requestActivityReport: async () => ({
     token: alice.token,
-    document: `mutation { requestActivityReport(input: {}) { id } }`,
-    named: returned("requestActivityReport"),
+    document: `mutation { requestActivityReport(input: {}) { ... on RequestActivityReportPayload { job { id } } } }`,
+    named: returned("requestActivityReport", "job"),
     expected: { lists: [`User.jobs:${alice.id}`] },
   }),
   deletePost: async () => {
     const doomed = await createPost(server, bob.token, { title: "Doomed", tags: ["receipts"] });
-    await server.execute(`mutation($id: ID!) { addComment(input: { postId: $id, body: "bye" }) { id } }`, {
-      token: alice.token,
-      variables: { id: doomed.id },
-    });
+    await server.execute(
+      `mutation($id: ID!) { addComment(input: { postId: $id, body: "bye" }) { ... on AddCommentPayload { comment { id } } } }`,
+      {
+        token: alice.token,
+        variables: { id: doomed.id },
+      },
+    );
     return {
       token: bob.token,
       document: `mutation($id: ID!) { deletePost(input: { id: $id }) { deletedPostId } }`,
@@ -153,12 +157,12 @@ describe("mutation receipts", () => {
 
   it("comes with a mutation when the response cache is off, and not with a query", async () => {
     const uncached = await useTestServer({ RESPONSE_CACHE: "off" }, server.url);
-    const created = await uncached.execute<{ createPost: { id: string } }, unknown>(
-      `mutation { createPost(input: { title: "Uncached", body: "b" }) { id } }`,
+    const created = await uncached.execute<{ createPost: { post: { id: string } } }, unknown>(
+      `mutation { createPost(input: { title: "Uncached", body: "b" }) { ... on CreatePostPayload { post { id } } } }`,
       { token: alice.token },
     );
     expect(created.extensions?.changed).toMatchObject({
-      nodes: expect.arrayContaining([created.data?.createPost.id, alice.id]),
+      nodes: expect.arrayContaining([created.data?.createPost.post.id, alice.id]),
       lists: expect.arrayContaining(["Query.posts", `User.posts:${alice.id}`]),
     });
     const read = await uncached.execute(`{ posts(first: 1) { edges { node { id } } } }`);
@@ -171,7 +175,7 @@ afterAll(() => http.close());
 
 const PostsPage = `query PostsPage { posts(first: 5) { edges { node { id title } } } }`;
 const Author = `query Author($handle: String!) { user(handle: $handle) { id postCount posts(first: 5) { edges { node { id title } } } } }`;
-const NewPost = `mutation NewPost($title: String!) { createPost(input: { title: $title, body: "b" }) { id title } }`;
+const NewPost = `mutation NewPost($title: String!) { createPost(input: { title: $title, body: "b" }) { ... on CreatePostPayload { post { id title } } } }`;
 
 interface Page {
   posts: { edges: { node: { id: string; title: string } }[] };
@@ -302,7 +306,9 @@ describe("receipts over every transport", () => {
         accept: "text/event-stream",
         authorization: `Bearer ${alice.token}`,
       },
-      body: JSON.stringify({ query: `mutation { createPost(input: { title: "Over SSE", body: "b" }) { id } }` }),
+      body: JSON.stringify({
+        query: `mutation { createPost(input: { title: "Over SSE", body: "b" }) { ... on CreatePostPayload { post { id } } } }`,
+      }),
     });
     const event = (await response.text()).split("\n\n").find((block) => block.startsWith("event: next"));
     const result = JSON.parse(
@@ -311,7 +317,7 @@ describe("receipts over every transport", () => {
         .find((line) => line.startsWith("data:"))
         ?.slice(5) ?? "{}",
     );
-    expect(result.extensions.changed.nodes).toContain(result.data.createPost.id);
+    expect(result.extensions.changed.nodes).toContain(result.data.createPost.post.id);
   });
 
   it("come with a mutation over WebSocket (graphql-ws)", async () => {
@@ -320,16 +326,19 @@ describe("receipts over every transport", () => {
       webSocketImpl: WebSocket,
       connectionParams: { authorization: `Bearer ${alice.token}` },
     });
-    const results: { data?: { createPost: { id: string } } | null; extensions?: Record<string, unknown> }[] = [];
+    const results: { data?: { createPost: { post: { id: string } } } | null; extensions?: Record<string, unknown> }[] =
+      [];
     await new Promise<void>((resolve, reject) => {
       client.subscribe(
-        { query: `mutation { createPost(input: { title: "Over WebSocket", body: "b" }) { id } }` },
+        {
+          query: `mutation { createPost(input: { title: "Over WebSocket", body: "b" }) { ... on CreatePostPayload { post { id } } } }`,
+        },
         { next: (result) => void results.push(result as (typeof results)[number]), error: reject, complete: resolve },
       );
     });
     await client.dispose();
     const changed = results[0]?.extensions?.changed as Receipt;
-    expect(changed.nodes).toContain(results[0]?.data?.createPost.id);
+    expect(changed.nodes).toContain(results[0]?.data?.createPost.post.id);
     expect(changed.lists).toContain("Query.posts");
   });
 });

@@ -7,7 +7,7 @@ import { type HttpServer, listen } from "../src/http/server.ts";
 import { openReportFile, storeReportFiles } from "../src/jobs/report-files.ts";
 import { JOBS_CLEANUP } from "../src/jobs/tasks/jobs__cleanup.ts";
 import { graphql } from "./gql/index.ts";
-import { createPost, signUpUser } from "./helpers/factories.ts";
+import { answered, createPost, signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
 import { useTestServer } from "./helpers/server.ts";
 
@@ -29,7 +29,12 @@ for (let i = 0; i < 3; i++) await createPost(a, owner.token, { title: `shared po
 const RequestReport = graphql(`
   mutation RequestSharedReport($input: RequestActivityReportInput!) {
     requestActivityReport(input: $input) {
-      id
+      __typename
+      ... on RequestActivityReportPayload {
+        job {
+          id
+        }
+      }
     }
   }
 `);
@@ -44,9 +49,9 @@ const JobStatus = graphql(`
 /** Requests a report through instance A, runs the worker, and returns the job's number. */
 async function makeReport(token: string): Promise<number> {
   const requested = await a.execute(RequestReport, { token, variables: { input: {} } });
-  const id = requested.data?.requestActivityReport.id as string;
+  const id = answered(requested.data?.requestActivityReport, "RequestActivityReportPayload").job.id;
   await runWorker();
-  expect((await b.execute(JobStatus, { token, variables: { id } })).data?.job?.status).toBe("succeeded");
+  expect((await b.execute(JobStatus, { token, variables: { id } })).data?.job?.status).toBe("SUCCEEDED");
   return Number(decodeGlobalID(id).id);
 }
 

@@ -1,14 +1,16 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { getNamedType, isEnumType, isObjectType } from "graphql";
 import { createClient } from "graphql-ws";
 import { afterAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { createTokenService } from "../src/auth/token.ts";
 import { type HttpServer, listen } from "../src/http/server.ts";
 import { renderCsv } from "../src/jobs/report-render.ts";
+import { schema } from "../src/schema/index.ts";
 import { graphql } from "./gql/index.ts";
-import { createPost, signUpUser } from "./helpers/factories.ts";
+import { answered, createPost, signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
 import { errorCodes, TEST_SECRET, useTestServer } from "./helpers/server.ts";
 
@@ -23,10 +25,21 @@ for (let i = 0; i < 5; i++) await createPost(server, owner.token, { title: `repo
 const RequestReport = graphql(`
   mutation RequestReport($input: RequestActivityReportInput!) {
     requestActivityReport(input: $input) {
-      id
-      kind
-      status
-      progress
+      __typename
+      ... on RequestActivityReportPayload {
+        job {
+          id
+          kind
+          status
+          progress
+        }
+      }
+      ... on InputError {
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
@@ -101,27 +114,31 @@ describe("activity reports", () => {
       token: owner.token,
       variables: { input: { requestId: "r-1" } },
     });
-    expect(first.data?.requestActivityReport).toMatchObject({
-      kind: "report__generate",
-      status: "queued",
+    expect(answered(first.data?.requestActivityReport, "RequestActivityReportPayload").job).toMatchObject({
+      kind: "REPORT_GENERATE",
+      status: "QUEUED",
       progress: 0,
     });
     const again = await server.execute(RequestReport, {
       token: owner.token,
       variables: { input: { requestId: "r-1" } },
     });
-    expect(again.data?.requestActivityReport.id).toBe(first.data?.requestActivityReport.id);
+    expect(answered(again.data?.requestActivityReport, "RequestActivityReportPayload").job.id).toBe(
+      answered(first.data?.requestActivityReport, "RequestActivityReportPayload").job.id,
+    );
     const other = await server.execute(RequestReport, {
       token: owner.token,
       variables: { input: { requestId: "r-2" } },
     });
-    expect(other.data?.requestActivityReport.id).not.toBe(first.data?.requestActivityReport.id);
+    expect(answered(other.data?.requestActivityReport, "RequestActivityReportPayload").job.id).not.toBe(
+      answered(first.data?.requestActivityReport, "RequestActivityReportPayload").job.id,
+    );
     await runWorkerOnce();
   });
 
   it("lets only the owner read a job or list their jobs; to anyone else it does not exist", async () => {
     const requested = await server.execute(RequestReport, { token: owner.token, variables: { input: {} } });
-    const id = requested.data?.requestActivityReport.id as string;
+    const id = answered(requested.data?.requestActivityReport, "RequestActivityReportPayload").job.id;
     expect((await server.execute(JobById, { token: owner.token, variables: { id } })).data?.job?.id).toBe(id);
     expect(errorCodes(await server.execute(JobById, { token: stranger.token, variables: { id } }))).toEqual([
       "NOT_FOUND",
@@ -136,7 +153,7 @@ describe("activity reports", () => {
 
   it("streams progress to the owner over SSE until it succeeds, and serves the files to the owner only", async () => {
     const requested = await server.execute(RequestReport, { token: owner.token, variables: { input: {} } });
-    const id = requested.data?.requestActivityReport.id as string;
+    const id = answered(requested.data?.requestActivityReport, "RequestActivityReportPayload").job.id;
     const events: { status: string; progress: number }[] = [];
     const subscription = await subscribe(
       `subscription { jobUpdated(id: "${id}") { status progress result } }`,
@@ -145,11 +162,11 @@ describe("activity reports", () => {
     );
     await runWorkerOnce();
     await subscription.done;
-    expect(events[0]).toMatchObject({ status: "queued", progress: 0 });
-    expect(events.at(-1)).toMatchObject({ status: "succeeded", progress: 100 });
+    expect(events[0]).toMatchObject({ status: "QUEUED", progress: 0 });
+    expect(events.at(-1)).toMatchObject({ status: "SUCCEEDED", progress: 100 });
     const progress = events.map((event) => event.progress);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
-    expect(events.some((event) => event.status === "running")).toBe(true);
+    expect(events.some((event) => event.status === "RUNNING")).toBe(true);
 
     const jobId = Buffer.from(id, "base64").toString().split(":")[1];
     const csv = await fetch(`${http.url}/reports/${jobId}.csv`, {
@@ -176,7 +193,10 @@ describe("activity reports", () => {
     for (const title of titles) await createPost(server, author.token, { title });
     const requested = await server.execute(RequestReport, { token: author.token, variables: { input: {} } });
     await runWorkerOnce();
-    const jobId = Buffer.from(requested.data?.requestActivityReport.id as string, "base64")
+    const jobId = Buffer.from(
+      answered(requested.data?.requestActivityReport, "RequestActivityReportPayload").job.id,
+      "base64",
+    )
       .toString()
       .split(":")[1];
     const csv = await fetch(`${http.url}/reports/${jobId}.csv`, {
@@ -204,13 +224,44 @@ describe("activity reports", () => {
     expect(csv.split("\n").slice(1, 3)).toEqual([`post,"'\t=1",2025-01-01,1,0,0`, `post,"'\r=1",2025-01-01,1,0,0`]);
   });
 
-  it("refuses a requestId over 200 characters with BAD_USER_INPUT naming the field", async () => {
+  it("shows Job.status and Job.kind as enum values, mapped from the strings the database keeps", async () => {
+    const job = schema.getType("Job");
+    if (!isObjectType(job)) throw new Error("no Job type");
+    const status = getNamedType(job.getFields().status?.type);
+    const kind = getNamedType(job.getFields().kind?.type);
+    if (!isEnumType(status) || !isEnumType(kind)) throw new Error("Job.status and Job.kind must be enums");
+    expect(Object.fromEntries(status.getValues().map(({ name, value }) => [name, value]))).toEqual({
+      QUEUED: "queued",
+      RUNNING: "running",
+      SUCCEEDED: "succeeded",
+      FAILED: "failed",
+    });
+    expect(kind.getValues().map(({ name, value }) => [name, value])).toEqual([["REPORT_GENERATE", "report__generate"]]);
+
+    const requested = await server.execute(RequestReport, { token: owner.token, variables: { input: {} } });
+    const answeredJob = answered(requested.data?.requestActivityReport, "RequestActivityReportPayload").job;
+    expect(answeredJob).toMatchObject({ kind: "REPORT_GENERATE", status: "QUEUED" });
+    const row = await server.db.prisma.job.findUniqueOrThrow({
+      where: { id: Number(Buffer.from(answeredJob.id, "base64").toString().split(":")[1]) },
+    });
+    expect([row.kind, row.status]).toEqual(["report__generate", "queued"]);
+    await runWorkerOnce();
+    const done = await server.execute(JobById, { token: owner.token, variables: { id: answeredJob.id } });
+    expect(done.data?.job?.status).toBe("SUCCEEDED");
+  });
+
+  it("answers a requestId over 200 characters with an InputError at requestId (data, no job)", async () => {
+    const before = await server.db.prisma.job.count();
     const result = await server.execute(RequestReport, {
       token: owner.token,
       variables: { input: { requestId: "x".repeat(201) } },
     });
-    expect(errorCodes(result)).toEqual(["BAD_USER_INPUT"]);
-    expect(result.errors?.[0]?.extensions?.field).toBe("requestId");
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.requestActivityReport).toEqual({
+      __typename: "InputError",
+      issues: [{ path: ["requestId"], message: "must be at most 200 characters" }],
+    });
+    expect(await server.db.prisma.job.count()).toBe(before);
   });
 
   it("answers 404 for a report id no job can have (beyond PostgreSQL's integer), never 500", async () => {
@@ -230,19 +281,19 @@ describe("activity reports", () => {
 
   it("ends a subscription to a job that has already finished after its one event", async () => {
     const requested = await server.execute(RequestReport, { token: owner.token, variables: { input: {} } });
-    const id = requested.data?.requestActivityReport.id as string;
+    const id = answered(requested.data?.requestActivityReport, "RequestActivityReportPayload").job.id;
     await runWorkerOnce();
     const events: { status: string }[] = [];
     const subscription = await subscribe(`subscription { jobUpdated(id: "${id}") { status } }`, owner.token, (event) =>
       events.push((event.data as { jobUpdated: { status: string } }).jobUpdated),
     );
     await subscription.done; // before the fix, the stream stayed open: this waited until the test timed out
-    expect(events).toEqual([{ status: "succeeded" }]);
+    expect(events).toEqual([{ status: "SUCCEEDED" }]);
   });
 
   it("refuses a subscription to someone else's job", async () => {
     const requested = await server.execute(RequestReport, { token: owner.token, variables: { input: {} } });
-    const id = requested.data?.requestActivityReport.id as string;
+    const id = answered(requested.data?.requestActivityReport, "RequestActivityReportPayload").job.id;
     const events: { errors?: unknown[] }[] = [];
     const subscription = await subscribe(
       `subscription { jobUpdated(id: "${id}") { status } }`,
@@ -256,7 +307,7 @@ describe("activity reports", () => {
 
   it("streams progress over WebSocket (graphql-ws) on the same port", async () => {
     const requested = await server.execute(RequestReport, { token: owner.token, variables: { input: {} } });
-    const id = requested.data?.requestActivityReport.id as string;
+    const id = answered(requested.data?.requestActivityReport, "RequestActivityReportPayload").job.id;
     const client = createClient({
       url: `${http.url.replace("http", "ws")}/graphql`,
       webSocketImpl: WebSocket,
@@ -269,7 +320,7 @@ describe("activity reports", () => {
         {
           next: (result) => {
             if (result.data) events.push(result.data.jobUpdated);
-            if (result.data?.jobUpdated.status === "queued" && events.length === 1) void runWorkerOnce();
+            if (result.data?.jobUpdated.status === "QUEUED" && events.length === 1) void runWorkerOnce();
           },
           error: reject,
           complete: resolve,
@@ -278,7 +329,7 @@ describe("activity reports", () => {
     });
     await finished;
     await client.dispose();
-    expect(events[0]).toMatchObject({ status: "queued", progress: 0 });
-    expect(events.at(-1)).toMatchObject({ status: "succeeded", progress: 100 });
+    expect(events[0]).toMatchObject({ status: "QUEUED", progress: 0 });
+    expect(events.at(-1)).toMatchObject({ status: "SUCCEEDED", progress: 100 });
   });
 });

@@ -98,7 +98,7 @@ describe("the operation a request runs, as metrics and traces see it", () => {
   it("is the selected operation's type and name, also when a fragment comes first and no operationName is sent", async () => {
     const document = `
       fragment Counted on Post { likeCount }
-      mutation RecordLike($id: ID!) { likePost(input: { postId: $id }) { ...Counted } }`;
+      mutation RecordLike($id: ID!) { likePost(input: { postId: $id }) { post { ...Counted } } }`;
     const labelled = /^sokudo_graphql_requests_total\{operation_name="RecordLike",operation_type="mutation"\}/;
     const before = await metricLine(server, labelled);
     const result = await server.execute(document, { variables: { id: post.id }, token: author.token });
@@ -134,11 +134,11 @@ describe("the response cache", () => {
         "if-none-match": etag as string,
       },
       body: JSON.stringify({
-        query: "mutation ($id: ID!) { likePost(input: { postId: $id }) { likeCount } }",
+        query: "mutation ($id: ID!) { likePost(input: { postId: $id }) { post { likeCount } } }",
         variables: { id: post.id },
       }),
     });
     expect(liked.status).toBe(200);
-    expect(((await liked.json()) as { data?: unknown }).data).toEqual({ likePost: { likeCount: 2 } });
+    expect(((await liked.json()) as { data?: unknown }).data).toEqual({ likePost: { post: { likeCount: 2 } } });
   });
 });

@@ -176,7 +176,12 @@ describe("response cache on Redis", () => {
       graphql(`
         mutation Rename($input: UpdatePostInput!) {
           updatePost(input: $input) {
-            id
+            __typename
+            ... on UpdatePostPayload {
+              post {
+                id
+              }
+            }
           }
         }
       `),
@@ -211,7 +216,9 @@ describe("response cache on Redis", () => {
       graphql(`
         mutation Like($input: LikePostInput!) {
           likePost(input: $input) {
-            id
+            post {
+              id
+            }
           }
         }
       `),
@@ -226,7 +233,12 @@ describe("response cache on Redis", () => {
       graphql(`
         mutation Comment($input: AddCommentInput!) {
           addComment(input: $input) {
-            id
+            __typename
+            ... on AddCommentPayload {
+              comment {
+                id
+              }
+            }
           }
         }
       `),
@@ -242,7 +254,12 @@ describe("response cache on Redis", () => {
       graphql(`
         mutation Follow($input: FollowUserInput!) {
           followUser(input: $input) {
-            handle
+            __typename
+            ... on FollowUserPayload {
+              user {
+                handle
+              }
+            }
           }
         }
       `),
@@ -258,18 +275,18 @@ describe("response cache on Redis", () => {
     const post = await createPost(server, alice.token, { title: "liked through a multi-operation document" });
     const document = `
       query Q { __typename }
-      mutation Like($id: ID!) { likePost(input: { postId: $id }) { likeCount } }
-      mutation Unlike($id: ID!) { unlikePost(input: { postId: $id }) { likeCount } }`;
+      mutation Like($id: ID!) { likePost(input: { postId: $id }) { post { likeCount } } }
+      mutation Unlike($id: ID!) { unlikePost(input: { postId: $id }) { post { likeCount } } }`;
     const send = (operationName: string) =>
-      server.execute<{ likePost?: { likeCount: number }; unlikePost?: { likeCount: number } }, { id: string }>(
-        document,
-        { token: bob.token, operationName, variables: { id: post.id } },
-      );
+      server.execute<
+        { likePost?: { post: { likeCount: number } }; unlikePost?: { post: { likeCount: number } } },
+        { id: string }
+      >(document, { token: bob.token, operationName, variables: { id: post.id } });
     const counts: number[] = [];
     for (const name of ["Like", "Unlike", "Like"]) {
       const result = await send(name);
       expect(result.headers.get("server-timing")).not.toContain('cache;desc="hit"');
-      counts.push((result.data?.likePost ?? result.data?.unlikePost)?.likeCount ?? -1);
+      counts.push((result.data?.likePost ?? result.data?.unlikePost)?.post.likeCount ?? -1);
     }
     expect(counts).toEqual([1, 0, 1]);
     const [row] = await server.db.prisma.$queryRaw<{ count: number }[]>`
@@ -293,7 +310,9 @@ describe("response cache on Redis", () => {
       graphql(`
         mutation LikeIt($input: LikePostInput!) {
           likePost(input: $input) {
-            id
+            post {
+              id
+            }
           }
         }
       `),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { graphql } from "./gql/index.ts";
-import { createPost, signUpUser } from "./helpers/factories.ts";
+import { answered, createPost, signUpUser } from "./helpers/factories.ts";
 import { errorCodes, useTestServer } from "./helpers/server.ts";
 
 const server = await useTestServer();
@@ -11,48 +11,92 @@ const carol = await signUpUser(server, "carol");
 const LikePost = graphql(`
   mutation LikePost($input: LikePostInput!) {
     likePost(input: $input) {
-      id
-      likeCount
-      viewerHasLiked
+      post {
+        id
+        likeCount
+        viewerHasLiked
+      }
     }
   }
 `);
 const UnlikePost = graphql(`
   mutation UnlikePost($input: UnlikePostInput!) {
     unlikePost(input: $input) {
-      id
-      likeCount
-      viewerHasLiked
+      post {
+        id
+        likeCount
+        viewerHasLiked
+      }
     }
   }
 `);
 const FollowUser = graphql(`
   mutation FollowUser($input: FollowUserInput!) {
     followUser(input: $input) {
-      handle
-      followerCount
+      __typename
+      ... on FollowUserPayload {
+        user {
+          handle
+          followerCount
+        }
+        viewer {
+          handle
+          followingCount
+        }
+      }
+      ... on InputError {
+        code
+        message
+        issues {
+          path
+          message
+        }
+      }
     }
   }
 `);
 const UnfollowUser = graphql(`
   mutation UnfollowUser($input: UnfollowUserInput!) {
     unfollowUser(input: $input) {
-      handle
-      followerCount
+      user {
+        handle
+        followerCount
+      }
+      viewer {
+        followingCount
+      }
     }
   }
 `);
 const AddComment = graphql(`
   mutation AddComment($input: AddCommentInput!) {
     addComment(input: $input) {
-      id
-      body
-      author {
-        handle
+      __typename
+      ... on AddCommentPayload {
+        comment {
+          id
+          body
+          author {
+            handle
+          }
+        }
+        commentEdge {
+          cursor
+          node {
+            id
+          }
+        }
+        post {
+          id
+          commentCount
+        }
       }
-      post {
-        id
-        commentCount
+      ... on InputError {
+        code
+        issues {
+          path
+          message
+        }
       }
     }
   }
@@ -95,14 +139,14 @@ describe("likes", () => {
     const input = { postId: post.id };
     await server.execute(LikePost, { token: bob.token, variables: { input } });
     const twice = await server.execute(LikePost, { token: bob.token, variables: { input } });
-    expect(twice.data?.likePost).toMatchObject({ likeCount: 1, viewerHasLiked: true });
+    expect(twice.data?.likePost.post).toMatchObject({ likeCount: 1, viewerHasLiked: true });
     const byCarol = await server.execute(LikePost, { token: carol.token, variables: { input } });
-    expect(byCarol.data?.likePost).toMatchObject({ likeCount: 2, viewerHasLiked: true });
+    expect(byCarol.data?.likePost.post).toMatchObject({ likeCount: 2, viewerHasLiked: true });
 
     const unliked = await server.execute(UnlikePost, { token: bob.token, variables: { input } });
-    expect(unliked.data?.unlikePost).toMatchObject({ likeCount: 1, viewerHasLiked: false });
+    expect(unliked.data?.unlikePost.post).toMatchObject({ likeCount: 1, viewerHasLiked: false });
     const unlikedAgain = await server.execute(UnlikePost, { token: bob.token, variables: { input } });
-    expect(unlikedAgain.data?.unlikePost).toMatchObject({ likeCount: 1, viewerHasLiked: false });
+    expect(unlikedAgain.data?.unlikePost.post).toMatchObject({ likeCount: 1, viewerHasLiked: false });
   });
 
   it("needs a viewer and an existing post", async () => {
@@ -123,7 +167,11 @@ describe("follows", () => {
       token: carol.token,
       variables: { input: { handle: "alice" } },
     });
-    expect(followed.data?.followUser).toEqual({ handle: "alice", followerCount: 2 });
+    expect(followed.data?.followUser).toEqual({
+      __typename: "FollowUserPayload",
+      user: { handle: "alice", followerCount: 2 },
+      viewer: { handle: "carol", followingCount: 1 },
+    });
     const bobProfile = await server.execute(Profile, { variables: { handle: "bob" } });
     expect(bobProfile.data?.user).toMatchObject({ followingCount: 1, followerCount: 0 });
 
@@ -131,12 +179,22 @@ describe("follows", () => {
       token: bob.token,
       variables: { input: { handle: "alice" } },
     });
-    expect(unfollowed.data?.unfollowUser).toEqual({ handle: "alice", followerCount: 1 });
+    expect(unfollowed.data?.unfollowUser).toEqual({
+      user: { handle: "alice", followerCount: 1 },
+      viewer: { followingCount: 0 },
+    });
   });
 
   it("refuses to follow yourself or an unknown handle", async () => {
     const self = await server.execute(FollowUser, { token: alice.token, variables: { input: { handle: "alice" } } });
-    expect(errorCodes(self)).toEqual(["BAD_USER_INPUT"]);
+    // An expected failure a form shows: data, not a GraphQL error.
+    expect(self.errors).toBeUndefined();
+    expect(self.data?.followUser).toEqual({
+      __typename: "InputError",
+      code: "BAD_USER_INPUT",
+      message: "You cannot follow yourself",
+      issues: [{ path: ["handle"], message: "You cannot follow yourself" }],
+    });
     const unknown = await server.execute(FollowUser, {
       token: alice.token,
       variables: { input: { handle: "nobody" } },
@@ -148,12 +206,16 @@ describe("follows", () => {
 describe("comments", () => {
   it("adds comments in order, counts them and pages through them", async () => {
     const post = await createPost(server, alice.token);
+    const cursors: string[] = [];
     for (const [i, token] of [bob.token, carol.token, bob.token].entries()) {
       const added = await server.execute(AddComment, {
         token,
         variables: { input: { postId: post.id, body: `comment ${i}` } },
       });
-      expect(added.data?.addComment.post?.commentCount).toBe(i + 1);
+      const payload = answered(added.data?.addComment, "AddCommentPayload");
+      expect(payload.post?.commentCount).toBe(i + 1);
+      expect(payload.commentEdge.node.id).toBe(payload.comment.id);
+      cursors.push(payload.commentEdge.cursor);
     }
     const firstPage = await server.execute(PostComments, { variables: { id: post.id, first: 2 } });
     expect(firstPage.data?.post?.commentCount).toBe(3);
@@ -166,6 +228,8 @@ describe("comments", () => {
     });
     expect(second.data?.post?.comments.edges.map((e) => e.node.body)).toEqual(["comment 2"]);
     expect(second.data?.post?.comments.pageInfo.hasNextPage).toBe(false);
+    // The edge addComment answered is the edge the post's comments page shows: same cursor.
+    expect(firstPage.data?.post?.comments.pageInfo.endCursor).toBe(cursors[1]);
   });
 
   it("rejects an empty comment, an anonymous one, and one on a missing post", async () => {
@@ -174,7 +238,12 @@ describe("comments", () => {
       token: bob.token,
       variables: { input: { postId: post.id, body: " " } },
     });
-    expect(errorCodes(empty)).toEqual(["BAD_USER_INPUT"]);
+    expect(empty.errors).toBeUndefined();
+    expect(empty.data?.addComment).toEqual({
+      __typename: "InputError",
+      code: "BAD_USER_INPUT",
+      issues: [{ path: ["body"], message: "must not be empty" }],
+    });
     const anonymous = await server.execute(AddComment, { variables: { input: { postId: post.id, body: "hi" } } });
     expect(errorCodes(anonymous)).toEqual(["UNAUTHENTICATED"]);
     const missing = Buffer.from("Post:987654").toString("base64");

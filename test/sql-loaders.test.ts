@@ -12,10 +12,13 @@ const alice = await signUpUser(server, "alice");
 const bob = await signUpUser(server, "bob");
 const alicesPost = await createPost(server, alice.token, { title: "first" });
 await createPost(server, bob.token, { title: "second" });
-await server.execute(`mutation ($id: ID!) { addComment(input: { postId: $id, body: "hello" }) { id } }`, {
-  variables: { id: alicesPost.id },
-  token: bob.token,
-});
+await server.execute(
+  `mutation ($id: ID!) { addComment(input: { postId: $id, body: "hello" }) { ... on AddCommentPayload { comment { id } } } }`,
+  {
+    variables: { id: alicesPost.id },
+    token: bob.token,
+  },
+);
 
 // The loaders read rows with their own SQL on the pool (data/sql.ts); resolvers and the cache
 // rely on those rows having exactly the shape and values Prisma gives for the same ids.

@@ -184,8 +184,8 @@ describe("SQL statements per operation", () => {
 
   it("likePost and unlikePost with the post's author: 2 statements each (the write, the post with its author)", async () => {
     const post = "UG9zdDox"; // Post:1
-    const like = `mutation { likePost(input: { postId: "${post}" }) { title likeCount author { handle } } }`;
-    const unlike = `mutation { unlikePost(input: { postId: "${post}" }) { title likeCount author { handle } } }`;
+    const like = `mutation { likePost(input: { postId: "${post}" }) { post { title likeCount author { handle } } } }`;
+    const unlike = `mutation { unlikePost(input: { postId: "${post}" }) { post { title likeCount author { handle } } } }`;
     expect(await everyStatementCount(() => server.execute(like, { token: viewer.token }))).toBe(2);
     expect(await everyStatementCount(() => server.execute(unlike, { token: viewer.token }))).toBe(2);
   });

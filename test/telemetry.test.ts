@@ -76,7 +76,7 @@ const ancestors = (span: ReceivedSpan, spans: ReceivedSpan[]) => {
 describe("tracing", () => {
   it("gives one trace per request: HTTP > GraphQL operation > DataLoader batches, SQL, Redis and upstream calls", async () => {
     const signUp = await graphql(
-      'mutation SignUp { signUp(input: { email: "t@example.test", handle: "traced", name: "T", password: "long enough" }) { token } }',
+      'mutation SignUp { signUp(input: { email: "t@example.test", handle: "traced", name: "T", password: "long enough" }) { ... on AuthPayload { token } } }',
     );
     expect(signUp.body.errors).toBeUndefined();
     const { response, body } = await graphql(
@@ -178,7 +178,7 @@ describe("/metrics", () => {
 describe("a job's trace", () => {
   it("joins the trace of the request that enqueued it, in another process", async () => {
     const { response, body } = await graphql(
-      'mutation Welcome { signUp(input: { email: "w@example.test", handle: "welcome_trace", name: "W", password: "long enough" }) { token } }',
+      'mutation Welcome { signUp(input: { email: "w@example.test", handle: "welcome_trace", name: "W", password: "long enough" }) { ... on AuthPayload { token } } }',
     );
     expect(body.errors).toBeUndefined();
     const traceId = response.headers.get("x-trace-id");

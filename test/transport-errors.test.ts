@@ -43,7 +43,9 @@ describe("every transport refusal is a GraphQL-over-HTTP error body with a code"
     expect(put.contentType).toMatch(/json/);
     expect(put.headers.get("allow")).toBe("GET, POST");
 
-    const mutation = encodeURIComponent('mutation { followUser(input: { handle: "nobody" }) { handle } }');
+    const mutation = encodeURIComponent(
+      'mutation { followUser(input: { handle: "nobody" }) { ... on FollowUserPayload { user { handle } } } }',
+    );
     const get = await refusal(`/graphql?query=${mutation}`, { headers: { accept: "application/json" } });
     expect(get).toMatchObject({ status: 405, errors: [{ extensions: { code: "METHOD_NOT_ALLOWED" } }] });
     expect(get.headers.get("allow")).toBe("POST");

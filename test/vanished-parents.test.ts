@@ -12,12 +12,12 @@ const server = await useTestServer({ RESPONSE_CACHE: "off" });
 const dbId = (globalId: string) => Number(Buffer.from(globalId, "base64").toString().split(":")[1]);
 
 async function comment(token: string, postId: string, body: string): Promise<string> {
-  const result = await server.execute<{ addComment: { id: string } }, unknown>(
-    `mutation ($postId: ID!, $body: String!) { addComment(input: { postId: $postId, body: $body }) { id } }`,
+  const result = await server.execute<{ addComment: { comment: { id: string } } }, unknown>(
+    `mutation ($postId: ID!, $body: String!) { addComment(input: { postId: $postId, body: $body }) { ... on AddCommentPayload { comment { id } } } }`,
     { token, variables: { postId, body } },
   );
   if (!result.data) throw new Error(JSON.stringify(result.errors));
-  return result.data.addComment.id;
+  return result.data.addComment.comment.id;
 }
 
 describe("an edge whose parent is deleted during the request", () => {

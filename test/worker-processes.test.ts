@@ -7,7 +7,7 @@ import { decodeGlobalID } from "@pothos/plugin-relay";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { holdWorkerLiveness, releaseDeadWorkersJobs } from "../src/jobs/liveness.ts";
 import { graphql } from "./gql/index.ts";
-import { createPost, signUpUser } from "./helpers/factories.ts";
+import { answered, createPost, signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
 import { createTestLogger } from "./helpers/logger.ts";
 import { stopProcess } from "./helpers/child-process.ts";
@@ -33,7 +33,12 @@ afterEach(async () => {
 const Request = graphql(`
   mutation WorkerReport($input: RequestActivityReportInput!) {
     requestActivityReport(input: $input) {
-      id
+      __typename
+      ... on RequestActivityReportPayload {
+        job {
+          id
+        }
+      }
     }
   }
 `);
@@ -125,7 +130,7 @@ async function holdLikesTable() {
 
 async function requestReportAndWaitUntilRunning() {
   const requested = await server.execute(Request, { token: owner.token, variables: { input: {} } });
-  const id = requested.data?.requestActivityReport.id as string;
+  const id = answered(requested.data?.requestActivityReport, "RequestActivityReportPayload").job.id;
   await waitFor(
     () => trackedJob(id),
     (job) => job?.status === "running",

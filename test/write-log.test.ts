@@ -90,10 +90,13 @@ describe("write log", () => {
       ).data?.posts.edges.map((edge) => edge.node.title);
     expect(await tagged()).toEqual([]);
     expect(await tagged()).toEqual([]);
-    await server.execute(`mutation($id: ID!) { updatePost(input: { id: $id, tags: ["fresh"] }) { id } }`, {
-      token: alice.token,
-      variables: { id: post.id },
-    });
+    await server.execute(
+      `mutation($id: ID!) { updatePost(input: { id: $id, tags: ["fresh"] }) { ... on UpdatePostPayload { post { id } } } }`,
+      {
+        token: alice.token,
+        variables: { id: post.id },
+      },
+    );
     expect(await tagged()).toEqual(["untagged"]);
   });
 

@@ -1,7 +1,7 @@
 import type { GraphQLError } from "graphql";
 import pg, { type DatabaseError } from "pg";
 import { userGone } from "../auth/viewer.ts";
-import { badInput, clientError, notFound } from "../errors.ts";
+import { badInput, clientError, ConflictError, notFound } from "../errors.ts";
 
 /**
  * Database and Prisma failures turned into client errors where the client can act on them
@@ -140,9 +140,10 @@ export function translatePrismaError(error: unknown, entity = "Record", options:
       case "P2002": {
         const fields = uniqueFields(error).map((f) => f.replace(/^"|"$/g, ""));
         const what = fields.length > 0 ? fields.join(", ") : "value";
-        throw clientError("BAD_USER_INPUT", `${entity} with this ${what} already exists`, {
-          ...(fields.length === 1 ? { field: fields[0] } : {}),
-        });
+        throw new ConflictError(
+          `${entity} with this ${what} already exists`,
+          fields.length === 1 ? (fields[0] ?? null) : null,
+        );
       }
       case "P2025":
       case "P2001":

@@ -51,13 +51,17 @@ query LatestPosts {
 }`,
   },
   {
-    query: `# Needs a token: run the LogIn tab first.
+    query: `# Needs a token: run the LogIn tab first. An invalid input (an empty title, say) answers an
+# InputError as data, with an issue per field; a missing token is still a GraphQL error.
 mutation WritePost {
   createPost(input: { title: "Hello Sokudo", body: "Fast by construction.", tags: ["graphql", "performance"] }) {
-    id
-    title
-    tags { slug }
-    author { handle }
+    __typename
+    ... on CreatePostPayload {
+      post { id title tags { slug } author { handle } }
+      postEdge { cursor }
+      viewer { postCount }
+    }
+    ... on InputError { message issues { path message } }
   }
 }`,
   },
@@ -121,10 +125,10 @@ export const SHARED_AUTHORIZATION_SCRIPT = `
         const requested = await send(url.origin + url.pathname, {
           method: "POST",
           headers: { ...Object.fromEntries(headers), "content-type": "application/json", accept: "application/json" },
-          body: JSON.stringify({ query: "mutation { requestActivityReport(input: {}) { id } }" }),
+          body: JSON.stringify({ query: "mutation { requestActivityReport(input: {}) { ... on RequestActivityReportPayload { job { id } } } }" }),
         });
         const body = await requested.json();
-        const id = body?.data?.requestActivityReport?.id;
+        const id = body?.data?.requestActivityReport?.job?.id;
         if (typeof id !== "string") {
           return new Response(JSON.stringify(body), { status: requested.status, headers: { "content-type": "application/json" } });
         }

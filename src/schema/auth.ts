@@ -5,7 +5,8 @@ import type { Context } from "./context.ts";
 import { enqueueJob } from "../jobs/enqueue.ts";
 import { USER_SEND_WELCOME_EMAIL, type WelcomeEmailPayload } from "../jobs/tasks/user__send_welcome_email.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
-import { clientError } from "../errors.ts";
+import { clientError, ConflictError, InputError } from "../errors.ts";
+import { mutationErrors } from "./mutation-errors.ts";
 import { rateLimited } from "./rate-limit-rule.ts";
 import type { User } from "../data/generated/prisma/client.ts";
 import { asAuthenticatedUser, UserRef, userInput } from "./user.ts";
@@ -71,8 +72,10 @@ async function rehashPassword(context: Context, user: User, password: string): P
 builder.mutationFields((t) => ({
   signUp: t.field({
     type: AuthPayload,
+    errors: mutationErrors("SignUp", [InputError, ConflictError], "AuthPayload"),
     extensions: rateLimited("signUp", (args) => (args.input as { email?: unknown } | undefined)?.email),
-    description: "Creates an account, sends a welcome email (a background job) and logs it in.",
+    description:
+      "Creates an account, sends a welcome email (a background job) and logs it in; InputError for an invalid field, ConflictError for a taken handle or email.",
     args: { input: t.arg({ type: SignUpInput, required: true, description: "The new account." }) },
     resolve: async (_root, args, context) => {
       const input = parseInput(signUpInput, args.input);

@@ -1,5 +1,6 @@
 import SchemaBuilder from "@pothos/core";
 import ComplexityPlugin from "@pothos/plugin-complexity";
+import ErrorsPlugin from "@pothos/plugin-errors";
 import PrismaPlugin from "@pothos/plugin-prisma";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
@@ -24,8 +25,12 @@ export const builder = new SchemaBuilder<{
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  // Errors before Prisma, so prismaField and friends take `errors` (plugin-errors' README).
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
+  // A mutation's expected failures are members of its result union beside its payload (no `data`
+  // wrapper): `<Name>Result = <Name>Payload | InputError | ...` (schema/mutation-errors.ts).
+  errors: { directResult: true, defaultTypes: [] },
   // Field weights only: useCostLimit (src/graphql/cost.ts) enforces the budget before execution.
   complexity: {
     fieldComplexity: createDefaultFieldCost({ defaultSize: DEFAULT_PAGE_SIZE, maxSize: MAX_PAGE_SIZE }),

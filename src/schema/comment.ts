@@ -5,7 +5,8 @@ import { notFound } from "../errors.ts";
 import { createLoaders, type PageSpec } from "../data/loaders.ts";
 import type { Comment } from "../data/generated/prisma/client.ts";
 import { commentsAfter, NEW_COMMENTS_BATCH, newestCommentId } from "../data/new-comments.ts";
-import { resolveCountedChildConnection, totalCountField } from "./child-connection.ts";
+import { encodeIdCursor, resolveCountedChildConnection, totalCountField } from "./child-connection.ts";
+import { mutationErrors } from "./mutation-errors.ts";
 import { readsFields } from "./narrow-rows.ts";
 import { PostRef } from "./post.ts";
 import { loadAuthor, UserRef } from "./user.ts";
@@ -42,6 +43,9 @@ export const CommentRef = builder.prismaNode("Comment", {
   }),
 });
 
+/** An edge of a post's `comments`; also what addComment answers, for a client to append to the post's. */
+const PostCommentsEdge = builder.edgeObject({ type: CommentRef, name: "PostCommentsConnectionEdge" });
+
 /** A post's comments, oldest first: a page per post, one LATERAL statement for every post of a page (data/loaders.ts). */
 const COMMENTS_BY_POST: PageSpec<Comment> = { model: "Comment", parentField: "postId", newestFirst: false };
 
@@ -58,7 +62,7 @@ builder.prismaObjectFields(PostRef, (t) => ({
       name: "PostCommentsConnection",
       fields: totalCountField("How many comments the post has (a counter: no count is run)."),
     },
-    { name: "PostCommentsConnectionEdge" },
+    PostCommentsEdge,
   ),
   // A counter column kept by a trigger in the write's transaction: one read, whatever the count.
   commentCount: t.exposeInt("commentCount", { description: "How many comments it has." }),
@@ -74,19 +78,41 @@ const AddCommentInput = builder.inputType("AddCommentInput", {
 
 const commentInput = z.object({ body: trimmed(1, 5_000) });
 
+const AddCommentPayload = builder.objectRef<{ comment: Comment }>("AddCommentPayload").implement({
+  description: "What `addComment` made: the comment, its edge in the post's `comments`, and the post (`commentCount`).",
+  fields: (t) => ({
+    comment: t.field({ type: CommentRef, description: "The new comment.", resolve: (payload) => payload.comment }),
+    commentEdge: t.field({
+      type: PostCommentsEdge,
+      description: "The comment as an edge of the post's `comments` (oldest first: it goes last).",
+      resolve: (payload) => ({ node: payload.comment, cursor: encodeIdCursor(payload.comment.id) }),
+    }),
+    post: t.field({
+      type: PostRef,
+      nullable: true,
+      description: "The post, read after the write; null (with NOT_FOUND) if it was deleted since.",
+      resolve: async (payload, _args, context) => {
+        const post = await context.loaders.postById.clear(payload.comment.postId).load(payload.comment.postId);
+        if (!post) throw notFound("Post");
+        return post;
+      },
+    }),
+  }),
+});
+
 builder.mutationFields((t) => ({
-  addComment: t.prismaField({
-    type: "Comment",
-    description: "Comments on a post as the viewer and returns the comment. Needs a token.",
+  addComment: t.field({
+    type: AddCommentPayload,
+    errors: mutationErrors("AddComment"),
+    description: "Comments on a post as the viewer; InputError for an invalid body. Needs a token.",
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: AddCommentInput, required: true, description: "The post and the text." }) },
-    resolve: async (query, _root, args, context) => {
+    resolve: async (_root, args, context) => {
       const { body } = parseInput(commentInput, { body: args.input.body });
       const comment = await withPrismaErrors(
         "Post",
         () =>
           context.prisma.comment.create({
-            ...query,
             data: {
               body,
               post: { connect: { id: Number(args.input.postId.id) } },
@@ -95,7 +121,7 @@ builder.mutationFields((t) => ({
           }),
         { viewerReferences: ["comments_author_id_fkey", "CommentToUser"] },
       );
-      return comment;
+      return { comment };
     },
   }),
 }));

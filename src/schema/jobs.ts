@@ -8,12 +8,33 @@ import { enqueueJob, PRIORITY } from "../jobs/enqueue.ts";
 import { REPORT_GENERATE, type ReportPayload } from "../jobs/tasks/report__generate.ts";
 import { ownerOnly, visibleTo } from "./owner-rule.ts";
 import { UserRef } from "./user.ts";
+import { mutationErrors } from "./mutation-errors.ts";
+import type { JobStatus } from "../jobs/tracking.ts";
 import { parseInput } from "./validation.ts";
 
 builder.scalarType("JSON", {
   description: "Any JSON value",
   serialize: (value) => value,
   parseValue: (value) => value,
+});
+
+// The database keeps its strings (the worker and SQL write them); the schema shows them as enums.
+const JobStatusEnum = builder.enumType("JobStatus", {
+  description:
+    "Where a job is: QUEUED, then RUNNING, then SUCCEEDED or FAILED (a failed attempt is QUEUED again while retries remain).",
+  values: {
+    QUEUED: { value: "queued", description: "Waiting for a worker (also between retries)." },
+    RUNNING: { value: "running", description: "A worker is on it: `progress` moves." },
+    SUCCEEDED: { value: "succeeded", description: "Done: `result` holds what it produced." },
+    FAILED: { value: "failed", description: "Given up after its last attempt: `error` says why." },
+  } satisfies Record<string, { value: JobStatus; description: string }>,
+});
+
+const JobKindEnum = builder.enumType("JobKind", {
+  description: "What a job does.",
+  values: {
+    REPORT_GENERATE: { value: REPORT_GENERATE, description: "An activity report (`requestActivityReport`)." },
+  },
 });
 
 export const JobRef = builder.prismaNode("Job", {
@@ -24,8 +45,16 @@ export const JobRef = builder.prismaNode("Job", {
   ...ownerOnly<Job, "ownerId">("ownerId", { cacheScope: "NONE" }),
   description: "A background job the viewer asked for; `jobUpdated` streams its progress.",
   fields: (t) => ({
-    kind: t.exposeString("kind", { description: "The task, entity__action" }),
-    status: t.exposeString("status", { description: "queued, running, succeeded or failed" }),
+    kind: t.field({
+      type: JobKindEnum,
+      description: "What the job does.",
+      resolve: (job) => job.kind as typeof REPORT_GENERATE,
+    }),
+    status: t.field({
+      type: JobStatusEnum,
+      description: "Where the job is: QUEUED, RUNNING, SUCCEEDED or FAILED.",
+      resolve: (job) => job.status as JobStatus,
+    }),
     progress: t.exposeInt("progress", { description: "0 to 100" }),
     result: t.field({
       type: "JSON",
@@ -96,42 +125,56 @@ const reportRequestInput = z.object({
   requestId: z.string().min(1, "must not be empty").max(200, "must be at most 200 characters").nullable(),
 });
 
+const RequestActivityReportPayload = builder.objectRef<{ job: Job }>("RequestActivityReportPayload").implement({
+  description: "What `requestActivityReport` queued.",
+  fields: (t) => ({
+    job: t.field({
+      type: JobRef,
+      description: "The report's job (the same one again for a repeated `requestId`): follow it with `jobUpdated`.",
+      resolve: (payload) => payload.job,
+    }),
+  }),
+});
+
+/** The viewer's report job: a new one, or the one this idempotency key already made. */
+async function requestReport(context: Context, requestId: string | null): Promise<Job> {
+  const ownerId = context.viewerId as number;
+  const { requestId: requestKey } = parseInput(reportRequestInput, { requestId });
+  const existing = () =>
+    requestKey ? context.prisma.job.findUnique({ where: { ownerId_requestKey: { ownerId, requestKey } } }) : null;
+  const found = await existing();
+  if (found) return found;
+  try {
+    // The job row and its queue entry commit together.
+    return await context.prisma.$transaction(async (tx) => {
+      const job = await tx.job.create({ data: { ownerId, kind: REPORT_GENERATE, requestKey } });
+      await enqueueJob(tx, REPORT_GENERATE, { jobId: job.id } satisfies ReportPayload, {
+        priority: PRIORITY.userFacing,
+        maxAttempts: 3,
+        jobKey: `${REPORT_GENERATE}:${job.id}`,
+      });
+      return job;
+    });
+  } catch (error) {
+    // Two identical requests at once: the second finds the first's job.
+    const raced = await existing();
+    if (raced) return raced;
+    // The viewer's user deleted since their token was checked: their job has no owner to belong to.
+    translatePrismaError(error, "Job", { viewerReferences: ["jobs_owner_id_fkey"] });
+  }
+}
+
 builder.mutationFields((t) => ({
-  requestActivityReport: t.prismaField({
-    type: "Job",
-    description: "Queues a report of the viewer's activity (CSV and HTML); returns the job at once.",
+  requestActivityReport: t.field({
+    type: RequestActivityReportPayload,
+    errors: mutationErrors("RequestActivityReport"),
+    description:
+      "Queues a report of the viewer's activity (CSV and HTML); answers its job at once (InputError for a bad `requestId`).",
     authScopes: { loggedIn: true },
     args: {
       input: t.arg({ type: RequestActivityReportInput, required: true, description: "The request's options." }),
     },
-    resolve: async (query, _root, args, context) => {
-      const ownerId = context.viewerId as number;
-      const { requestId: requestKey } = parseInput(reportRequestInput, { requestId: args.input.requestId ?? null });
-      const existing = () =>
-        requestKey
-          ? context.prisma.job.findUnique({ ...query, where: { ownerId_requestKey: { ownerId, requestKey } } })
-          : null;
-      const found = await existing();
-      if (found) return found;
-      try {
-        // The job row and its queue entry commit together.
-        return await context.prisma.$transaction(async (tx) => {
-          const job = await tx.job.create({ ...query, data: { ownerId, kind: REPORT_GENERATE, requestKey } });
-          await enqueueJob(tx, REPORT_GENERATE, { jobId: job.id } satisfies ReportPayload, {
-            priority: PRIORITY.userFacing,
-            maxAttempts: 3,
-            jobKey: `${REPORT_GENERATE}:${job.id}`,
-          });
-          return job;
-        });
-      } catch (error) {
-        // Two identical requests at once: the second finds the first's job.
-        const raced = await existing();
-        if (raced) return raced;
-        // The viewer's user deleted since their token was checked: their job has no owner to belong to.
-        translatePrismaError(error, "Job", { viewerReferences: ["jobs_owner_id_fkey"] });
-      }
-    },
+    resolve: async (_root, args, context) => ({ job: await requestReport(context, args.input.requestId ?? null) }),
   }),
 }));
 

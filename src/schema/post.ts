@@ -5,11 +5,12 @@ import { withPrismaErrors } from "../data/database-errors.ts";
 import { badInput, forbidden, notFound } from "../errors.ts";
 import type { PageSpec } from "../data/loaders.ts";
 import type { Post } from "../data/generated/prisma/client.ts";
-import { resolveCountedChildConnection, totalCountField } from "./child-connection.ts";
+import { encodeIdCursor, resolveCountedChildConnection, totalCountField } from "./child-connection.ts";
+import { mutationErrors } from "./mutation-errors.ts";
 import { type OrderDeclaration, orderEnum, resolveOrderedConnection } from "./ordered-connection.ts";
 import { readsFields } from "./narrow-rows.ts";
 import { TagRef, tagNames } from "./tag.ts";
-import { loadAuthor, UserRef } from "./user.ts";
+import { loadAuthor, loadViewer, UserRef } from "./user.ts";
 import { parseInput, trimmed } from "./validation.ts";
 
 export const PostRef = builder.prismaNode("Post", {
@@ -40,6 +41,9 @@ export const PostRef = builder.prismaNode("Post", {
   }),
 });
 
+/** An edge of a user's `posts`; also what createPost answers, for a client to insert in the viewer's. */
+const UserPostsEdge = builder.edgeObject({ type: PostRef, name: "UserPostsConnectionEdge" });
+
 /** A user's posts, newest first: a page per user, one LATERAL statement for every user of a page (data/loaders.ts). */
 const POSTS_BY_AUTHOR: PageSpec<Post> = { model: "Post", parentField: "authorId", newestFirst: true };
 
@@ -56,7 +60,7 @@ builder.prismaObjectFields(UserRef, (t) => ({
       name: "UserPostsConnection",
       fields: totalCountField("How many posts the user wrote (a counter: no count is run)."),
     },
-    { name: "UserPostsConnectionEdge" },
+    UserPostsEdge,
   ),
   // A counter column kept by a trigger in the write's transaction: one read, whatever the count.
   postCount: t.exposeInt("postCount", { description: "How many posts the user wrote." }),
@@ -172,19 +176,60 @@ async function assertAuthor(context: Context, id: number) {
   if (post.authorId !== context.viewerId) throw forbidden("Only the author can change this post");
 }
 
+const CreatePostPayload = builder.objectRef<{ post: Post }>("CreatePostPayload").implement({
+  description: "What `createPost` made: the post, its edge in the viewer's `posts`, and the viewer (`postCount`).",
+  fields: (t) => ({
+    post: t.field({ type: PostRef, description: "The new post.", resolve: (payload) => payload.post }),
+    postEdge: t.field({
+      type: UserPostsEdge,
+      description: "The post as an edge of the viewer's `posts` (newest first: it goes first).",
+      resolve: (payload) => ({ node: payload.post, cursor: encodeIdCursor(payload.post.id) }),
+    }),
+    viewer: t.field({
+      type: UserRef,
+      description: "The viewer, who wrote it, read after the write.",
+      resolve: (_payload, _args, context) => loadViewer(context),
+    }),
+  }),
+});
+
+const UpdatePostPayload = builder.objectRef<{ post: Post }>("UpdatePostPayload").implement({
+  description: "What `updatePost` changed.",
+  fields: (t) => ({
+    post: t.field({ type: PostRef, description: "The post, changed.", resolve: (payload) => payload.post }),
+  }),
+});
+
+const DeletePostPayload = builder
+  .objectRef<{ deletedPostId: { type: string; id: number } }>("DeletePostPayload")
+  .implement({
+    description: "What `deletePost` removed.",
+    fields: (t) => ({
+      deletedPostId: t.globalID({
+        description: "The deleted post's global id: remove it from client caches.",
+        resolve: (payload) => payload.deletedPostId,
+      }),
+      viewer: t.field({
+        type: UserRef,
+        description: "The viewer, who wrote it, read after the delete (`postCount`).",
+        resolve: (_payload, _args, context) => loadViewer(context),
+      }),
+    }),
+  });
+
 builder.mutationFields((t) => ({
-  createPost: t.prismaField({
-    type: "Post",
-    description: "Publishes a post by the viewer and returns it. Needs a token.",
+  createPost: t.field({
+    type: CreatePostPayload,
+    errors: mutationErrors("CreatePost"),
+    description: "Publishes a post by the viewer; InputError for an invalid title, body or tags. Needs a token.",
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: CreatePostInput, required: true, description: "The post." }) },
-    resolve: async (query, _root, args, context) => {
+    resolve: async (_root, args, context) => {
       const input = parseInput(postInput, { ...args.input, tags: args.input.tags ?? [] });
       const post = await withPrismaErrors(
         "Post",
         () =>
           context.prisma.post.create({
-            ...query,
             data: {
               title: input.title,
               body: input.body,
@@ -194,15 +239,16 @@ builder.mutationFields((t) => ({
           }),
         { viewerReferences: ["posts_author_id_fkey", "PostToUser"] },
       );
-      return post;
+      return { post };
     },
   }),
-  updatePost: t.prismaField({
-    type: "Post",
-    description: "Changes a post and returns it; only its author may (FORBIDDEN otherwise).",
+  updatePost: t.field({
+    type: UpdatePostPayload,
+    errors: mutationErrors("UpdatePost"),
+    description: "Changes a post; only its author may (FORBIDDEN otherwise). InputError for an invalid value.",
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: UpdatePostInput, required: true, description: "The post and its changes." }) },
-    resolve: async (query, _root, args, context) => {
+    resolve: async (_root, args, context) => {
       const id = Number(args.input.id.id);
       const input = parseInput(postInput.partial(), {
         title: args.input.title ?? undefined,
@@ -212,7 +258,6 @@ builder.mutationFields((t) => ({
       await assertAuthor(context, id);
       const post = await withPrismaErrors("Post", () =>
         context.prisma.post.update({
-          ...query,
           where: { id },
           data: {
             title: input.title,
@@ -221,7 +266,7 @@ builder.mutationFields((t) => ({
           },
         }),
       );
-      return post;
+      return { post };
     },
   }),
   deletePost: t.field({
@@ -237,15 +282,3 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
-
-const DeletePostPayload = builder
-  .objectRef<{ deletedPostId: { type: string; id: number } }>("DeletePostPayload")
-  .implement({
-    description: "What `deletePost` removed.",
-    fields: (t) => ({
-      deletedPostId: t.globalID({
-        description: "The deleted post's global id: remove it from client caches.",
-        resolve: (payload) => payload.deletedPostId,
-      }),
-    }),
-  });

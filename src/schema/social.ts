@@ -1,11 +1,13 @@
 import { builder } from "./builder.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
-import { badInput, notFound } from "../errors.ts";
+import { InputError, notFound } from "../errors.ts";
 import { likePost, unlikePost } from "../data/likes.ts";
 import type { Context } from "./context.ts";
 import { readsFields } from "./narrow-rows.ts";
 import { PostRef } from "./post.ts";
-import { UserRef, userIdByHandle } from "./user.ts";
+import { loadViewer, UserRef, userIdByHandle } from "./user.ts";
+import { mutationErrors } from "./mutation-errors.ts";
+import type { Post } from "../data/generated/prisma/client.ts";
 
 // Counter columns kept by triggers in the write's transaction: one read, whatever the count.
 builder.prismaObjectFields(PostRef, (t) => ({
@@ -45,62 +47,107 @@ async function likedPost(context: Context, postId: number) {
   return post;
 }
 
+const LikePostPayload = builder.objectRef<{ post: Post }>("LikePostPayload").implement({
+  description: "What `likePost` changed.",
+  fields: (t) => ({
+    post: t.field({ type: PostRef, description: "The post, liked (`likeCount`).", resolve: (payload) => payload.post }),
+  }),
+});
+
+const UnlikePostPayload = builder.objectRef<{ post: Post }>("UnlikePostPayload").implement({
+  description: "What `unlikePost` changed.",
+  fields: (t) => ({
+    post: t.field({
+      type: PostRef,
+      description: "The post, no longer liked by the viewer (`likeCount`).",
+      resolve: (payload) => payload.post,
+    }),
+  }),
+});
+
+/** A follow or unfollow changes the followee's `followerCount` and the viewer's `followingCount`. */
+const followPayload = (name: string, verb: string) =>
+  builder.objectRef<{ userId: number }>(name).implement({
+    description: `What \`${verb}\` changed.`,
+    fields: (t) => ({
+      user: t.field({
+        type: UserRef,
+        description: "The user followed or unfollowed, read after the write (`followerCount`).",
+        resolve: async (payload, _args, context) => {
+          const user = await context.loaders.userById.clear(payload.userId).load(payload.userId);
+          if (!user) throw notFound("User");
+          return user;
+        },
+      }),
+      viewer: t.field({
+        type: UserRef,
+        description: "The viewer, read after the write (`followingCount`).",
+        resolve: (_payload, _args, context) => loadViewer(context),
+      }),
+    }),
+  });
+
+const FollowUserPayload = followPayload("FollowUserPayload", "followUser");
+const UnfollowUserPayload = followPayload("UnfollowUserPayload", "unfollowUser");
+
 // Likes and follows are idempotent: liking twice leaves one like, unliking what was never liked is no
 // error (and, changing nothing, invalidates nothing: cache/write-log.ts).
 builder.mutationFields((t) => ({
   likePost: t.field({
-    type: PostRef,
-    description: "Likes a post as the viewer and returns it (liking twice keeps one like). Needs a token.",
+    type: LikePostPayload,
+    description: "Likes a post as the viewer (liking twice keeps one like). Needs a token.",
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: LikePostInput, required: true, description: "The post." }) },
     resolve: async (_root, args, context) => {
       const postId = Number(args.input.postId.id);
       await likePost(context.sql, context.viewerId as number, postId);
-      return likedPost(context, postId);
+      return { post: await likedPost(context, postId) };
     },
   }),
   unlikePost: t.field({
-    type: PostRef,
-    description: "Removes the viewer's like, if any, and returns the post. Needs a token.",
+    type: UnlikePostPayload,
+    description: "Removes the viewer's like, if any. Needs a token.",
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: UnlikePostInput, required: true, description: "The post." }) },
     resolve: async (_root, args, context) => {
       const postId = Number(args.input.postId.id);
       await unlikePost(context.sql, context.viewerId as number, postId);
-      return likedPost(context, postId);
+      return { post: await likedPost(context, postId) };
     },
   }),
-  followUser: t.prismaField({
-    type: "User",
-    description: "Follows the user with this handle and returns them.",
+  followUser: t.field({
+    type: FollowUserPayload,
+    errors: mutationErrors("FollowUser"),
+    description: "Follows the user with this handle; InputError for the viewer's own handle. Needs a token.",
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: FollowUserInput, required: true, description: "Whom to follow." }) },
-    resolve: async (query, _root, args, context) => {
+    resolve: async (_root, args, context) => {
       const followeeId = await userIdByHandle(context.prisma, args.input.handle);
       const followerId = context.viewerId as number;
-      if (followeeId === followerId) throw badInput("You cannot follow yourself", "handle");
+      if (followeeId === followerId) {
+        throw new InputError(
+          [{ path: ["handle"], message: "You cannot follow yourself" }],
+          "You cannot follow yourself",
+        );
+      }
       // The followee may be deleted since the handle was looked up (NOT_FOUND), or the viewer (UNAUTHENTICATED).
       await withPrismaErrors(
         "User",
         () => context.prisma.follow.createMany({ data: [{ followerId, followeeId }], skipDuplicates: true }),
         { viewerReferences: ["follows_follower_id_fkey"] },
       );
-      return withPrismaErrors("User", () =>
-        context.prisma.user.findUniqueOrThrow({ ...query, where: { id: followeeId } }),
-      );
+      return { userId: followeeId };
     },
   }),
-  unfollowUser: t.prismaField({
-    type: "User",
-    description: "Stops following the user with this handle and returns them.",
+  unfollowUser: t.field({
+    type: UnfollowUserPayload,
+    description: "Stops following the user with this handle, if the viewer did. Needs a token.",
     authScopes: { loggedIn: true },
     args: { input: t.arg({ type: UnfollowUserInput, required: true, description: "Whom to stop following." }) },
-    resolve: async (query, _root, args, context) => {
+    resolve: async (_root, args, context) => {
       const followeeId = await userIdByHandle(context.prisma, args.input.handle);
       await context.prisma.follow.deleteMany({ where: { followerId: context.viewerId as number, followeeId } });
-      return withPrismaErrors("User", () =>
-        context.prisma.user.findUniqueOrThrow({ ...query, where: { id: followeeId } }),
-      );
+      return { userId: followeeId };
     },
   }),
 }));

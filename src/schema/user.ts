@@ -162,3 +162,14 @@ export async function loadAuthor(context: Context, authorId: number, info: Graph
   if (!author) throw notFound("User"); // deleted while the request ran: the edge is nullable
   return author;
 }
+
+/**
+ * The viewer's row after a mutation's write, read again (their counters may have changed with it,
+ * since an earlier field of the request loaded it). A viewer deleted meanwhile: UNAUTHENTICATED.
+ */
+export async function loadViewer(context: Context): Promise<User> {
+  if (context.viewerId === null) throw userGone();
+  const viewer = await context.loaders.userById.clear(context.viewerId).load(context.viewerId);
+  if (!viewer) throw userGone();
+  return viewer;
+}

@@ -1,23 +1,25 @@
 import { z } from "zod";
-import { badInput, clientError } from "../errors.ts";
+import { InputError, type InputIssue } from "../errors.ts";
 
 /**
  * Parses a mutation input. Every invalid field is reported at once, so a form needs one round
- * trip: BAD_USER_INPUT with `extensions.fields` ({ field: message }, the first problem of each)
- * and `extensions.field` (the first field, as before).
+ * trip: an InputError with an issue per field (the first problem of each), answered as data by
+ * the mutations that list it (schema/mutation-errors.ts).
  */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const fields: Record<string, string> = {};
+  const issues: InputIssue[] = [];
+  const seen = new Set<string>();
   for (const issue of result.error.issues) {
-    const field = issue.path.join(".");
-    if (field && !(field in fields)) fields[field] = issue.message;
+    const path = issue.path.map(String);
+    const field = path.join(".");
+    if (!field || seen.has(field)) continue;
+    seen.add(field);
+    issues.push({ path, message: issue.message });
   }
-  const names = Object.keys(fields);
-  if (names.length === 0) throw badInput(result.error.issues[0]?.message ?? "Invalid input");
-  const message = names.map((name) => `${name}: ${fields[name]}`).join("; ");
-  throw clientError("BAD_USER_INPUT", message, { field: names[0], fields });
+  if (issues.length === 0) issues.push({ path: [], message: result.error.issues[0]?.message ?? "Invalid input" });
+  throw new InputError(issues);
 }
 
 /** A trimmed string of `min` to `max` characters, the rule most text inputs share. */

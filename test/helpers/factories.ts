@@ -4,11 +4,27 @@ import type { TestServer } from "./server.ts";
 export const SignUp = graphql(`
   mutation SignUp($input: SignUpInput!) {
     signUp(input: $input) {
-      token
-      user {
-        id
-        handle
-        email
+      __typename
+      ... on AuthPayload {
+        token
+        user {
+          id
+          handle
+          email
+        }
+      }
+      ... on MutationError {
+        code
+        message
+      }
+      ... on ConflictError {
+        field
+      }
+      ... on InputError {
+        issues {
+          path
+          message
+        }
       }
     }
   }
@@ -17,15 +33,30 @@ export const SignUp = graphql(`
 export const CreatePost = graphql(`
   mutation CreatePost($input: CreatePostInput!) {
     createPost(input: $input) {
-      id
-      title
-      body
-      tags {
-        slug
-        name
+      __typename
+      ... on CreatePostPayload {
+        post {
+          id
+          title
+          body
+          tags {
+            slug
+            name
+          }
+          author {
+            handle
+          }
+        }
       }
-      author {
-        handle
+      ... on MutationError {
+        code
+        message
+      }
+      ... on InputError {
+        issues {
+          path
+          message
+        }
       }
     }
   }
@@ -40,8 +71,10 @@ export async function signUpUser(server: TestServer, handle = `user_${process.pi
       input: { email: `${handle}@example.test`, handle, name: `Name ${handle}`, password: "correct horse" },
     },
   });
-  if (!result.data) throw new Error(`signUp failed: ${JSON.stringify(result.errors)}`);
-  return { token: result.data.signUp.token, id: result.data.signUp.user.id, handle };
+  const signUp = result.data?.signUp;
+  if (signUp?.__typename !== "AuthPayload")
+    throw new Error(`signUp failed: ${JSON.stringify(signUp ?? result.errors)}`);
+  return { token: signUp.token, id: signUp.user.id, handle };
 }
 
 /** Creates a post through the API as the given user. */
@@ -54,6 +87,21 @@ export async function createPost(
     token,
     variables: { input: { title: input.title ?? "A title", body: input.body ?? "A body", tags: input.tags ?? [] } },
   });
-  if (!result.data) throw new Error(`createPost failed: ${JSON.stringify(result.errors)}`);
-  return result.data.createPost;
+  const created = result.data?.createPost;
+  if (created?.__typename !== "CreatePostPayload") {
+    throw new Error(`createPost failed: ${JSON.stringify(created ?? result.errors)}`);
+  }
+  return created.post;
+}
+
+/**
+ * A mutation's result union narrowed to the member expected (its payload, or an error type),
+ * failing with what it answered instead.
+ */
+export function answered<T extends { __typename?: string }, N extends NonNullable<T["__typename"]>>(
+  value: T | null | undefined,
+  typename: N,
+): Extract<T, { __typename?: N }> {
+  if (value?.__typename !== typename) throw new Error(`expected ${typename}, got ${JSON.stringify(value)}`);
+  return value as Extract<T, { __typename?: N }>;
 }

@@ -80,13 +80,19 @@ async function requestReport(): Promise<void> {
   const progress = $("#progress");
   progress.replaceChildren();
   $("#files").replaceChildren();
-  const { requestActivityReport: job } = await mutate(RequestReport, { input: {} });
-  const subscription = subscribe(WatchJob, { id: job.id }, ({ jobUpdated }) => {
+  const { requestActivityReport: answer } = await mutate(RequestReport, { input: {} });
+  // An expected failure (an invalid input) is data, a member of the mutation's result union.
+  if (answer.__typename !== "RequestActivityReportPayload") {
+    button.disabled = false;
+    throw new Error(answer.message);
+  }
+  const subscription = subscribe(WatchJob, { id: answer.job.id }, ({ jobUpdated }) => {
     const step = document.createElement("li");
-    step.className = jobUpdated.status;
-    step.textContent = `${jobUpdated.status} ${jobUpdated.progress}%`;
+    const status = jobUpdated.status.toLowerCase();
+    step.className = status;
+    step.textContent = `${status} ${jobUpdated.progress}%`;
     progress.append(step);
-    if (jobUpdated.status === "succeeded") showFiles(jobUpdated.result);
+    if (jobUpdated.status === "SUCCEEDED") showFiles(jobUpdated.result);
     if (jobUpdated.error) showError(jobUpdated.error);
   });
   await subscription.done.finally(() => (button.disabled = false));

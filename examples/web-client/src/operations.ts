@@ -40,9 +40,11 @@ export const LatestPosts = graphql(`
 export const LikePost = graphql(`
   mutation LikePost($input: LikePostInput!) {
     likePost(input: $input) {
-      id
-      likeCount
-      viewerHasLiked
+      post {
+        id
+        likeCount
+        viewerHasLiked
+      }
     }
   }
 `);
@@ -50,9 +52,17 @@ export const LikePost = graphql(`
 export const RequestReport = graphql(`
   mutation RequestReport($input: RequestActivityReportInput!) {
     requestActivityReport(input: $input) {
-      id
-      status
-      progress
+      __typename
+      ... on RequestActivityReportPayload {
+        job {
+          id
+          status
+          progress
+        }
+      }
+      ... on MutationError {
+        message
+      }
     }
   }
 `);

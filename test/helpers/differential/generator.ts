@@ -20,13 +20,25 @@ interface Slot {
 export type MutationField = Intent["kind"];
 type Payload = "Post" | "User" | "Comment" | "DeletePostPayload" | "AuthPayload";
 
+/**
+ * Where the entity a write answers sits in its answer: the field of its `<Name>Payload` that holds
+ * it, and for a mutation answering a `<Name>Result` union, the payload's type (an expected failure
+ * then answers an InputError in its place).
+ */
+export interface Wrapper {
+  field: string;
+  union?: string;
+}
+
 export interface Write {
   /** The response key of the root field (its alias, or its name). */
   key: string;
   field: MutationField;
   payload: Payload;
-  /** The payload's selection set: literal arguments and inline fragments only, so a read can repeat it. */
+  /** The entity's selection set: literal arguments and inline fragments only, so a read can repeat it. */
   selection: string;
+  /** Absent: the root field answers the payload itself (deletePost, logIn). */
+  wrapper?: Wrapper;
   /** The field's input, from the request's variables and the document's literals. */
   input: (variables: Record<string, unknown>) => Record<string, unknown>;
 }
@@ -63,15 +75,41 @@ type Entity = keyof typeof SCALARS;
 
 const INPUT_FIELDS: Record<
   MutationField,
-  { input: string; payload: Payload; fields: [name: string, type: string, kind: ValueKind, optional?: true][] }
+  {
+    input: string;
+    payload: Payload;
+    wrapper?: Wrapper;
+    fields: [name: string, type: string, kind: ValueKind, optional?: true][];
+  }
 > = {
-  likePost: { input: "LikePostInput!", payload: "Post", fields: [["postId", "ID!", "postId"]] },
-  unlikePost: { input: "UnlikePostInput!", payload: "Post", fields: [["postId", "ID!", "postId"]] },
-  followUser: { input: "FollowUserInput!", payload: "User", fields: [["handle", "String!", "handle"]] },
-  unfollowUser: { input: "UnfollowUserInput!", payload: "User", fields: [["handle", "String!", "handle"]] },
+  likePost: {
+    input: "LikePostInput!",
+    payload: "Post",
+    wrapper: { field: "post" },
+    fields: [["postId", "ID!", "postId"]],
+  },
+  unlikePost: {
+    input: "UnlikePostInput!",
+    payload: "Post",
+    wrapper: { field: "post" },
+    fields: [["postId", "ID!", "postId"]],
+  },
+  followUser: {
+    input: "FollowUserInput!",
+    payload: "User",
+    wrapper: { field: "user", union: "FollowUserPayload" },
+    fields: [["handle", "String!", "handle"]],
+  },
+  unfollowUser: {
+    input: "UnfollowUserInput!",
+    payload: "User",
+    wrapper: { field: "user" },
+    fields: [["handle", "String!", "handle"]],
+  },
   createPost: {
     input: "CreatePostInput!",
     payload: "Post",
+    wrapper: { field: "post", union: "CreatePostPayload" },
     fields: [
       ["title", "String!", "title"],
       ["body", "String!", "body"],
@@ -81,6 +119,7 @@ const INPUT_FIELDS: Record<
   updatePost: {
     input: "UpdatePostInput!",
     payload: "Post",
+    wrapper: { field: "post", union: "UpdatePostPayload" },
     fields: [
       ["id", "ID!", "postId"],
       ["title", "String", "title", true],
@@ -92,6 +131,7 @@ const INPUT_FIELDS: Record<
   addComment: {
     input: "AddCommentInput!",
     payload: "Comment",
+    wrapper: { field: "comment", union: "AddCommentPayload" },
     fields: [
       ["postId", "ID!", "postId"],
       ["body", "String!", "commentBody"],
@@ -341,8 +381,21 @@ class DocumentWriter {
     }
     const head = this.rootKey(scope, field);
     const key = head.includes(":") ? (head.split(":")[0] as string) : field;
-    scope.writes.push({ key, field, payload: spec.payload, selection, input });
-    return `${head}(input: ${inputText}) ${selection}`;
+    scope.writes.push({ key, field, payload: spec.payload, selection, input, wrapper: spec.wrapper });
+    return `${head}(input: ${inputText}) ${this.#wrapped(selection, spec.wrapper)}`;
+  }
+
+  /** The root field's selection: the entity's inside its payload, beside the union's error members. */
+  #wrapped(selection: string, wrapper: Wrapper | undefined): string {
+    if (!wrapper) return selection;
+    const inPayload = `${wrapper.field} ${selection}`;
+    if (!wrapper.union) return `{ ${inPayload} }`;
+    const errors = this.#random.chance(0.5)
+      ? "... on MutationError { code message }"
+      : "... on InputError { code issues { path message } }";
+    const parts = [`__typename`, `... on ${wrapper.union} { ${inPayload} }`, errors];
+    if (this.#random.chance(0.5)) parts.reverse();
+    return `{ ${parts.join(" ")} }`;
   }
 
   pickWrite(): MutationField {

@@ -220,7 +220,12 @@ export class DifferentialRun {
     const problems = problemsOf(answer);
     if (problems.length > 0) this.#fail(`the write's answer is wrong: ${problems.join("; ")}`, context());
     const data = answer.body?.data as Record<string, unknown> | null | undefined;
-    const payload = data?.[write.key] as Record<string, unknown> | null | undefined;
+    const answered = data?.[write.key] as Record<string, unknown> | null | undefined;
+    const { wrapper } = write;
+    // An expected failure of a mutation answering a union: its error member, as data.
+    const typedError = wrapper?.union && answered && answered.__typename !== wrapper.union ? answered : undefined;
+    const payload = (wrapper && answered && !typedError ? answered[wrapper.field] : wrapper ? undefined : answered) as
+      Record<string, unknown> | null | undefined;
     const codes = errorCodesOf(answer);
     if (data === undefined && codes.length > 0 && codes.every((code) => DOCUMENT_LIMITS.has(String(code)))) {
       // The whole document over a limit (its other operations count too): refused before any work.
@@ -231,9 +236,13 @@ export class DifferentialRun {
       this.figures.writesChecked++;
       this.world.apply(intent, viewer.account, payload.id as string | undefined);
       await this.#verifyPayload(write, intent, payload, viewer, context);
+    } else if (outcome.code === "BAD_USER_INPUT" && wrapper?.union) {
+      this.figures.writesRefused++;
+      if (answered?.__typename !== "InputError" || answered.code !== "BAD_USER_INPUT" || answer.body?.errors)
+        this.#fail("the write should have answered an InputError (data, no GraphQL error)", context());
     } else {
       this.figures.writesRefused++;
-      if (payload || !codes.includes(outcome.code))
+      if (answered || !codes.includes(outcome.code))
         this.#fail(`the write should have been refused with ${outcome.code}`, context());
     }
     const differences = rowDifferences(this.world.expectedRows(), await this.sql.rows());

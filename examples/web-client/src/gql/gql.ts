@@ -16,15 +16,15 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 type Documents = {
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        handle\n        name\n      }\n    }\n  }\n": typeof types.LogInDocument,
     "\n  query LatestPosts($first: Int!, $after: String) {\n    posts(first: $first, after: $after) {\n      edges {\n        node {\n          id\n          title\n          createdAt\n          author {\n            handle\n          }\n          likeCount\n          viewerHasLiked\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.LatestPostsDocument,
-    "\n  mutation LikePost($input: LikePostInput!) {\n    likePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n": typeof types.LikePostDocument,
-    "\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n      status\n      progress\n    }\n  }\n": typeof types.RequestReportDocument,
+    "\n  mutation LikePost($input: LikePostInput!) {\n    likePost(input: $input) {\n      post {\n        id\n        likeCount\n        viewerHasLiked\n      }\n    }\n  }\n": typeof types.LikePostDocument,
+    "\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      __typename\n      ... on RequestActivityReportPayload {\n        job {\n          id\n          status\n          progress\n        }\n      }\n      ... on MutationError {\n        message\n      }\n    }\n  }\n": typeof types.RequestReportDocument,
     "\n  subscription WatchJob($id: ID!) {\n    jobUpdated(id: $id) {\n      id\n      status\n      progress\n      result\n      error\n    }\n  }\n": typeof types.WatchJobDocument,
 };
 const documents: Documents = {
     "\n  mutation LogIn($input: LogInInput!) {\n    logIn(input: $input) {\n      token\n      user {\n        handle\n        name\n      }\n    }\n  }\n": types.LogInDocument,
     "\n  query LatestPosts($first: Int!, $after: String) {\n    posts(first: $first, after: $after) {\n      edges {\n        node {\n          id\n          title\n          createdAt\n          author {\n            handle\n          }\n          likeCount\n          viewerHasLiked\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.LatestPostsDocument,
-    "\n  mutation LikePost($input: LikePostInput!) {\n    likePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n": types.LikePostDocument,
-    "\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n      status\n      progress\n    }\n  }\n": types.RequestReportDocument,
+    "\n  mutation LikePost($input: LikePostInput!) {\n    likePost(input: $input) {\n      post {\n        id\n        likeCount\n        viewerHasLiked\n      }\n    }\n  }\n": types.LikePostDocument,
+    "\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      __typename\n      ... on RequestActivityReportPayload {\n        job {\n          id\n          status\n          progress\n        }\n      }\n      ... on MutationError {\n        message\n      }\n    }\n  }\n": types.RequestReportDocument,
     "\n  subscription WatchJob($id: ID!) {\n    jobUpdated(id: $id) {\n      id\n      status\n      progress\n      result\n      error\n    }\n  }\n": types.WatchJobDocument,
 };
 
@@ -53,11 +53,11 @@ export function graphql(source: "\n  query LatestPosts($first: Int!, $after: Str
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation LikePost($input: LikePostInput!) {\n    likePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n"): (typeof documents)["\n  mutation LikePost($input: LikePostInput!) {\n    likePost(input: $input) {\n      id\n      likeCount\n      viewerHasLiked\n    }\n  }\n"];
+export function graphql(source: "\n  mutation LikePost($input: LikePostInput!) {\n    likePost(input: $input) {\n      post {\n        id\n        likeCount\n        viewerHasLiked\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation LikePost($input: LikePostInput!) {\n    likePost(input: $input) {\n      post {\n        id\n        likeCount\n        viewerHasLiked\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n      status\n      progress\n    }\n  }\n"): (typeof documents)["\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      id\n      status\n      progress\n    }\n  }\n"];
+export function graphql(source: "\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      __typename\n      ... on RequestActivityReportPayload {\n        job {\n          id\n          status\n          progress\n        }\n      }\n      ... on MutationError {\n        message\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RequestReport($input: RequestActivityReportInput!) {\n    requestActivityReport(input: $input) {\n      __typename\n      ... on RequestActivityReportPayload {\n        job {\n          id\n          status\n          progress\n        }\n      }\n      ... on MutationError {\n        message\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
