@@ -73,10 +73,13 @@ async function subscribeOnce(query: string): Promise<unknown> {
 }
 
 const addComment = (server: TestServer, postId: string, body: string) =>
-  server.execute(`mutation($input: AddCommentInput!) { addComment(input: $input) { body } }`, {
-    token: writer.token,
-    variables: { input: { postId, body } },
-  });
+  server.execute(
+    `mutation($input: AddCommentInput!) { addComment(input: $input) { ... on AddCommentPayload { comment { body } } } }`,
+    {
+      token: writer.token,
+      variables: { input: { postId, body } },
+    },
+  );
 
 const insertComments = (postId: number, ...bodies: string[]) =>
   a.db.pool.query(`INSERT INTO comments (post_id, author_id, body) SELECT $1, $2, unnest($3::text[])`, [

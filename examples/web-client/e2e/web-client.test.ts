@@ -201,7 +201,7 @@ describe("GraphiQL (served by npm start)", () => {
       .poll(
         runTab(graphiql, async (text) => {
           const state = text.match(/"status":\s*"(\w+)",\s*"progress":\s*(\d+)/);
-          const step = state ? `${state[1]} ${state[2]}` : null;
+          const step = state ? `${state[1]?.toLowerCase()} ${state[2]}` : null; // JobStatus RUNNING shown as "running 40"
           if (step && shown.at(-1) !== step) {
             shown.push(step);
             if (step.startsWith("running") && !shown.slice(0, -1).some((seen) => seen.startsWith("running"))) {
