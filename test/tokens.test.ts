@@ -1,6 +1,6 @@
 import { createClient } from "graphql-ws";
 import { SignJWT } from "jose";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { createTokenService } from "../src/auth/token.ts";
 import { type HttpServer, listen } from "../src/http/server.ts";
@@ -149,5 +149,35 @@ describe("tokens signed with the server's secret but not as it signs them", () =
     const { response, text } = await post(`Bearer ${token}`, "application/json", "{ viewer { handle } }");
     expect(response.status).toBe(401);
     expect(firstError(text)?.extensions?.reason).toBe("TOKEN_INVALID");
+  });
+});
+
+describe("the token service's memory of verified tokens", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("answers a token it verified with the same user, and refuses it as expired once its time is up", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const tokens = createTokenService(TEST_SECRET, 60);
+    const token = await tokens.sign(42);
+    expect(await tokens.check(token)).toEqual({ userId: 42 });
+    expect(await tokens.check(token)).toEqual({ userId: 42 });
+    vi.setSystemTime(Date.now() + 59_000);
+    expect(await tokens.check(token)).toEqual({ userId: 42 });
+    vi.setSystemTime(Date.now() + 1_000);
+    expect(await tokens.check(token)).toEqual({ rejected: "TOKEN_EXPIRED" });
+    expect(await tokens.check(token)).toEqual({ rejected: "TOKEN_EXPIRED" });
+  });
+
+  it("does not take a token verified under one secret for one under another", async () => {
+    const token = await createTokenService(TEST_SECRET, 60).sign(7);
+    const checked = createTokenService(TEST_SECRET, 60);
+    expect(await checked.check(token)).toEqual({ userId: 7 });
+    const otherSecret = createTokenService(`${TEST_SECRET}-rotated`, 60);
+    expect(await otherSecret.check(token)).toEqual({ rejected: "TOKEN_INVALID" });
+    // A forged copy, one character of its signature changed, is its own token: verified, refused.
+    // (Not the last character: its low bits are padding, which jose's base64url decoding ignores.)
+    const at = token.length - 5;
+    const forged = token.slice(0, at) + (token[at] === "A" ? "B" : "A") + token.slice(at + 1);
+    expect(await checked.check(forged)).toEqual({ rejected: "TOKEN_INVALID" });
   });
 });
