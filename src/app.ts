@@ -6,7 +6,10 @@ import { type Caches, createCaches } from "./cache/index.ts";
 import { DEFAULT_WARM_OPERATIONS_FILE, warmResponseCache } from "./cache/warm.ts";
 import { redactUrl } from "./cli/database.ts";
 import type { Config } from "./config.ts";
+import { createWriteMarks } from "./cache/write-marks.ts";
 import { createDatabase, type Database } from "./data/db.ts";
+import { createReplicas } from "./data/replicas.ts";
+import { createSql } from "./data/sql.ts";
 import { createYogaServer, type SokudoYoga } from "./graphql/yoga.ts";
 import { useDebugRoutes } from "./http/debug-routes.ts";
 import { useReportDownloads } from "./http/downloads.ts";
@@ -93,9 +96,20 @@ export async function buildApi(options: ApiOptions): Promise<Api> {
   jobEvents.onListening((listening) => viewers.deletionsHeard(listening));
   const commentEvents = createCommentEvents(jobEvents);
   onClose("job events", () => jobEvents.close());
+  const sql = createSql(db.pool, db.prisma);
+  const replicas =
+    config.replicaUrls.length > 0
+      ? createReplicas(config.replicaUrls, { pool: config.pool, primary: db.pool, primarySql: sql, logger })
+      : undefined;
+  if (replicas) {
+    onClose("read replica pools", () => replicas.close());
+    logger.info(`reads: ${config.replicaUrls.length} replica(s) at ${config.replicaUrls.map(redactUrl).join(", ")}`);
+  }
   const yoga = createYogaServer({
     config,
     db,
+    sql,
+    reads: replicas && { replicas, marks: createWriteMarks(caches.store) },
     responses: config.cdn.purgeUrl
       ? purgingBackend(
           caches.responses,

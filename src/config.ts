@@ -229,6 +229,19 @@ const schema = z.object({
   PORT: port.default(4000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DATABASE_URL: postgresUrl.optional(),
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((url) => url.trim())
+        .filter(Boolean),
+    )
+    .refine(
+      (urls) => urls.every((url) => postgresUrl.safeParse(url).success),
+      "comma-separated postgres:// or postgresql:// URLs of streaming replicas",
+    )
+    .optional(),
   EMBEDDED_PG_DIR: z.string().min(1).default(".data/postgres"),
   EMBEDDED_PG_PORT: port.default(54329),
   AUTH_SECRET: z.string().min(32, "at least 32 characters").optional(),
@@ -302,6 +315,8 @@ export interface Config {
   logLevel: string;
   /** Unset means: start the embedded PostgreSQL (only `start`, `migrate`, `seed` allow that). */
   databaseUrl: string | undefined;
+  /** DATABASE_REPLICA_URLS: streaming replicas of the primary for the loaders' reads (graphql/read-route.ts); empty: none. */
+  replicaUrls: string[];
   embeddedPostgres: { dataDir: string; port: number };
   auth: { secret: string | undefined; tokenTtlSeconds: number };
   pool: {
@@ -424,7 +439,7 @@ export class ConfigError extends Error {
  * Secrets and URLs (which may carry a password or a token) are never echoed in an error:
  * the variable is named, its value is not.
  */
-const NEVER_SHOWN = /SECRET|PASSWORD|TOKEN|KEY$|_URL$|_ENDPOINT$/;
+const NEVER_SHOWN = /SECRET|PASSWORD|TOKEN|KEY$|_URLS?$|_ENDPOINT$/;
 
 function shownValue(name: string, value: string | undefined): string {
   return NEVER_SHOWN.test(name) ? " (value not shown)" : `=${JSON.stringify(value)}`;
@@ -491,6 +506,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     http: httpConfig(e),
     logLevel: e.LOG_LEVEL,
     databaseUrl: e.DATABASE_URL,
+    replicaUrls: e.DATABASE_REPLICA_URLS ?? [],
     embeddedPostgres: { dataDir: e.EMBEDDED_PG_DIR, port: e.EMBEDDED_PG_PORT },
     auth: { secret: e.AUTH_SECRET, tokenTtlSeconds: e.AUTH_TOKEN_TTL_SECONDS },
     pool: {

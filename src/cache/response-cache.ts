@@ -58,6 +58,11 @@ export type CacheStatus = "hit" | "miss";
 export interface ResponseCache {
   plugin: Plugin;
   invalidate(changes: Invalidation[]): Promise<number>;
+  /**
+   * Whether the request's answer may be stored (a cacheable query, public or with a viewer's
+   * token): what a miss reads is then shared, so it reads from the primary (graphql/read-route.ts).
+   */
+  mayStore(request: Request): boolean;
   /** Hit or miss for a query answered through the cache; undefined for anything else. */
   statusOf(request: Request): CacheStatus | undefined;
   /** What a CDN may do with the request's answer (cdn-headers.ts), once it is stored or known not to be. */
@@ -126,6 +131,9 @@ export function createResponseCache(options: {
     const facts = documentFacts(record.document);
     return scopeOfOperation(record.operationType, facts.scope) === "NONE" ? undefined : facts;
   };
+  /** Per-viewer answers are never stored for an anonymous request (no session): nothing to share or wait for. */
+  const storedFor = (facts: DocumentFacts | undefined, hasSession: boolean) =>
+    facts !== undefined && (facts.scope === "PUBLIC" || hasSession);
 
   const toIndexes = (entities: Iterable<{ typename: string; id?: number | string }>) => {
     const indexes = new Set<string>();
@@ -163,8 +171,7 @@ export function createResponseCache(options: {
     buildResponseCacheKey: async ({ variableValues, sessionId, request }) => {
       if (sessionId?.startsWith("invalid:")) return sessionId;
       const facts = cacheableFacts(request);
-      // Per-viewer answers are never cached for an anonymous request: nothing to share or wait for.
-      if (!facts || (facts.scope !== "PUBLIC" && !sessionId)) return `uncached:${crypto.randomUUID()}`;
+      if (!facts || !storedFor(facts, Boolean(sessionId))) return `uncached:${crypto.randomUUID()}`;
       statuses.set(request, "miss");
       const scope = facts.scope === "PUBLIC" ? "public" : (sessionId ?? "anonymous");
       const name = options.records.of(request)?.operationName ?? null;
@@ -296,6 +303,8 @@ export function createResponseCache(options: {
       },
     },
     invalidate,
+    // The session is null exactly when the request has no Authorization header.
+    mayStore: (request) => storedFor(cacheableFacts(request), request.headers.get("authorization") !== null),
     statusOf: (request) => statuses.get(request),
     cdnAnswerOf,
   };

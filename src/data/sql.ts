@@ -101,11 +101,20 @@ export function createSql(pool: pg.Pool, prisma: PrismaClient): Sql {
       if (text === undefined) texts.set(key, (text = build()));
       return text;
     },
-    async rows<Row>(text: string, values: readonly unknown[], options?: { planEachTime?: boolean }): Promise<Row[]> {
-      const name = options?.planEachTime ? undefined : statementName(text);
-      const result = await pool.query({ name, text, values: [...values], types });
-      return result.rows as Row[];
-    },
+    rows: rowsOn(pool),
+  };
+}
+
+/** The same statements as `sql` (its texts and columns), sent to another pool: a read replica's. */
+export function onPool(sql: Sql, pool: pg.Pool): Sql {
+  return { columns: sql.columns, text: sql.text, rows: rowsOn(pool) };
+}
+
+function rowsOn(pool: pg.Pool): Sql["rows"] {
+  return async <Row>(text: string, values: readonly unknown[], options?: { planEachTime?: boolean }) => {
+    const name = options?.planEachTime ? undefined : statementName(text);
+    const result = await pool.query({ name, text, values: [...values], types });
+    return result.rows as Row[];
   };
 }
 

@@ -8,7 +8,10 @@ import { createResponseCache } from "../cache/response-cache.ts";
 import type { Config } from "../config.ts";
 import { type Context, createContextFactory } from "../schema/context.ts";
 import type { Database } from "../data/db.ts";
-import { createSql } from "../data/sql.ts";
+import type { Replicas } from "../data/replicas.ts";
+import { createSql, type Sql } from "../data/sql.ts";
+import type { WriteMarks } from "../cache/write-marks.ts";
+import { createReadRoutes } from "./read-route.ts";
 import { useErrorCodes } from "./error-codes.ts";
 import { exposeExpectedError } from "./error-masking.ts";
 import { createDocumentCache } from "./document-cache.ts";
@@ -56,6 +59,10 @@ export interface ServerDependencies {
   redis?: RedisClient;
   /** Plugins that answer routes of their own (health, downloads), handed over by the composition root (app.ts). */
   routes?: Plugin[];
+  /** The primary's prepared statements (made here when not given). */
+  sql?: Sql;
+  /** DATABASE_REPLICA_URLS: the replicas queries may read from, and each user's position after their last write. */
+  reads?: { replicas: Replicas; marks: WriteMarks };
 }
 
 export type SokudoYoga = YogaServerInstance<Record<string, unknown>, Context>;
@@ -72,6 +79,8 @@ export function createYogaServer({
   logger,
   redis,
   routes = [],
+  sql = createSql(db.pool, db.prisma),
+  reads,
 }: ServerDependencies): SokudoYoga {
   const development = config.env !== "production";
   const documentCache = createDocumentCache(64 * 1024 * 1024);
@@ -84,6 +93,8 @@ export function createYogaServer({
   const responseCache = config.responseCache.enabled
     ? createResponseCache({ backend: responses, schema, records, ttl: config.responseCache.ttl })
     : undefined;
+  const readRoutes =
+    reads && createReadRoutes({ records, ...reads, primary: sql, mayStore: responseCache?.mayStore, logger });
   const operationOf = (request: Request) => {
     const record = records.of(request);
     return record && { type: record.operationType, name: record.operationName };
@@ -92,7 +103,8 @@ export function createYogaServer({
     schema,
     context: createContextFactory({
       prisma: db.prisma,
-      sql: createSql(db.pool, db.prisma),
+      sql,
+      sqlOf: readRoutes?.sqlOf,
       viewers,
       viewerOf: records.viewerOf,
       upstreams,
@@ -167,6 +179,8 @@ export function createYogaServer({
       useMetrics(metrics, { cacheStatus: responseCache?.statusOf, sqlOf: sqlStatsOf, operationOf }),
       useServerTiming({ cacheStatus: responseCache?.statusOf }),
       ...(responseCache ? [responseCache.plugin] : []),
+      // After the response cache: a write's position is remembered once its invalidations are done.
+      ...(readRoutes ? [readRoutes.plugin] : []),
       // After the response cache: its invalidation is done before the receipt goes out.
       useMutationReceipts({ schema, records }),
       ...routes,

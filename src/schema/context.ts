@@ -15,7 +15,11 @@ export interface Context {
   tokens: TokenService;
   /** The logged-in user's id, or null for an anonymous request. */
   viewerId: number | null;
-  /** The pool's prepared statements: for the hot writes kept off Prisma (data/likes.ts). */
+  /**
+   * The pool's prepared statements: the loaders' and root lists' reads, and the hot writes kept off
+   * Prisma (data/likes.ts). A query's may be a read replica's (graphql/read-route.ts); any other
+   * operation's are the primary's.
+   */
   sql: Sql;
   loaders: Loaders;
   upstreams: Upstreams;
@@ -29,8 +33,10 @@ export interface Context {
 
 export interface ContextDependencies {
   prisma: PrismaClient;
-  /** The pool's prepared statements, for the loaders' hot reads. */
+  /** The primary's prepared statements, for the loaders' hot reads. */
   sql: Sql;
+  /** The request's reads when they may go elsewhere (a read replica), decided once per request. */
+  sqlOf?: (request: Request, viewerId: number | null) => Sql | Promise<Sql>;
   viewers: Viewers;
   /** The request's viewer, asked once per request (the response cache asks it too). */
   viewerOf?: (request: Request) => Promise<number | null>;
@@ -44,22 +50,30 @@ export function createContextFactory(deps: ContextDependencies) {
   // Plain data properties, which Yoga copies onto its context object. Accessors defined on that
   // object cost 0.02 ms per request (15% of `{ __typename }`'s CPU, measured under wrk); what most
   // operations never use (loaders, the abort signal) is made on first use inside these values instead.
-  const build = (request: Request, viewerId: number | null): Context => ({
+  const build = (request: Request, viewerId: number | null, sql: Sql): Context => ({
     request,
     prisma: deps.prisma,
     tokens: viewers.tokens,
     viewerId,
-    sql: deps.sql,
-    loaders: createLoaders(deps.sql, viewerId),
+    sql,
+    loaders: createLoaders(sql, viewerId),
     upstreams: deps.upstreams,
     upstreamLoaders: new UpstreamLoaders(deps.upstreams, request),
     jobEvents: deps.jobEvents,
     commentEvents: deps.commentEvents,
   });
+  const { sqlOf } = deps;
+  const withSql = (request: Request, viewerId: number | null): Context | Promise<Context> => {
+    if (!sqlOf) return build(request, viewerId, deps.sql);
+    const sql = sqlOf(request, viewerId);
+    return sql instanceof Promise
+      ? sql.then((chosen) => build(request, viewerId, chosen))
+      : build(request, viewerId, sql);
+  };
   const viewerOf = deps.viewerOf ?? ((request: Request) => viewers.viewerIdFrom(request.headers.get("authorization")));
   return ({ request }: YogaInitialContext): Context | Promise<Context> => {
-    if (!request.headers.get("authorization")) return build(request, null);
-    return viewerOf(request).then((viewerId) => build(request, viewerId));
+    if (!request.headers.get("authorization")) return withSql(request, null);
+    return viewerOf(request).then((viewerId) => withSql(request, viewerId));
   };
 }
 
