@@ -80,7 +80,8 @@ const bodies = (response: GraphQLResponse<Comments>) =>
 const readComments = (server: TestServer, id: string) =>
   server.execute<Comments, { id: string }>(COMMENTS, { variables: { id } });
 
-const ADD_COMMENT = "mutation ReplicaComment($input: AddCommentInput!) { addComment(input: $input) { id } }";
+const ADD_COMMENT =
+  "mutation ReplicaComment($input: AddCommentInput!) { addComment(input: $input) { ... on AddCommentPayload { comment { id } } } }";
 async function addComment(server: TestServer, token: string, postId: string, body: string) {
   const result = await server.execute(ADD_COMMENT, { token, variables: { input: { postId, body } } });
   expect(result.errors).toBeUndefined();
