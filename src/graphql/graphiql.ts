@@ -43,6 +43,16 @@ query LatestPosts {
 }`,
   },
   {
+    query: `# Lists in order and searched: posts by likes or comments (orderBy), by words in the title
+# or text (search: English stemming, "phrases", -word); a user's posts and a post's comments
+# count themselves (totalCount, kept by the database, no count run).
+query PopularPosts {
+  mostLiked: posts(first: 3, orderBy: MOST_LIKED) { edges { node { title likeCount } } }
+  searched: posts(first: 3, search: "caching -pool") { edges { node { title } } }
+  user(handle: "user1") { posts(first: 1) { totalCount } }
+}`,
+  },
+  {
     query: `mutation LogIn {
   logIn(input: { email: "user1@example.com", password: "password" }) {
     token
