@@ -13,6 +13,7 @@ import {
   processCpuMs,
   SECONDS,
   type Server,
+  serverCpuMs,
   startServer,
 } from "./servers.ts";
 
@@ -369,10 +370,11 @@ export async function warmUp(server: Server, loops: LoadRequest[][]) {
 }
 
 /**
- * Starts counting the CPU used by a server process and by the PostgreSQL backends of its pool
- * (found by application_name; PostgreSQL on this machine, as the benchmark runs it).
+ * Starts counting the CPU used by a server's processes (with WEB_CONCURRENCY's API processes) and
+ * by the PostgreSQL backends of its pool (found by application_name; PostgreSQL on this machine,
+ * as the benchmark runs it).
  */
-async function measureUsage(server: Server, databaseUrl: string, applicationName: string) {
+export async function measureUsage(server: Server, databaseUrl: string, applicationName: string) {
   const backends = async () => {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
@@ -386,13 +388,12 @@ async function measureUsage(server: Server, databaseUrl: string, applicationName
       await client.end();
     }
   };
-  const pid = server.process.pid ?? 0;
-  const nodeBefore = await processCpuMs(pid);
+  const nodeBefore = await serverCpuMs(server);
   const pgBefore = new Map<number, number>();
   for (const backend of await backends()) pgBefore.set(backend, await processCpuMs(backend));
   return {
     async stop() {
-      const nodeMs = (await processCpuMs(pid)) - nodeBefore;
+      const nodeMs = (await serverCpuMs(server)) - nodeBefore;
       let pgMs = 0;
       for (const backend of new Set([...pgBefore.keys(), ...(await backends())])) {
         const now = await processCpuMs(backend);
