@@ -4,10 +4,18 @@
 // PostGraphile is installed on demand under bench/postgraphile (never an app dependency).
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import pg from "pg";
 import { describeMemory, METRICS_TOKEN, rssMb, settledRssMb, sokudoMemory, withPeakRss } from "./memory.ts";
-import { type LoadRequest, type LoadResult, loadLoops, SECONDS, type Server, startServer } from "./servers.ts";
+import {
+  type LoadRequest,
+  type LoadResult,
+  loadLoops,
+  processCpuMs,
+  SECONDS,
+  type Server,
+  serverCpuMs,
+  startServer,
+} from "./servers.ts";
 
 const SOKUDO_PORT = 4692;
 const POSTGRAPHILE_PORT = 4693;
@@ -26,7 +34,7 @@ interface Shape {
   postgraphile: string;
 }
 
-const nested = (users: number, posts: number, comments: number): Shape => ({
+export const nested = (users: number, posts: number, comments: number): Shape => ({
   name: `users(${users}) > posts(${posts}) > comments(${comments}) + author, + tags`,
   sokudo: `{ users(first: ${users}) { edges { node { handle posts(first: ${posts}) { edges { node { title tags { name } comments(first: ${comments}) { edges { node { body author { handle } } } } } } } } } } }`,
   postgraphile: `{ users(first: ${users}, orderBy: PRIMARY_KEY_ASC) { edges { node { handle authoredPosts(first: ${posts}, orderBy: PRIMARY_KEY_DESC) { edges { node { title _postToTagsByA { nodes { tagByB { name } } } comments(first: ${comments}, orderBy: PRIMARY_KEY_ASC) { edges { node { body author { handle } } } } } } } } } } }`,
@@ -219,7 +227,7 @@ async function installPeer(log: (line: string) => void) {
   });
 }
 
-function globalId(type: string, id: number): string {
+export function globalId(type: string, id: number): string {
   return Buffer.from(`${type}:${id}`).toString("base64");
 }
 
@@ -352,7 +360,7 @@ async function peerStatements(server: Server): Promise<number> {
 }
 
 /** 40 passes over the loops, 4 at a time, answers discarded. */
-async function warmUp(server: Server, loops: LoadRequest[][]) {
+export async function warmUp(server: Server, loops: LoadRequest[][]) {
   let next = 0;
   await Promise.all(
     Array.from({ length: 4 }, async () => {
@@ -364,19 +372,12 @@ async function warmUp(server: Server, loops: LoadRequest[][]) {
   );
 }
 
-/** CPU time (ms) a process has used: utime + stime from /proc/<pid>/stat. */
-async function processCpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // Fields 14 and 15 of stat (11 and 12 after the command), in clock ticks of 10 ms.
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
-}
-
 /**
- * Starts counting the CPU used by a server process and by the PostgreSQL backends of its pool
- * (found by application_name; PostgreSQL on this machine, as the benchmark runs it).
+ * Starts counting the CPU used by a server's processes (with WEB_CONCURRENCY's API processes) and
+ * by the PostgreSQL backends of its pool (found by application_name; PostgreSQL on this machine,
+ * as the benchmark runs it).
  */
-async function measureUsage(server: Server, databaseUrl: string, applicationName: string) {
+export async function measureUsage(server: Server, databaseUrl: string, applicationName: string) {
   const backends = async () => {
     const client = new pg.Client({ connectionString: databaseUrl });
     await client.connect();
@@ -390,13 +391,12 @@ async function measureUsage(server: Server, databaseUrl: string, applicationName
       await client.end();
     }
   };
-  const pid = server.process.pid ?? 0;
-  const nodeBefore = await processCpuMs(pid);
+  const nodeBefore = await serverCpuMs(server);
   const pgBefore = new Map<number, number>();
   for (const backend of await backends()) pgBefore.set(backend, await processCpuMs(backend));
   return {
     async stop() {
-      const nodeMs = (await processCpuMs(pid)) - nodeBefore;
+      const nodeMs = (await serverCpuMs(server)) - nodeBefore;
       let pgMs = 0;
       for (const backend of new Set([...pgBefore.keys(), ...(await backends())])) {
         const now = await processCpuMs(backend);

@@ -1,5 +1,5 @@
 // npm run bench: every benchmark scenario, side by side in one run, on one seeded database.
-// BENCH_ONLY=nplus1,cache picks scenarios (postgraphile: Sokudo beside PostGraphile 5); BENCH_SECONDS, BENCH_CONNECTIONS tune the load.
+// BENCH_ONLY=nplus1,cache picks scenarios (postgraphile: Sokudo beside PostGraphile 5; processes: WEB_CONCURRENCY=1 vs 2); BENCH_SECONDS, BENCH_CONNECTIONS tune the load.
 // Servers and load generators are separate processes; all traffic stays on 127.0.0.1.
 import { mkdir, writeFile } from "node:fs/promises";
 import { runCacheBench } from "./cache.ts";
@@ -7,6 +7,7 @@ import { prepareBenchDatabase } from "./database.ts";
 import { runJobsBench } from "./jobs.ts";
 import { runNPlusOneBench } from "./n-plus-one.ts";
 import { runPostGraphileBench } from "./postgraphile.ts";
+import { runProcessesBench } from "./processes.ts";
 import { runScaleBench } from "./scale.ts";
 import { CONNECTIONS, SECONDS } from "./servers.ts";
 import { runTracingBench } from "./tracing.ts";
@@ -22,6 +23,7 @@ const SCENARIOS: Record<string, (databaseUrl: string, log: (line: string) => voi
   jobs: runJobsBench,
   scale: runScaleBench,
   postgraphile: runPostGraphileBench,
+  processes: runProcessesBench,
 };
 
 const only = process.env.BENCH_ONLY?.split(",").map((name) => name.trim());

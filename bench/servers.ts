@@ -1,5 +1,6 @@
 // Servers and load for the benchmarks: each server and the load generator is its own process.
 import { type ChildProcess, spawn } from "node:child_process";
+import { readdir, readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 
 export const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -130,4 +131,26 @@ export function loadLoops(
     child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`load exited ${code}`))));
     child.stdin.end(JSON.stringify(spec));
   });
+}
+
+/** CPU time (ms) a process has used: utime + stime from /proc/<pid>/stat (0 once it is gone). */
+export async function processCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // Fields 14 and 15 of stat (11 and 12 after the command), in clock ticks of 10 ms.
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10;
+}
+
+/** The CPU time (ms) of a server process and of its child processes (WEB_CONCURRENCY's API processes). */
+export async function serverCpuMs(server: Server): Promise<number> {
+  const pid = server.process.pid ?? 0;
+  const children: number[] = [];
+  for (const entry of await readdir("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
+    // The parent's pid is the second field after the command.
+    if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) children.push(Number(entry));
+  }
+  const times = await Promise.all([pid, ...children].map(processCpuMs));
+  return times.reduce((sum, ms) => sum + ms, 0);
 }

@@ -13,6 +13,7 @@ import { createTestLogger } from "./helpers/logger.ts";
 import { stopProcess } from "./helpers/child-process.ts";
 import { adminQuery, withDatabase } from "./helpers/pg-admin.ts";
 import { useTestServer } from "./helpers/server.ts";
+import { startWorkerProcess as startWorkerProcessOn } from "./helpers/worker-process.ts";
 
 // Real `npm run worker` processes (src/main.ts worker) on this file's database. A report job is
 // held mid-run deterministically: the test locks the `likes` table, which the report reads after
@@ -43,41 +44,8 @@ const Request = graphql(`
   }
 `);
 
-interface WorkerProcess {
-  child: ChildProcess;
-  poolId: string;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-async function startWorkerProcess(env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ["src/main.ts", "worker"], {
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      LOG_LEVEL: "info",
-      DATABASE_URL: server.url,
-      OUTBOX_DIR: scratch,
-      REPORT_RENDER_THREADS: "1",
-      ...env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let output = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  const poolId = await new Promise<string>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const started = /job worker (\S+) started/.exec(output);
-      if (started?.[1]) resolve(started[1]);
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    void exited.then((code) => reject(new Error(`worker exited with ${code} before starting:\n${output}`)));
-  });
-  return { child, poolId, output: () => output, exited };
-}
+const startWorkerProcess = (env: Record<string, string> = {}) =>
+  startWorkerProcessOn(server.url, scratch, env, (child) => children.push(child));
 
 async function waitFor<T>(
   read: () => Promise<T>,
