@@ -20,11 +20,11 @@ import { startWorkerProcess, type WorkerProcess } from "./helpers/worker-process
 
 // Every operation of this file, in one place.
 const OPERATIONS = {
-  requestReport: `mutation ManyReport { requestActivityReport(input: {}) { id } }`,
+  requestReport: `mutation ManyReport { requestActivityReport(input: {}) { ... on RequestActivityReportPayload { job { id } } } }`,
   jobStatus: `query ManyJob($id: ID!) { job(id: $id) { status } }`,
   feed: `query ManyFeed { posts(first: 5) { edges { node { id title likeCount } } } }`,
-  likePost: `mutation ManyLike($id: ID!) { likePost(input: { postId: $id }) { likeCount } }`,
-  addComment: `mutation ManyComment($input: AddCommentInput!) { addComment(input: $input) { body } }`,
+  likePost: `mutation ManyLike($id: ID!) { likePost(input: { postId: $id }) { post { likeCount } } }`,
+  addComment: `mutation ManyComment($input: AddCommentInput!) { addComment(input: $input) { ... on AddCommentPayload { comment { body } } } }`,
   commentAdded: (postId: string) => `subscription ManyCommentAdded { commentAdded(postId: "${postId}") { body } }`,
   logIn: `mutation ManyLogIn($input: LogInInput!) { logIn(input: $input) { token } }`,
 };
@@ -119,11 +119,11 @@ describe("two API instances and two workers on one PostgreSQL and a Redis Cluste
     const reports: { id: string; jobId: number; pool: string }[] = [];
     try {
       for (const server of [a, b]) {
-        const requested = await server.execute<{ requestActivityReport: { id: string } }, Record<string, never>>(
-          OPERATIONS.requestReport,
-          { token: owner.token },
-        );
-        const id = requested.data?.requestActivityReport.id as string;
+        const requested = await server.execute<
+          { requestActivityReport: { job: { id: string } } },
+          Record<string, never>
+        >(OPERATIONS.requestReport, { token: owner.token });
+        const id = requested.data?.requestActivityReport.job.id as string;
         const jobId = Number(decodeGlobalID(id).id);
         reports.push({ id, jobId, pool: await runningOn(jobId) });
       }
@@ -139,7 +139,7 @@ describe("two API instances and two workers on one PostgreSQL and a Redis Cluste
             token: owner.token,
             variables: { id: report.id },
           }),
-        (status) => status.data?.job?.status === "succeeded",
+        (status) => status.data?.job?.status === "SUCCEEDED",
         `report ${report.jobId} to succeed`,
       );
       for (const format of ["csv", "html"]) {
