@@ -192,7 +192,12 @@ describe("GraphiQL (served by npm start)", () => {
     // A tab clicked before the editor is up shows its text under the first tab's operation name.
     await graphiql.locator(".graphiql-query-editor .monaco-editor").waitFor();
     await selectTab(graphiql, "LogIn");
-    await expect.poll(runTab(graphiql, (text) => text.includes('"token"'))).toBe(true);
+    await expect
+      .poll(
+        runTab(graphiql, (text) => text.includes('"token"')),
+        { interval: 300, timeout: 15_000 },
+      )
+      .toBe(true);
 
     await selectTab(graphiql, "RequestAndWatch");
     // Each state the response pane shows, in order, read as the subscription pushes them.
@@ -235,7 +240,7 @@ async function selectTab(graphiql: Page, name: string) {
         if (box) await graphiql.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
         return graphiql.locator("li.graphiql-tab-active .graphiql-tab-button").getAttribute("title");
       },
-      { interval: 300 },
+      { interval: 300, timeout: 15_000 },
     ) // clicks closer together are a double click, which leaves GraphiQL's state behind
     .toBe(name);
   // GraphiQL infers the tab's operation name from its text a moment after the switch, with nothing on
