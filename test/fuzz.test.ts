@@ -241,7 +241,19 @@ interface Sent {
 }
 
 async function send(label: string, init: RequestInit & { path?: string }): Promise<Sent> {
-  const response = await fetch(`${server.base}${init.path ?? "/graphql"}`, init);
+  let response: Response;
+  try {
+    response = await fetch(`${server.base}${init.path ?? "/graphql"}`, init);
+  } catch (error) {
+    // The server died (it once did, in CI, with nothing said): name the request and show its last words.
+    if (!server.exited()) await new Promise((resolve) => setTimeout(resolve, 1000)); // its exit is seen a moment later
+    if (!server.exited()) throw error;
+    const { exitCode, signalCode } = server.child;
+    throw new Error(
+      `the server exited (code ${exitCode}, signal ${signalCode}) during "${label.slice(0, 200)}"; its last output:\n${server.output.slice(-40).join("\n")}`,
+      { cause: error },
+    );
+  }
   const body = await response.text();
   let codes: string[] = [];
   try {
