@@ -1,5 +1,6 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { waitedOn } from "./helpers/concurrent-delete.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { errorCodes, useTestServer } from "./helpers/server.ts";
 
@@ -155,4 +156,48 @@ describe("counter columns under concurrent writes", () => {
     expect(await likeCount()).toBe((before ?? Number.NaN) + 20);
     expect(await drift()).toEqual([]);
   });
+});
+
+describe("a like or unlike racing its post's deletion", () => {
+  // The deletion as deletePost runs it: the post's row locked, then the post deleted with its likes.
+  // The like waits on the post's row and finds it gone: NOT_FOUND, never a deadlock (an internal error).
+  for (const kind of ["like", "unlike"] as const) {
+    it(`${kind}Post waits for the deletion, then answers NOT_FOUND`, async () => {
+      const owner = await signUpUser(server, `racer_${kind}`);
+      const post = await createPost(server, owner.token);
+      const postId = dbId(post.id);
+      const liker = await signUpUser(server, `racing_${kind}`);
+      // What the mutation changes: a like to remove, or none yet.
+      if (kind === "unlike") {
+        await server.db.pool.query(`INSERT INTO likes (user_id, post_id) VALUES ($1, $2)`, [dbId(liker.id), postId]);
+      }
+      const deleting = raw[0] as pg.Client;
+      await deleting.query("BEGIN");
+      let pending: Promise<unknown> | undefined;
+      try {
+        await deleting.query(`SELECT id FROM posts WHERE id = $1 FOR UPDATE`, [postId]);
+        pending = server.execute(`mutation ($id: ID!) { ${kind}Post(input: { postId: $id }) { post { likeCount } } }`, {
+          token: liker.token,
+          variables: { id: post.id },
+        });
+        let settled = false;
+        pending.then(
+          () => (settled = true),
+          () => (settled = true),
+        );
+        // Once the mutation waits on the post's row (a barrier, not a clock), the deletion goes on.
+        while (!settled && !(await waitedOn(deleting))) await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(settled, "the mutation waits for the post's deletion").toBe(false);
+        // With the like's row taken before the post's, this is where PostgreSQL found a deadlock.
+        await deleting.query(`DELETE FROM posts WHERE id = $1`, [postId]);
+        await deleting.query("COMMIT");
+      } catch (error) {
+        await deleting.query("ROLLBACK");
+        await pending;
+        throw error;
+      }
+      expect(errorCodes((await pending) as { errors?: [] })).toEqual(["NOT_FOUND"]);
+      expect(await drift()).toEqual([]);
+    });
+  }
 });

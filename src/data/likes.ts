@@ -8,17 +8,26 @@ import { recordWrite } from "./write-log.ts";
  * statement changed exactly as it would for Prisma's createMany / deleteMany of the same rows.
  */
 
+// Each statement locks the post's row before it touches a like (the counter trigger updates the post
+// after the like changes). A post's deletion locks the post, then deletes its likes; a like or unlike
+// that took the like first and then waited on the post deadlocked with it. Locked first, the post's
+// row orders the two: the like waits, then finds the post gone and changes nothing.
 const likeText = (sql: Sql) =>
   sql.text("like", () => {
     const likes = sql.columns("Like");
-    return `INSERT INTO "${likes.table}" ("${likes.column("userId")}", "${likes.column("postId")}") VALUES ($1, $2)
+    const posts = sql.columns("Post");
+    return `WITH post AS (SELECT id FROM "${posts.table}" WHERE id = $2 FOR NO KEY UPDATE)
+  INSERT INTO "${likes.table}" ("${likes.column("userId")}", "${likes.column("postId")}") SELECT $1, id FROM post
   ON CONFLICT DO NOTHING RETURNING 1 AS liked`;
   });
 
 const unlikeText = (sql: Sql) =>
   sql.text("unlike", () => {
     const likes = sql.columns("Like");
-    return `DELETE FROM "${likes.table}" WHERE "${likes.column("userId")}" = $1 AND "${likes.column("postId")}" = $2 RETURNING 1 AS unliked`;
+    const posts = sql.columns("Post");
+    return `WITH post AS (SELECT id FROM "${posts.table}" WHERE id = $2 FOR NO KEY UPDATE)
+  DELETE FROM "${likes.table}" WHERE "${likes.column("userId")}" = $1 AND "${likes.column("postId")}" = (SELECT id FROM post)
+  RETURNING 1 AS unliked`;
   });
 
 /** Likes the post as the user; liking twice keeps one like. NOT_FOUND if the post is gone, UNAUTHENTICATED if the user is. */

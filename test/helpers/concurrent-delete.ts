@@ -34,7 +34,8 @@ export async function deleteDuringRequest<T>(
   }
 }
 
-async function waitedOn(session: pg.Client): Promise<boolean> {
+/** Whether some other session waits on a lock this session holds. */
+export async function waitedOn(session: pg.Client): Promise<boolean> {
   const { rows } = await session.query<{ waiting: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))) AS waiting`,
   );
