@@ -1,5 +1,6 @@
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { clientErrorForDatabaseFailure } from "../src/data/database-errors.ts";
 import { waitedOn } from "./helpers/concurrent-delete.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { errorCodes, useTestServer } from "./helpers/server.ts";
@@ -200,4 +201,24 @@ describe("a like or unlike racing its post's deletion", () => {
       expect(await drift()).toEqual([]);
     });
   }
+});
+
+describe("a deadlock anywhere", () => {
+  it("reaches the client as DATABASE_UNAVAILABLE, asking for a retry, not as an internal error", async () => {
+    // Two transactions taking two rows in opposite orders: PostgreSQL undoes one of them.
+    const [first, second] = raw as [pg.Client, pg.Client];
+    const [a, b] = users.map((user) => dbId(user.id));
+    await first.query("BEGIN");
+    await second.query("BEGIN");
+    await first.query(`UPDATE users SET bio = bio WHERE id = $1`, [a]);
+    await second.query(`UPDATE users SET bio = bio WHERE id = $1`, [b]);
+    const outcomes = await Promise.allSettled([
+      first.query(`UPDATE users SET bio = bio WHERE id = $1`, [b]),
+      second.query(`UPDATE users SET bio = bio WHERE id = $1`, [a]),
+    ]);
+    await Promise.all([first.query("ROLLBACK"), second.query("ROLLBACK")]);
+    const failures = outcomes.flatMap((outcome) => (outcome.status === "rejected" ? [outcome.reason as Error] : []));
+    expect(failures.map((error) => (error as Error & { code?: string }).code)).toEqual(["40P01"]);
+    expect(clientErrorForDatabaseFailure(failures[0])?.extensions.code).toBe("DATABASE_UNAVAILABLE");
+  });
 });

@@ -14,6 +14,11 @@ export function clientErrorForDatabaseFailure(error: unknown): GraphQLError | un
   if (codes.some((code) => UNAVAILABLE_CODES.has(code)) || messages.some((message) => UNAVAILABLE.test(message))) {
     return clientError("DATABASE_UNAVAILABLE", "The database is unavailable; try again shortly");
   }
+  // A deadlock's victim or a serialization failure: PostgreSQL undid the whole statement or
+  // transaction, so sending it again is safe (and is what PostgreSQL asks for).
+  if (codes.some((code) => RETRYABLE_CODES.has(code))) {
+    return clientError("DATABASE_UNAVAILABLE", "A concurrent write made the database undo this one; try again");
+  }
   // SQLSTATE class 22: data exceptions (a value out of range, an invalid representation, a NUL
   // byte), and Prisma's codes for the same where a resolver did not translate them itself.
   if (
@@ -35,6 +40,8 @@ const UNAVAILABLE_CODES = new Set([
   // could start in time (every connection busy: a write burst on one hot row).
   ...["P1001", "P1002", "P1008", "P1017", "P2024", "P2028"],
 ]);
+/** PostgreSQL's deadlock_detected and serialization_failure, and Prisma's code for either. */
+const RETRYABLE_CODES = new Set(["40P01", "40001", "P2034"]);
 const UNAVAILABLE =
   /timeout exceeded when trying to connect|Connection terminated|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)|Can't reach database server|Server has closed the connection|DatabaseNotReachable|ConnectionClosed|connect ECONNREFUSED|Unable to start a transaction in the given time/i;
 const PRISMA_BAD_VALUE = new Set(["P2000", "P2006", "P2007", "P2011", "P2012", "P2020", "P2023"]);
