@@ -5,6 +5,7 @@ import WebSocket from "ws";
 import { type HttpServer, listen } from "../src/http/server.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { type TestServer, useTestServer } from "./helpers/server.ts";
+import { type SseEvent, sseEvents } from "./helpers/sse.ts";
 
 // Two API instances on one database, sharing nothing else: a commentAdded subscriber on B hears of
 // comments written through A or by plain SQL (as the worker would), and of those written while
@@ -177,24 +178,14 @@ describe("commentAdded across instances", () => {
       body: JSON.stringify({ query: `subscription { commentAdded(postId: "${post.id}") ${SELECTION} }` }),
     });
     expect(response.headers.get("content-type")).toContain("text/event-stream");
-    const events: string[] = [];
+    const events: SseEvent[] = [];
     const done = (async () => {
-      const decoder = new TextDecoder();
-      let buffer = "";
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (event.startsWith("event:")) events.push(event);
-        }
-      }
+      for await (const event of sseEvents(response)) events.push(event);
     })();
     await until(() => b.commentEvents.listeners(postId) === 1);
     await addComment(a, post.id, "over SSE");
     await until(() => events.length === 1);
-    const data = events[0]?.split("\n").find((line) => line.startsWith("data:"));
-    expect(JSON.parse(data?.slice(5) ?? "")).toEqual({ data: { commentAdded: expected("over SSE")[0] } });
+    expect(JSON.parse(events[0]?.data ?? "")).toEqual({ data: { commentAdded: expected("over SSE")[0] } });
 
     const deleted = await a.execute(
       `mutation($input: DeletePostInput!) { deletePost(input: $input) { deletedPostId } }`,
@@ -205,7 +196,7 @@ describe("commentAdded across instances", () => {
     );
     expect(deleted.errors).toBeUndefined();
     await done;
-    expect(events.map((event) => event.split("\n")[0])).toEqual(["event: next", "event: complete"]);
+    expect(events.map((event) => event.event)).toEqual(["next", "complete"]);
   });
 
   it("answers NOT_FOUND for a post that does not exist", async () => {

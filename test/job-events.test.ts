@@ -6,6 +6,7 @@ import { listen } from "../src/http/server.ts";
 import { signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
 import { useTestServer } from "./helpers/server.ts";
+import { sseEvents } from "./helpers/sse.ts";
 
 // The job-events LISTEN connection heals: when its backend is terminated, the loss is logged,
 // /readyz says 503, it reconnects (here only when the test opens the gate), LISTENs again, and
@@ -62,17 +63,9 @@ describe("job events (LISTEN) after the connection is lost", () => {
       signal: controller.signal,
     });
     const done = (async () => {
-      const decoder = new TextDecoder();
-      let buffer = "";
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-          const event = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = event.split("\n").find((line) => line.startsWith("data:"));
-          if (event.startsWith("event: next") && data) events.push(JSON.parse(data.slice(5)).data.jobUpdated);
-          if (event.startsWith("event: complete")) return;
-        }
+      for await (const { event, data } of sseEvents(response)) {
+        if (event === "next" && data) events.push(JSON.parse(data).data.jobUpdated);
+        if (event === "complete") return;
       }
     })();
     await until(async () => events.length === 1);

@@ -13,6 +13,7 @@ import { graphql } from "./gql/index.ts";
 import { answered, createPost, signUpUser } from "./helpers/factories.ts";
 import { runDueJobs } from "./helpers/jobs.ts";
 import { errorCodes, TEST_SECRET, useTestServer } from "./helpers/server.ts";
+import { sseEvents } from "./helpers/sse.ts";
 
 const outboxDir = await mkdtemp(path.join(tmpdir(), "sokudo-reports-"));
 const server = await useTestServer({ RESPONSE_CACHE: "off" });
@@ -86,23 +87,9 @@ async function subscribe(
   });
   expect(response.headers.get("content-type")).toContain("text/event-stream");
   const done = (async () => {
-    const reader = (response.body as ReadableStream<Uint8Array>)
-      .pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>)
-      .getReader();
-    let buffer = "";
-    for (;;) {
-      const { value, done: finished } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (finished) return;
-      buffer += value;
-      let boundary = buffer.indexOf("\n\n");
-      while (boundary >= 0) {
-        const event = buffer.slice(0, boundary);
-        buffer = buffer.slice(boundary + 2);
-        const data = event.split("\n").find((line) => line.startsWith("data:"));
-        if (event.startsWith("event: next") && data) onEvent(JSON.parse(data.slice(5)));
-        if (event.startsWith("event: complete")) return;
-        boundary = buffer.indexOf("\n\n");
-      }
+    for await (const { event, data } of sseEvents(response)) {
+      if (event === "next" && data) onEvent(JSON.parse(data));
+      if (event === "complete") return;
     }
   })();
   return { done, close: () => controller.abort() };
