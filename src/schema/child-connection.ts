@@ -80,6 +80,9 @@ export function connectionOfRows<Row>(
 
 const encodeRowCursor = (row: { id: number }) => encodeIdCursor(row.id);
 
+/** A row as an edge of its parent's child connection (the edge a mutation's payload hands a client to insert). */
+export const childEdge = <Row extends { id: number }>(row: Row) => new LazyCursorEdge(row, encodeRowCursor);
+
 /**
  * A Relay connection over one parent's children, loaded with every sibling parent's in one
  * batched statement (see `PAGES` in loaders.ts). Same page sizes and page info as

@@ -5,7 +5,7 @@ import { notFound } from "../errors.ts";
 import { createLoaders, type PageSpec } from "../data/loaders.ts";
 import type { Comment } from "../data/generated/prisma/client.ts";
 import { commentsAfter, NEW_COMMENTS_BATCH, newestCommentId } from "../data/new-comments.ts";
-import { encodeIdCursor, resolveCountedChildConnection, totalCountField } from "./child-connection.ts";
+import { childEdge, resolveCountedChildConnection, totalCountField } from "./child-connection.ts";
 import { mutationErrors } from "./mutation-errors.ts";
 import { readsFields } from "./narrow-rows.ts";
 import { PostRef } from "./post.ts";
@@ -85,7 +85,7 @@ const AddCommentPayload = builder.objectRef<{ comment: Comment }>("AddCommentPay
     commentEdge: t.field({
       type: PostCommentsEdge,
       description: "The comment as an edge of the post's `comments` (oldest first: it goes last).",
-      resolve: (payload) => ({ node: payload.comment, cursor: encodeIdCursor(payload.comment.id) }),
+      resolve: (payload) => childEdge(payload.comment),
     }),
     post: t.field({
       type: PostRef,

@@ -5,7 +5,7 @@ import { withPrismaErrors } from "../data/database-errors.ts";
 import { badInput, forbidden, notFound } from "../errors.ts";
 import type { PageSpec } from "../data/loaders.ts";
 import type { Post } from "../data/generated/prisma/client.ts";
-import { encodeIdCursor, resolveCountedChildConnection, totalCountField } from "./child-connection.ts";
+import { childEdge, resolveCountedChildConnection, totalCountField } from "./child-connection.ts";
 import { mutationErrors } from "./mutation-errors.ts";
 import { type OrderDeclaration, orderEnum, resolveOrderedConnection } from "./ordered-connection.ts";
 import { readsFields } from "./narrow-rows.ts";
@@ -183,7 +183,7 @@ const CreatePostPayload = builder.objectRef<{ post: Post }>("CreatePostPayload")
     postEdge: t.field({
       type: UserPostsEdge,
       description: "The post as an edge of the viewer's `posts` (newest first: it goes first).",
-      resolve: (payload) => ({ node: payload.post, cursor: encodeIdCursor(payload.post.id) }),
+      resolve: (payload) => childEdge(payload.post),
     }),
     viewer: t.field({
       type: UserRef,
