@@ -149,6 +149,27 @@ describe("likes", () => {
     expect(unlikedAgain.data?.unlikePost.post).toMatchObject({ likeCount: 1, viewerHasLiked: false });
   });
 
+  it("answers each of many simultaneous likes and unlikes with the count its own write left", async () => {
+    const post = await createPost(server, alice.token);
+    const input = { postId: post.id };
+    const likers = await Promise.all(Array.from({ length: 12 }, (_, i) => signUpUser(server, `liker${i}`)));
+    const likeCounts = async () =>
+      (await Promise.all(likers.map((liker) => server.execute(LikePost, { token: liker.token, variables: { input } }))))
+        .map((result) => result.data?.likePost.post.likeCount ?? 0)
+        .sort((a, b) => a - b);
+    const unlikeCounts = async () =>
+      (
+        await Promise.all(
+          likers.map((liker) => server.execute(UnlikePost, { token: liker.token, variables: { input } })),
+        )
+      )
+        .map((result) => result.data?.unlikePost.post.likeCount ?? 0)
+        .sort((a, b) => a - b);
+    // The writes queue on the post's row: each sees the count after the ones before it and its own.
+    expect(await likeCounts()).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(await unlikeCounts()).toEqual(Array.from({ length: 12 }, (_, i) => i));
+  });
+
   it("needs a viewer and an existing post", async () => {
     const post = await createPost(server, alice.token);
     const anonymous = await server.execute(LikePost, { variables: { input: { postId: post.id } } });

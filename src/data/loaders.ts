@@ -44,6 +44,8 @@ export interface Loaders {
    */
   usersWithFields(fields: readonly string[]): DataLoader<number, User | null>;
   postById: DataLoader<number, Post | null>;
+  /** A post and its author read by a write's own statement: later loads of either read no more. */
+  rememberPost(post: Post, author: User): void;
   /** Post id -> its tags, by slug. */
   tagsByPost: DataLoader<number, Tag[]>;
   /**
@@ -147,13 +149,22 @@ class RequestLoaders implements Loaders {
         const rows = await this.#sql.rows<Record<string, unknown>>(postsWithAuthorById(this.#sql), [ids]);
         const posts = rows.map((row) => {
           const [post, author] = splitPrefixed<Post, User>(row, "author.");
-          this.#whole.set(author.id, author);
-          this.userById.prime(author.id, author);
+          this.#rememberAuthor(author);
           return post;
         });
         return byId(ids, posts);
       }),
     );
+  }
+
+  rememberPost(post: Post, author: User): void {
+    this.#rememberAuthor(author);
+    this.postById.clear(post.id).prime(post.id, post);
+  }
+
+  #rememberAuthor(author: User): void {
+    this.#whole.set(author.id, author);
+    this.userById.clear(author.id).prime(author.id, author);
   }
 
   get tagsByPost(): DataLoader<number, Tag[]> {

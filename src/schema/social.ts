@@ -1,7 +1,7 @@
 import { builder } from "./builder.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
 import { InputError, notFound } from "../errors.ts";
-import { likePost, unlikePost } from "../data/likes.ts";
+import { type LikedPost, likePost, unlikePost } from "../data/likes.ts";
 import type { Context } from "./context.ts";
 import { readsFields } from "./narrow-rows.ts";
 import { PostRef } from "./post.ts";
@@ -40,11 +40,11 @@ const UnlikePostInput = PostIdInput("UnlikePostInput", "The post the viewer no l
 const FollowUserInput = HandleInput("FollowUserInput", "The user the viewer follows.");
 const UnfollowUserInput = HandleInput("UnfollowUserInput", "The user the viewer stops following.");
 
-/** The post after a like or unlike, read after the write; it may be deleted in between (the like then went with it). */
-async function likedPost(context: Context, postId: number) {
-  const post = await context.loaders.postById.load(postId);
-  if (!post) throw notFound("Post");
-  return post;
+/** The payload of a like or unlike: the post as the write left it, or NOT_FOUND if it is gone (its likes went with it). */
+function likedPayload(context: Context, liked: LikedPost | null) {
+  if (!liked) throw notFound("Post");
+  context.loaders.rememberPost(liked.post, liked.author);
+  return { post: liked.post };
 }
 
 const LikePostPayload = builder.objectRef<{ post: Post }>("LikePostPayload").implement({
@@ -100,8 +100,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: LikePostInput, required: true, description: "The post." }) },
     resolve: async (_root, args, context) => {
       const postId = Number(args.input.postId.id);
-      await likePost(context.sql, context.viewerId as number, postId);
-      return { post: await likedPost(context, postId) };
+      return likedPayload(context, await likePost(context.sql, context.viewerId as number, postId));
     },
   }),
   unlikePost: t.field({
@@ -111,8 +110,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UnlikePostInput, required: true, description: "The post." }) },
     resolve: async (_root, args, context) => {
       const postId = Number(args.input.postId.id);
-      await unlikePost(context.sql, context.viewerId as number, postId);
-      return { post: await likedPost(context, postId) };
+      return likedPayload(context, await unlikePost(context.sql, context.viewerId as number, postId));
     },
   }),
   followUser: t.field({
