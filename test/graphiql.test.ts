@@ -47,8 +47,8 @@ async function firstEvent(response: Response): Promise<unknown> {
 }
 
 describe("GraphiQL's RequestAndWatch tab", () => {
-  it("is one of the page's tabs", () => {
-    expect(renderSokudoGraphiQL()).toContain("subscription RequestAndWatch($id: ID!)");
+  it("is one of the page's tabs", async () => {
+    expect(await renderSokudoGraphiQL()).toContain("subscription RequestAndWatch($id: ID!)");
   });
 
   it("requests a report for the logged-in viewer and streams that job, with no id to paste", async () => {

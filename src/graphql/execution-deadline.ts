@@ -12,37 +12,61 @@ import type { Plugin } from "graphql-yoga";
 export function useExecutionDeadline(timeoutMs: number): Plugin {
   return {
     onExecute({ executeFn, setExecuteFn }) {
-      setExecuteFn(async (args) => {
-        const deadline = new AbortController();
-        // Made when the timer fires: a GraphQLError captures a stack, too dear for every request.
-        let timeout: GraphQLError | undefined;
-        const timer = setTimeout(() => {
-          timeout = new GraphQLError(`The operation took longer than ${timeoutMs} ms and was stopped.`, {
-            extensions: { code: "EXECUTION_TIMEOUT", timeoutMs },
-          });
-          deadline.abort(timeout);
-        }, timeoutMs);
-        const expired = new Promise<never>((_resolve, reject) => {
-          deadline.signal.addEventListener("abort", () => reject(timeout), { once: true });
-        });
-        expired.catch(() => {}); // awaited only while something races it
-        const outer = (args as ExecutionArgs & { signal?: AbortSignal }).signal;
-        const signal = outer ? AbortSignal.any([outer, deadline.signal]) : deadline.signal;
-        let incremental = false;
-        try {
-          const result = await Promise.race([executeFn({ ...args, signal } as ExecutionArgs), expired]);
-          if (!isAsyncIterable(result)) return result;
-          incremental = true;
-          return withinDeadline(result, expired, () => clearTimeout(timer));
-        } catch (error) {
-          if (timeout !== undefined && error === timeout) return { errors: [timeout] };
-          throw error;
-        } finally {
-          if (!incremental) clearTimeout(timer);
-        }
-      });
+      setExecuteFn((args) => executeWithinDeadline(executeFn, args, timeoutMs));
     },
   };
+}
+
+type ExecuteFn = (args: ExecutionArgs) => unknown;
+
+// Per request: one timer, one controller and one promise. The race against the timer is settled by
+// whichever calls first (no Promise.race, no promise of the expiry unless the answer comes in parts).
+function executeWithinDeadline(executeFn: ExecuteFn, args: ExecutionArgs, timeoutMs: number): Promise<unknown> {
+  const deadline = new AbortController();
+  const outer = (args as ExecutionArgs & { signal?: AbortSignal }).signal;
+  const signal = outer ? AbortSignal.any([outer, deadline.signal]) : deadline.signal;
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const timer = setTimeout(() => {
+      // Made when the timer fires: a GraphQLError captures a stack, too dear for every request.
+      const timeout = new GraphQLError(`The operation took longer than ${timeoutMs} ms and was stopped.`, {
+        extensions: { code: "EXECUTION_TIMEOUT", timeoutMs },
+      });
+      deadline.abort(timeout);
+      if (answered) return;
+      answered = true;
+      resolve({ errors: [timeout] });
+    }, timeoutMs);
+    const answer = (result: unknown) => {
+      if (answered) return;
+      answered = true;
+      if (!isAsyncIterable(result)) {
+        clearTimeout(timer);
+        resolve(result);
+      } else resolve(withinDeadline(result, expiryOf(deadline.signal), () => clearTimeout(timer)));
+    };
+    const fail = (error: unknown) => {
+      if (answered) return;
+      answered = true;
+      clearTimeout(timer);
+      reject(error);
+    };
+    try {
+      Promise.resolve(executeFn({ ...args, signal } as ExecutionArgs)).then(answer, fail);
+    } catch (error) {
+      fail(error);
+    }
+  });
+}
+
+/** Rejects with the deadline's error when `signal` aborts (already aborted: at once). */
+function expiryOf(signal: AbortSignal): Promise<never> {
+  const expired = new Promise<never>((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+  });
+  expired.catch(() => {}); // awaited only while something races it
+  return expired;
 }
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
