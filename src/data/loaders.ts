@@ -1,5 +1,5 @@
 import type DataLoader from "dataloader";
-import { type Sql, splitPrefixed } from "./sql.ts";
+import { intArray, type Sql, splitPrefixed } from "./sql.ts";
 import type { Post, Tag, User } from "./generated/prisma/client.ts";
 import { createTracedLoader } from "../observability/tracing.ts";
 
@@ -108,7 +108,7 @@ class RequestLoaders implements Loaders {
   get userById(): DataLoader<number, User | null> {
     return this.#memoized("userById", () =>
       createTracedLoader("userById", async (ids: readonly number[]) => {
-        const rows = await this.#sql.rows<User>(usersById(this.#sql), [ids]);
+        const rows = await this.#sql.rows<User>(usersById(this.#sql), [intArray(ids)]);
         for (const row of rows) this.#whole.set(row.id, row);
         return byId(ids, rows);
       }),
@@ -134,7 +134,7 @@ class RequestLoaders implements Loaders {
           const users = this.#sql.columns("User");
           return `SELECT ${users.selectFields(columns)} FROM "${users.table}" WHERE id = ANY($1::int[])`;
         });
-        const rows = missing.length > 0 ? await this.#sql.rows<User>(text, [missing]) : [];
+        const rows = missing.length > 0 ? await this.#sql.rows<User>(text, [intArray(missing)]) : [];
         const read = new Map(rows.map((row) => [row.id, row]));
         return ids.map((id) => whole.get(id) ?? read.get(id) ?? null);
       }),
@@ -146,7 +146,7 @@ class RequestLoaders implements Loaders {
   get postById(): DataLoader<number, Post | null> {
     return this.#memoized("postById", () =>
       createTracedLoader("postById", async (ids: readonly number[]) => {
-        const rows = await this.#sql.rows<Record<string, unknown>>(postsWithAuthorById(this.#sql), [ids]);
+        const rows = await this.#sql.rows<Record<string, unknown>>(postsWithAuthorById(this.#sql), [intArray(ids)]);
         const posts = rows.map((row) => {
           const [post, author] = splitPrefixed<Post, User>(row, "author.");
           this.#rememberAuthor(author);
@@ -195,7 +195,7 @@ class RequestLoaders implements Loaders {
         if (viewerId === null) return postIds.map(() => false);
         const likes = await this.#sql.rows<{ postId: number }>(
           `SELECT post_id AS "postId" FROM likes WHERE user_id = $1 AND post_id = ANY($2::int[])`,
-          [viewerId, postIds],
+          [viewerId, intArray(postIds)],
         );
         const liked = new Set(likes.map((like) => like.postId));
         return postIds.map((id) => liked.has(id));
@@ -269,7 +269,7 @@ async function loadPages<Row>(
        LIMIT $4::int
      ) AS child`;
   });
-  const rows = await sql.rows<Row>(text, [ids, window.afterId, window.beforeId, window.limit]);
+  const rows = await sql.rows<Row>(text, [intArray(ids), window.afterId, window.beforeId, window.limit]);
   const byParent = new Map<number, Row[]>(ids.map((id) => [id, []]));
   for (const row of rows) byParent.get(row[spec.parentField] as number)?.push(row);
   return ids.map((id) => byParent.get(id) ?? []);
@@ -289,7 +289,7 @@ async function loadTagsByPost(sql: Sql, postIds: readonly number[]): Promise<Tag
      SELECT links."A" AS "postId", t.id, t.slug, t.name, t.post_count AS "postCount"
      FROM links JOIN "tags" t ON t.id = links."B"
      ORDER BY t.slug`,
-    [postIds],
+    [intArray(postIds)],
   );
   const byPost = new Map<number, Tag[]>(postIds.map((id) => [id, []]));
   for (const { postId, ...tag } of rows) byPost.get(postId)?.push(tag);

@@ -118,6 +118,12 @@ function rowsOn(pool: pg.Pool): Sql["rows"] {
   };
 }
 
+/**
+ * An `int[]` parameter as PostgreSQL's array text ("{1,2,3}"), the same value pg would send: its
+ * general array serializer (quoting and escaping each element) was 3% of a nested list's CPU.
+ */
+export const intArray = (ids: readonly number[]): string => `{${ids.join(",")}}`;
+
 /** Splits a joined row into its own fields and those under `prefix` (without it). */
 export function splitPrefixed<Own, Joined>(row: Record<string, unknown>, prefix: string): [Own, Joined] {
   const own: Record<string, unknown> = {};

@@ -126,6 +126,8 @@ export function createTracedLoader<K, V>(
   name: string,
   batch: (keys: readonly K[]) => Promise<readonly (V | Error)[]>,
 ): DataLoader<K, V> {
+  // Without a tracer provider every span is a no-op: the batch runs as it is, without one made.
+  if (!tracingEnabled()) return new DataLoader<K, V>(batch);
   return new DataLoader<K, V>((keys) =>
     traced(`dataloader.batch ${name}`, { "dataloader.name": name, "dataloader.batch.size": keys.length }, () =>
       batch(keys),
