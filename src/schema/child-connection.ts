@@ -5,7 +5,7 @@ import { badInput } from "../errors.ts";
 import { requestedPageSize } from "./page-size.ts";
 import type { PageSpec } from "../data/loaders.ts";
 import type { GraphQLResolveInfo } from "graphql";
-import { fieldsSelected, selectsNoPage } from "./narrow-rows.ts";
+import { CONNECTION_NODES, fieldsSelected, selectsNoPage } from "./narrow-rows.ts";
 
 export interface ConnectionArgs {
   first?: number | null;
@@ -126,7 +126,7 @@ export async function resolveCountedChildConnection<Row extends { id: number }>(
 ) {
   if (selectsNoPage(info))
     return { ...connectionOfRows<Row>([], parsePage(args), args, encodeRowCursor), totalCount: parent.count };
-  const page = await resolveChildConnection(spec, parent.id, args, context, fieldsSelected(info, ["edges", "node"]));
+  const page = await resolveChildConnection(spec, parent.id, args, context, fieldsSelected(info, CONNECTION_NODES));
   return { ...page, totalCount: parent.count };
 }
 

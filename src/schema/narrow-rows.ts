@@ -19,7 +19,7 @@ export const readsFields = (...fields: string[]) => ({ readsFields: fields });
 // merged with different siblings at different places in one document.
 interface Known {
   nodes: readonly FieldNode[];
-  path: string;
+  path: readonly string[];
   fields: readonly string[] | null;
 }
 const selections = new WeakMap<FieldNode, Known[]>();
@@ -36,18 +36,24 @@ const sameNodes = (a: readonly FieldNode[], b: readonly FieldNode[]) =>
  * declares nothing, which then needs whole rows. A list of authors shown by handle reads two
  * columns of each user instead of all eleven (the password hash included).
  */
-export function fieldsSelected(info: GraphQLResolveInfo, path: readonly string[] = []): readonly string[] | null {
+export function fieldsSelected(info: GraphQLResolveInfo, path: readonly string[] = NO_PATH): readonly string[] | null {
   const first = info.fieldNodes[0];
   if (!first) return null;
-  const key = path.join(".");
   let known = selections.get(first);
   if (!known) selections.set(first, (known = []));
-  const found = known.find((entry) => entry.path === key && sameNodes(entry.nodes, info.fieldNodes));
-  if (found) return found.fields;
+  // Called for every row shown (500 authors of a page of comments): a loop, no key built.
+  for (const entry of known) {
+    if (entry.path === path && sameNodes(entry.nodes, info.fieldNodes)) return entry.fields;
+  }
   const fields = readSelected(info, path);
-  if (known.length < MAX_VARIANTS) known.push({ nodes: [...info.fieldNodes], path: key, fields });
+  if (known.length < MAX_VARIANTS) known.push({ nodes: [...info.fieldNodes], path, fields });
   return fields;
 }
+
+const NO_PATH: readonly string[] = [];
+
+/** The path to the rows of a connection (for fieldsSelected): one array, so lookups compare it by identity. */
+export const CONNECTION_NODES: readonly string[] = ["edges", "node"];
 
 function readSelected(info: GraphQLResolveInfo, path: readonly string[]): readonly string[] | null {
   let type = getNamedType(info.returnType);
