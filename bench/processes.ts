@@ -27,6 +27,8 @@ interface Row {
   /** CPU time per request of every process of the server (primary and API processes), and of PostgreSQL. */
   cpuMs: number;
   pgCpuMs: number;
+  /** CPU time per request of the load generator, on the same cores. */
+  loadCpuMs: number;
   errors: number;
 }
 
@@ -35,6 +37,11 @@ export interface ProcessesResult {
   one: Row;
   two: Row;
   ratio: number;
+  /**
+   * The most a second process can add on this machine: every core busy at the CPU per request
+   * (server, PostgreSQL, load generator) measured with two processes, over one process's rate.
+   */
+  ceiling: number;
 }
 
 const pad = (value: string | number, width: number) => String(value).padStart(width);
@@ -70,7 +77,9 @@ export async function runProcessesBench(databaseUrl: string, log: (line: string)
         await warmUp(server, loops);
         await loadLoops(server, loops, { connections: CONNECTIONS, seconds: WARM_SECONDS });
       }
-      const rounds = new Map(servers.map((server) => [server, { results: [] as LoadResult[], nodeMs: 0, pgMs: 0 }]));
+      const rounds = new Map(
+        servers.map((server) => [server, { results: [] as LoadResult[], nodeMs: 0, pgMs: 0, loadMs: 0 }]),
+      );
       for (const server of [one, two, one, two]) {
         const usage = await measureUsage(server, databaseUrl, "sokudo");
         const result = await loadLoops(server, loops, { connections: CONNECTIONS });
@@ -83,9 +92,20 @@ export async function runProcessesBench(databaseUrl: string, log: (line: string)
         round.results.push(result);
         round.nodeMs += used.nodeMs;
         round.pgMs += used.pgMs;
+        round.loadMs += result.cpuMs;
       }
       const row = (server: Server): Row => {
-        const { results: measured, nodeMs, pgMs } = rounds.get(server) ?? { results: [], nodeMs: 0, pgMs: 0 };
+        const {
+          results: measured,
+          nodeMs,
+          pgMs,
+          loadMs,
+        } = rounds.get(server) ?? {
+          results: [],
+          nodeMs: 0,
+          pgMs: 0,
+          loadMs: 0,
+        };
         const requests = Math.max(
           1,
           measured.reduce((sum, round) => sum + round.requests, 0),
@@ -95,11 +115,14 @@ export async function runProcessesBench(databaseUrl: string, log: (line: string)
           p99: Math.max(...measured.map((round) => round.p99)),
           cpuMs: nodeMs / requests,
           pgCpuMs: pgMs / requests,
+          loadCpuMs: loadMs / requests,
           errors: measured.reduce((sum, round) => sum + round.errors, 0),
         };
       };
-      const result = { shape: shape.name, one: row(one), two: row(two), ratio: 0 };
+      const result = { shape: shape.name, one: row(one), two: row(two), ratio: 0, ceiling: 0 };
       result.ratio = result.two.rps / Math.max(result.one.rps, 1e-9);
+      const perRequest = result.two.cpuMs + result.two.pgCpuMs + result.two.loadCpuMs;
+      result.ceiling = (cpus().length * 1000) / Math.max(perRequest, 1e-9) / Math.max(result.one.rps, 1e-9);
       results.push(result);
       for (const [count, r] of [
         [1, result.one],
@@ -111,6 +134,9 @@ export async function runProcessesBench(databaseUrl: string, log: (line: string)
       }
       log(
         `${"".padEnd(53)} ${pad("2 vs 1", 9)} ${pad(result.ratio.toFixed(2) + "x", 8)}${shape.target ? `   (target >= ${shape.target}x)` : ""}`,
+      );
+      log(
+        `${"".padEnd(53)} ${pad("ceiling", 9)} ${pad(result.ceiling.toFixed(2) + "x", 8)}   (${cpus().length} cores / ${(result.two.cpuMs + result.two.pgCpuMs + result.two.loadCpuMs).toFixed(2)} ms CPU per request with 2 processes, load generator's ${result.two.loadCpuMs.toFixed(2)} included, over 1 process's req/s)`,
       );
     }
     return results;

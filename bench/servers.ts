@@ -107,6 +107,8 @@ export interface LoadResult {
   requests: number;
   /** Socket errors, timeouts, non-2xx answers and answers carrying GraphQL `errors`. */
   errors: number;
+  /** CPU time (ms) the load generator itself used, from its start to its report. */
+  cpuMs: number;
 }
 
 export function load(server: Server, query: string, headers: Record<string, string> = {}): Promise<LoadResult> {
