@@ -35,6 +35,35 @@ export interface PageWindow {
   inverted: boolean;
 }
 
+/**
+ * A to-one edge read in the same statement as the rows that point to it (`by` holds the `model`
+ * row's id): only `fields` of it, as a partial row (schema/narrow-rows.ts declares which).
+ */
+export interface JoinedEdge {
+  /** The edge's name: where joinedEdge finds it on each row. */
+  as: string;
+  model: string;
+  by: string;
+  fields: readonly string[];
+}
+
+/** What rows must hold: their fields (with id), and the edges to read with them. */
+export interface RowShape {
+  fields: readonly string[];
+  joins: readonly JoinedEdge[];
+}
+
+const JOINED = Symbol("joined edges");
+type WithJoined = { [JOINED]?: Record<string, unknown> };
+
+/**
+ * The edge `as` read with `row` in its own statement: the partial row, null if the edge's row was
+ * gone (deleted), or undefined when it was not read that way (ask its loader).
+ */
+export function joinedEdge<Edge>(row: object, as: string): Edge | null | undefined {
+  return (row as WithJoined)[JOINED]?.[as] as Edge | null | undefined;
+}
+
 export interface Loaders {
   /** Rows by primary key: the authors of a page of posts or comments in one statement. */
   userById: DataLoader<number, User | null>;
@@ -49,10 +78,10 @@ export interface Loaders {
   /** Post id -> its tags, by slug. */
   tagsByPost: DataLoader<number, Tag[]>;
   /**
-   * `fields`: read only these (with id and the parent key); the rows are then partial, for
-   * resolvers that read no more (schema/narrow-rows.ts). Null or absent: whole rows.
+   * `shape`: read only its fields (with id and the parent key), and its edges joined; the rows are
+   * then partial, for resolvers that read no more (schema/narrow-rows.ts). Null or absent: whole rows.
    */
-  page<Row>(spec: PageSpec<Row>, window: PageWindow, fields?: readonly string[] | null): DataLoader<number, Row[]>;
+  page<Row>(spec: PageSpec<Row>, window: PageWindow, shape?: RowShape | null): DataLoader<number, Row[]>;
   /** Post id -> whether the viewer likes it (false for anonymous requests, with no SQL). */
   viewerLikes: DataLoader<number, boolean>;
 }
@@ -173,17 +202,13 @@ class RequestLoaders implements Loaders {
     );
   }
 
-  page<Row>(
-    spec: PageSpec<Row>,
-    window: PageWindow,
-    fields: readonly string[] | null = null,
-  ): DataLoader<number, Row[]> {
+  page<Row>(spec: PageSpec<Row>, window: PageWindow, shape: RowShape | null = null): DataLoader<number, Row[]> {
     const page = `page:${spec.model}.${spec.parentField}`;
-    const narrow = fields ? narrowColumns(fields, page, spec.parentField) : null;
+    const narrow = shape ? narrowColumns(shape.fields, page, spec.parentField, shape.joins) : null;
     const { limit, inverted, afterId, beforeId } = window;
     return this.#memoized(`${narrow?.key ?? page}:${limit}:${inverted}:${afterId}:${beforeId}`, () =>
       createTracedLoader(`page ${spec.model}.${spec.parentField}`, (ids: readonly number[]) =>
-        loadPages(this.#sql, spec, window, ids, narrow?.columns ?? null),
+        loadPages(this.#sql, spec, window, ids, narrow),
       ),
     );
   }
@@ -218,10 +243,11 @@ function admitNarrowShape(key: string): boolean {
   return true;
 }
 
-/** A narrow column list: its key (for loaders and statement texts) and its columns, sorted. */
+/** A narrow column list: its key (for loaders and statement texts), its columns, sorted, and its joined edges. */
 interface NarrowColumns {
   key: string;
   columns: readonly string[];
+  joins: readonly JoinedEdge[];
 }
 
 // Per selection's field list (the same array per document position) and per read: the columns
@@ -229,15 +255,23 @@ interface NarrowColumns {
 // Decided once per list and read, as admission never changes.
 const narrowLists = new WeakMap<readonly string[], Map<string, NarrowColumns | null>>();
 
-function narrowColumns(fields: readonly string[], read: string, parentField?: string): NarrowColumns | null {
+function narrowColumns(
+  fields: readonly string[],
+  read: string,
+  parentField?: string,
+  joins: readonly JoinedEdge[] = [],
+): NarrowColumns | null {
   let byRead = narrowLists.get(fields);
   if (!byRead) narrowLists.set(fields, (byRead = new Map()));
-  let narrow = byRead.get(read);
+  // The same fields may come with different joins (one selection shows the author, another its id).
+  const joined = joins.map((edge) => `${edge.as}(${edge.fields.join(",")})`).join(",");
+  const readKey = joined ? `${read}+${joined}` : read;
+  let narrow = byRead.get(readKey);
   if (narrow === undefined) {
     const columns = [...new Set(["id", ...(parentField ? [parentField] : []), ...fields])].sort();
-    const key = `${read}:${columns.join(",")}`;
-    narrow = admitNarrowShape(key) ? { key, columns } : null;
-    byRead.set(read, narrow);
+    const key = `${readKey}:${columns.join(",")}`;
+    narrow = admitNarrowShape(key) ? { key, columns, joins } : null;
+    byRead.set(readKey, narrow);
   }
   return narrow;
 }
@@ -247,32 +281,64 @@ async function loadPages<Row>(
   spec: PageSpec<Row>,
   window: PageWindow,
   ids: readonly number[],
-  fields: readonly string[] | null,
+  narrow: NarrowColumns | null,
 ): Promise<Row[][]> {
   // Reading forwards means descending ids for newest-first lists; `inverted` reads from the other end.
   const descending = spec.newestFirst !== window.inverted;
-  const text = sql.text(`page:${spec.model}.${spec.parentField}:${spec.newestFirst}:${descending}:${fields}`, () => {
-    const afterOp = spec.newestFirst ? "<" : ">";
-    const beforeOp = spec.newestFirst ? ">" : "<";
-    // A missing cursor is the far end of the id range, not `$2 IS NULL OR ...`: both bounds stay index
-    // conditions on (foreign key, id), so a generic plan walks the index from the cursor and stops at
-    // the limit, even under a post with 10,000 comments or deep in its pages.
-    const bound = (op: string) => (op === "<" ? "2147483647" : "0");
-    const model = sql.columns(spec.model);
-    return `SELECT child.* FROM unnest($1::int[]) AS parent(id)
+  const joins = narrow?.joins ?? [];
+  const text = sql.text(
+    `page:${spec.model}.${spec.parentField}:${spec.newestFirst}:${descending}:${narrow?.key}`,
+    () => {
+      const afterOp = spec.newestFirst ? "<" : ">";
+      const beforeOp = spec.newestFirst ? ">" : "<";
+      // A missing cursor is the far end of the id range, not `$2 IS NULL OR ...`: both bounds stay index
+      // conditions on (foreign key, id), so a generic plan walks the index from the cursor and stops at
+      // the limit, even under a post with 10,000 comments or deep in its pages.
+      const bound = (op: string) => (op === "<" ? "2147483647" : "0");
+      const model = sql.columns(spec.model);
+      // Each joined edge is a primary-key lookup per row, inside the LATERAL: after its ORDER BY and LIMIT.
+      const joined = joins.map((edge, index) => {
+        const target = sql.columns(edge.model);
+        return {
+          select: `, ${target.selectFields(edge.fields, `j${index}`, `${edge.as}.`)}`,
+          from: ` LEFT JOIN "${target.table}" j${index} ON j${index}.id = c."${model.column(edge.by)}"`,
+        };
+      });
+      return `SELECT child.* FROM unnest($1::int[]) AS parent(id)
      CROSS JOIN LATERAL (
-       SELECT ${fields ? model.selectFields(fields) : model.selectList} FROM "${model.table}"
-       WHERE "${model.column(spec.parentField)}" = parent.id
-         AND id ${afterOp} COALESCE($2::int, ${bound(afterOp)})
-         AND id ${beforeOp} COALESCE($3::int, ${bound(beforeOp)})
-       ORDER BY id ${descending ? "DESC" : "ASC"}
+       SELECT ${narrow ? model.selectFields(narrow.columns, "c") : model.selectAs("c")}${joined.map((join) => join.select).join("")}
+       FROM "${model.table}" c${joined.map((join) => join.from).join("")}
+       WHERE c."${model.column(spec.parentField)}" = parent.id
+         AND c.id ${afterOp} COALESCE($2::int, ${bound(afterOp)})
+         AND c.id ${beforeOp} COALESCE($3::int, ${bound(beforeOp)})
+       ORDER BY c.id ${descending ? "DESC" : "ASC"}
        LIMIT $4::int
      ) AS child`;
-  });
+    },
+  );
   const rows = await sql.rows<Row>(text, [intArray(ids), window.afterId, window.beforeId, window.limit]);
   const byParent = new Map<number, Row[]>(ids.map((id) => [id, []]));
-  for (const row of rows) byParent.get(row[spec.parentField] as number)?.push(row);
+  for (const row of rows) {
+    if (joins.length > 0) attachJoined(row as Record<string, unknown>, joins);
+    byParent.get(row[spec.parentField] as number)?.push(row);
+  }
   return ids.map((id) => byParent.get(id) ?? []);
+}
+
+/**
+ * Gathers each joined edge's columns (`author.handle`) into its edge (null when its row was gone).
+ * They stay on the row too: deleting properties would turn every row into a slow dictionary object.
+ */
+function attachJoined(row: Record<string, unknown>, joins: readonly JoinedEdge[]): void {
+  const edges: Record<string, unknown> = {};
+  for (const edge of joins) {
+    const joined: Record<string, unknown> = {};
+    for (const field of edge.fields) {
+      joined[field] = row[`${edge.as}.${field}`];
+    }
+    edges[edge.as] = joined.id === null ? null : joined;
+  }
+  Object.defineProperty(row, JOINED, { value: edges });
 }
 
 function byId<Row extends { id: number }>(ids: readonly number[], rows: Row[]): (Row | null)[] {

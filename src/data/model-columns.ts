@@ -11,8 +11,8 @@ export interface ModelColumns {
   /** The same columns under a table alias, each output name with `prefix` (for splitPrefixed). */
   selectAs(alias: string, prefix?: string): string;
   column(field: string): string;
-  /** Only these fields' columns, each aliased to its field name. */
-  selectFields(fields: readonly string[]): string;
+  /** Only these fields' columns, each aliased to its field name (under a table alias, with `prefix`, when given). */
+  selectFields(fields: readonly string[], alias?: string, prefix?: string): string;
 }
 
 interface RuntimeField {
@@ -51,8 +51,9 @@ function readColumns(prisma: PrismaClient, model: string): ModelColumns {
     selectList: scalars.map((field) => `"${columnOf.get(field.name)}" AS "${field.name}"`).join(", "),
     selectAs: (alias, prefix = "") =>
       scalars.map((field) => `${alias}."${columnOf.get(field.name)}" AS "${prefix}${field.name}"`).join(", "),
-    selectFields(fields) {
-      return fields.map((field) => `"${this.column(field)}" AS "${field}"`).join(", ");
+    selectFields(fields, alias, prefix = "") {
+      const from = alias ? `${alias}.` : "";
+      return fields.map((field) => `${from}"${this.column(field)}" AS "${prefix}${field}"`).join(", ");
     },
     column(field) {
       const column = columnOf.get(field);

@@ -3,9 +3,9 @@ import { type builder, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { badInput } from "../errors.ts";
 import { requestedPageSize } from "./page-size.ts";
-import type { PageSpec } from "../data/loaders.ts";
+import type { PageSpec, RowShape } from "../data/loaders.ts";
 import type { GraphQLResolveInfo } from "graphql";
-import { CONNECTION_NODES, fieldsSelected, selectsNoPage } from "./narrow-rows.ts";
+import { CONNECTION_NODES, rowShapeSelected, selectsNoPage } from "./narrow-rows.ts";
 
 export interface ConnectionArgs {
   first?: number | null;
@@ -94,8 +94,8 @@ export async function resolveChildConnection<Row extends { id: number }>(
   parentId: number,
   args: ConnectionArgs,
   context: Context,
-  /** The fields the rows must hold (schema/narrow-rows.ts), or null for whole rows. */
-  fields: readonly string[] | null = null,
+  /** What the rows must hold (schema/narrow-rows.ts), or null for whole rows. */
+  shape: RowShape | null = null,
 ) {
   const page = parsePage(args);
   const rows = await context.loaders
@@ -107,7 +107,7 @@ export async function resolveChildConnection<Row extends { id: number }>(
         afterId: decodeIdCursor(page.after),
         beforeId: decodeIdCursor(page.before),
       },
-      fields,
+      shape,
     )
     .load(parentId);
   return connectionOfRows(rows, page, args, encodeRowCursor);
@@ -126,7 +126,7 @@ export async function resolveCountedChildConnection<Row extends { id: number }>(
 ) {
   if (selectsNoPage(info))
     return { ...connectionOfRows<Row>([], parsePage(args), args, encodeRowCursor), totalCount: parent.count };
-  const page = await resolveChildConnection(spec, parent.id, args, context, fieldsSelected(info, CONNECTION_NODES));
+  const page = await resolveChildConnection(spec, parent.id, args, context, rowShapeSelected(info, CONNECTION_NODES));
   return { ...page, totalCount: parent.count };
 }
 

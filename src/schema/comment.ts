@@ -7,7 +7,7 @@ import type { Comment } from "../data/generated/prisma/client.ts";
 import { commentsAfter, NEW_COMMENTS_BATCH, newestCommentId } from "../data/new-comments.ts";
 import { childEdge, resolveCountedChildConnection, totalCountField } from "./child-connection.ts";
 import { mutationErrors } from "./mutation-errors.ts";
-import { readsFields } from "./narrow-rows.ts";
+import { joinsOne, readsFields } from "./narrow-rows.ts";
 import { PostRef } from "./post.ts";
 import { loadAuthor, UserRef } from "./user.ts";
 import { parseInput, trimmed } from "./validation.ts";
@@ -26,8 +26,9 @@ export const CommentRef = builder.prismaNode("Comment", {
       type: UserRef,
       nullable: true,
       description: "Who wrote it; null (with a NOT_FOUND error) if they were deleted while the request ran.",
-      extensions: readsFields("authorId"),
-      resolve: (comment, _args, context, info) => loadAuthor(context, comment.authorId, info),
+      // A page of comments reads the authors' columns with its rows when that is all they show.
+      extensions: joinsOne("User", "authorId"),
+      resolve: (comment, _args, context, info) => loadAuthor(context, comment, info),
     }),
     post: t.field({
       type: PostRef,

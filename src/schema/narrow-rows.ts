@@ -5,7 +5,9 @@ import {
   isObjectType,
   Kind,
   type SelectionSetNode,
+  type GraphQLObjectType,
 } from "graphql";
+import type { JoinedEdge, RowShape } from "../data/loaders.ts";
 
 /**
  * What a field of a model's type reads of its parent row besides `id`, declared beside the field
@@ -14,13 +16,25 @@ import {
  */
 export const readsFields = (...fields: string[]) => ({ readsFields: fields });
 
+/**
+ * A to-one edge (the row's `by` column holds the id of a `model` row) that a page of rows may read
+ * in its own statement, joined, when what is selected of it is plain columns: its resolver then
+ * finds the row with joinedEdge (data/loaders.ts) instead of asking a loader. Reads `by`.
+ */
+export const joinsOne = (model: string, by: string) => ({ readsFields: [by], joinsOne: { model, by } });
+
+interface JoinDeclaration {
+  model: string;
+  by: string;
+}
+
 // Per field of a parsed document (which Yoga's parse cache shares between requests).
 // Keyed by the first field node, then checked against all of them: a fragment's field can be
 // merged with different siblings at different places in one document.
 interface Known {
   nodes: readonly FieldNode[];
   path: readonly string[];
-  fields: readonly string[] | null;
+  shape: RowShape | null;
 }
 const selections = new WeakMap<FieldNode, Known[]>();
 /** Merged-field variants remembered per first node; past it, lists are read each time. */
@@ -37,17 +51,25 @@ const sameNodes = (a: readonly FieldNode[], b: readonly FieldNode[]) =>
  * columns of each user instead of all eleven (the password hash included).
  */
 export function fieldsSelected(info: GraphQLResolveInfo, path: readonly string[] = NO_PATH): readonly string[] | null {
+  return rowShapeSelected(info, path)?.fields ?? null;
+}
+
+/**
+ * The fields as fieldsSelected, with the to-one edges the rows' own statement may join
+ * (`joinsOne`), each with the fields selected of it.
+ */
+export function rowShapeSelected(info: GraphQLResolveInfo, path: readonly string[] = NO_PATH): RowShape | null {
   const first = info.fieldNodes[0];
   if (!first) return null;
   let known = selections.get(first);
   if (!known) selections.set(first, (known = []));
   // Called for every row shown (500 authors of a page of comments): a loop, no key built.
   for (const entry of known) {
-    if (entry.path === path && sameNodes(entry.nodes, info.fieldNodes)) return entry.fields;
+    if (entry.path === path && sameNodes(entry.nodes, info.fieldNodes)) return entry.shape;
   }
-  const fields = readSelected(info, path);
-  if (known.length < MAX_VARIANTS) known.push({ nodes: [...info.fieldNodes], path, fields });
-  return fields;
+  const shape = readSelected(info, path);
+  if (known.length < MAX_VARIANTS) known.push({ nodes: [...info.fieldNodes], path, shape });
+  return shape;
 }
 
 const NO_PATH: readonly string[] = [];
@@ -55,7 +77,7 @@ const NO_PATH: readonly string[] = [];
 /** The path to the rows of a connection (for fieldsSelected): one array, so lookups compare it by identity. */
 export const CONNECTION_NODES: readonly string[] = ["edges", "node"];
 
-function readSelected(info: GraphQLResolveInfo, path: readonly string[]): readonly string[] | null {
+function readSelected(info: GraphQLResolveInfo, path: readonly string[]): RowShape | null {
   let type = getNamedType(info.returnType);
   let nodes: FieldNode[] = [...info.fieldNodes];
   for (const step of path) {
@@ -66,11 +88,21 @@ function readSelected(info: GraphQLResolveInfo, path: readonly string[]): readon
     nodes = children.filter((node) => node.name.value === step);
     type = getNamedType(next.type);
   }
-  if (!isObjectType(type)) return null;
+  return isObjectType(type) ? shapeOf(info, type, nodes, true) : null;
+}
+
+/** What the rows of `type` must hold for `nodes`' selections; with the edges to join when `joining` (one level). */
+function shapeOf(
+  info: GraphQLResolveInfo,
+  type: GraphQLObjectType,
+  nodes: readonly FieldNode[],
+  joining: boolean,
+): RowShape | null {
   const definitions = type.getFields();
   const selected = selectedFields(info, nodes);
   if (selected === null) return null;
   const fields = new Set<string>(["id"]);
+  const edges = new Map<string, FieldNode[]>();
   for (const node of selected) {
     const name = node.name.value;
     if (name === "__typename" || name === "id") continue;
@@ -80,8 +112,18 @@ function readSelected(info: GraphQLResolveInfo, path: readonly string[]): readon
     if (typeof exposed === "string") fields.add(exposed);
     else if (Array.isArray(reads)) for (const field of reads) fields.add(String(field));
     else return null;
+    if (joining && extensions?.joinsOne) edges.set(name, [...(edges.get(name) ?? []), node]);
   }
-  return [...fields].sort();
+  const joins: JoinedEdge[] = [];
+  for (const [name, edgeNodes] of edges) {
+    const definition = definitions[name];
+    const { model, by } = definition?.extensions?.joinsOne as JoinDeclaration;
+    const edgeType = definition && getNamedType(definition.type);
+    const edge = edgeType && isObjectType(edgeType) ? shapeOf(info, edgeType, edgeNodes, false) : null;
+    // What it selects is more than columns (a list, a field without readsFields): its loader reads it.
+    if (edge) joins.push({ as: name, model, by, fields: edge.fields });
+  }
+  return { fields: [...fields].sort(), joins };
 }
 
 /** The fields selected directly under `nodes`, through fragments; null for an unknown fragment. */

@@ -30,7 +30,7 @@ export const PostRef = builder.prismaNode("Post", {
       nullable: true,
       description: "Who wrote it; null (with a NOT_FOUND error) if they were deleted while the request ran.",
       extensions: readsFields("authorId"),
-      resolve: (post, _args, context, info) => loadAuthor(context, post.authorId, info),
+      resolve: (post, _args, context, info) => loadAuthor(context, post, info),
     }),
     tags: t.field({
       type: [TagRef],

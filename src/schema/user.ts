@@ -3,6 +3,7 @@ import { z } from "zod";
 import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
 import type { PrismaClient } from "../data/db.ts";
+import { joinedEdge } from "../data/loaders.ts";
 import { clientErrorForDatabaseFailure } from "../data/database-errors.ts";
 import { userGone } from "../auth/viewer.ts";
 import { notFound } from "../errors.ts";
@@ -152,10 +153,16 @@ export const userInput = {
 };
 
 /**
- * A post's or comment's author, through the request's loaders (one statement for a page of
- * them), reading only the columns the selection needs when those are plain exposed fields.
+ * A post's or comment's author: read with the row when its page joined it, else through the
+ * request's loaders (one statement for a page of them), reading only the columns the selection
+ * needs when those are plain exposed fields.
  */
-export async function loadAuthor(context: Context, authorId: number, info: GraphQLResolveInfo): Promise<User> {
+export async function loadAuthor(context: Context, row: { authorId: number }, info: GraphQLResolveInfo): Promise<User> {
+  // Read with the row, in its page's statement (joinsOne): null means deleted as the page was read.
+  const joined = joinedEdge<User>(row, info.fieldName);
+  if (joined === null) throw notFound("User");
+  if (joined) return joined;
+  const authorId = row.authorId;
   const fields = fieldsSelected(info);
   const loader = fields ? context.loaders.usersWithFields(fields) : context.loaders.userById;
   const author = await loader.load(authorId);
