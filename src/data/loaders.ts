@@ -2,6 +2,7 @@ import type DataLoader from "dataloader";
 import { intArray, type Sql, splitPrefixed } from "./sql.ts";
 import type { Post, Tag, User } from "./generated/prisma/client.ts";
 import { createTracedLoader } from "../observability/tracing.ts";
+import { attachJoined, type JoinedEdge, joinedSql } from "./joined-edges.ts";
 
 /**
  * Per-request DataLoaders for what Prisma cannot fold into one bounded statement:
@@ -35,33 +36,10 @@ export interface PageWindow {
   inverted: boolean;
 }
 
-/**
- * A to-one edge read in the same statement as the rows that point to it (`by` holds the `model`
- * row's id): only `fields` of it, as a partial row (schema/narrow-rows.ts declares which).
- */
-export interface JoinedEdge {
-  /** The edge's name: where joinedEdge finds it on each row. */
-  as: string;
-  model: string;
-  by: string;
-  fields: readonly string[];
-}
-
 /** What rows must hold: their fields (with id), and the edges to read with them. */
 export interface RowShape {
   fields: readonly string[];
   joins: readonly JoinedEdge[];
-}
-
-const JOINED = Symbol("joined edges");
-type WithJoined = { [JOINED]?: Record<string, unknown> };
-
-/**
- * The edge `as` read with `row` in its own statement: the partial row, null if the edge's row was
- * gone (deleted), or undefined when it was not read that way (ask its loader).
- */
-export function joinedEdge<Edge>(row: object, as: string): Edge | null | undefined {
-  return (row as WithJoined)[JOINED]?.[as] as Edge | null | undefined;
 }
 
 export interface Loaders {
@@ -297,17 +275,11 @@ async function loadPages<Row>(
       const bound = (op: string) => (op === "<" ? "2147483647" : "0");
       const model = sql.columns(spec.model);
       // Each joined edge is a primary-key lookup per row, inside the LATERAL: after its ORDER BY and LIMIT.
-      const joined = joins.map((edge, index) => {
-        const target = sql.columns(edge.model);
-        return {
-          select: `, ${target.selectFields(edge.fields, `j${index}`, `${edge.as}.`)}`,
-          from: ` LEFT JOIN "${target.table}" j${index} ON j${index}.id = c."${model.column(edge.by)}"`,
-        };
-      });
+      const joined = joinedSql(sql, spec.model, "c", joins);
       return `SELECT child.* FROM unnest($1::int[]) AS parent(id)
      CROSS JOIN LATERAL (
-       SELECT ${narrow ? model.selectFields(narrow.columns, "c") : model.selectAs("c")}${joined.map((join) => join.select).join("")}
-       FROM "${model.table}" c${joined.map((join) => join.from).join("")}
+       SELECT ${narrow ? model.selectFields(narrow.columns, "c") : model.selectAs("c")}${joined.select}
+       FROM "${model.table}" c${joined.from}
        WHERE c."${model.column(spec.parentField)}" = parent.id
          AND c.id ${afterOp} COALESCE($2::int, ${bound(afterOp)})
          AND c.id ${beforeOp} COALESCE($3::int, ${bound(beforeOp)})
@@ -319,26 +291,10 @@ async function loadPages<Row>(
   const rows = await sql.rows<Row>(text, [intArray(ids), window.afterId, window.beforeId, window.limit]);
   const byParent = new Map<number, Row[]>(ids.map((id) => [id, []]));
   for (const row of rows) {
-    if (joins.length > 0) attachJoined(row as Record<string, unknown>, joins);
+    attachJoined(row as object, joins);
     byParent.get(row[spec.parentField] as number)?.push(row);
   }
   return ids.map((id) => byParent.get(id) ?? []);
-}
-
-/**
- * Gathers each joined edge's columns (`author.handle`) into its edge (null when its row was gone).
- * They stay on the row too: deleting properties would turn every row into a slow dictionary object.
- */
-function attachJoined(row: Record<string, unknown>, joins: readonly JoinedEdge[]): void {
-  const edges: Record<string, unknown> = {};
-  for (const edge of joins) {
-    const joined: Record<string, unknown> = {};
-    for (const field of edge.fields) {
-      joined[field] = row[`${edge.as}.${field}`];
-    }
-    edges[edge.as] = joined.id === null ? null : joined;
-  }
-  Object.defineProperty(row, JOINED, { value: edges });
 }
 
 function byId<Row extends { id: number }>(ids: readonly number[], rows: Row[]): (Row | null)[] {

@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { Sql } from "./sql.ts";
+import { attachJoined, type JoinedEdge, joinedSql } from "./joined-edges.ts";
 
 /**
  * Root lists (every post, every user) in an order a type declares beside its field: by id, or by a
@@ -52,6 +53,8 @@ export async function loadOrderedPage<Row>(
   order: ListOrder,
   window: ListWindow,
   filter: PostFilter = {},
+  /** To-one edges to read with the rows (data/joined-edges.ts). */
+  joins: readonly JoinedEdge[] = [],
 ): Promise<Row[]> {
   if ((filter.tagSlug || filter.search) && (model !== "Post" || order.by !== "id")) {
     throw new Error(`Filters are offered on posts in id order only, not on ${model} by ${order.by}`);
@@ -64,10 +67,11 @@ export async function loadOrderedPage<Row>(
   if (order.by !== "id") values.push(window.after?.id ?? null, window.before?.id ?? null);
   if (tagged) values.push(filter.tagSlug ?? null);
   if (!searched) {
-    const text = sql.text(`ordered:${model}:${order.by}:${order.descending}:${descending}:${tagged}`, () =>
-      orderedPageText(sql, model, order, descending, tagged, null, (index) => `$${index}`),
+    const joined = joins.map((edge) => `${edge.as}(${edge.fields.join(",")})`).join(",");
+    const text = sql.text(`ordered:${model}:${order.by}:${order.descending}:${descending}:${tagged}:${joined}`, () =>
+      orderedPageText(sql, model, order, descending, tagged, null, (index) => `$${index}`, joins),
     );
-    return sql.rows<Row>(text, values);
+    return withJoined(await sql.rows<Row>(text, values), joins);
   }
   // A search's matches run from a handful to most posts, and the pool runs every statement with its
   // generic plan (data/db.ts), which knows no values: for a rare word it walked every post by id. So
@@ -81,8 +85,22 @@ export async function loadOrderedPage<Row>(
         ? String(value)
         : pg.escapeLiteral(value);
   };
-  const text = orderedPageText(sql, model, order, descending, tagged, pg.escapeLiteral(filter.search ?? ""), literal);
-  return sql.rows<Row>(text, [], { planEachTime: true });
+  const text = orderedPageText(
+    sql,
+    model,
+    order,
+    descending,
+    tagged,
+    pg.escapeLiteral(filter.search ?? ""),
+    literal,
+    joins,
+  );
+  return withJoined(await sql.rows<Row>(text, [], { planEachTime: true }), joins);
+}
+
+function withJoined<Row>(rows: Row[], joins: readonly JoinedEdge[]): Row[] {
+  for (const row of rows) attachJoined(row as object, joins);
+  return rows;
 }
 
 function orderedPageText(
@@ -95,6 +113,7 @@ function orderedPageText(
   searchLiteral: string | null,
   /** The SQL for value `index` (1-based): a parameter, or a literal. */
   value: (index: number) => string,
+  joins: readonly JoinedEdge[],
 ): string {
   const columns = sql.columns(model);
   const afterOp = order.descending ? "<" : ">";
@@ -130,7 +149,9 @@ function orderedPageText(
   if (searchLiteral !== null) {
     conditions.push(`${POST_SEARCH_VECTOR} @@ websearch_to_tsquery('english'::regconfig, ${searchLiteral})`);
   }
-  return `SELECT ${columns.selectAs("p")} FROM ${from}
+  // Each joined edge is a primary-key lookup per row read, under the LIMIT.
+  const joined = joinedSql(sql, model, "p", joins);
+  return `SELECT ${columns.selectAs("p")}${joined.select} FROM ${from}${joined.from}
      WHERE ${conditions.join(" AND ")}
      ORDER BY ${sortKey} ${direction}
      LIMIT ${value(3)}::int`;

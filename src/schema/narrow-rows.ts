@@ -7,7 +7,8 @@ import {
   type SelectionSetNode,
   type GraphQLObjectType,
 } from "graphql";
-import type { JoinedEdge, RowShape } from "../data/loaders.ts";
+import type { JoinedEdge } from "../data/joined-edges.ts";
+import type { RowShape } from "../data/loaders.ts";
 
 /**
  * What a field of a model's type reads of its parent row besides `id`, declared beside the field

@@ -1,5 +1,7 @@
 import { builder } from "./builder.ts";
+import type { GraphQLResolveInfo } from "graphql";
 import type { Context } from "./context.ts";
+import { CONNECTION_NODES, rowShapeSelected } from "./narrow-rows.ts";
 import { badInput } from "../errors.ts";
 import {
   type ConnectionArgs,
@@ -66,6 +68,7 @@ export async function resolveOrderedConnection<Row extends { id: number }, Name 
   orderName: Name,
   args: ConnectionArgs,
   context: Context,
+  info: GraphQLResolveInfo,
   filter: PostFilter = {},
 ) {
   const order = orders[orderName];
@@ -81,6 +84,8 @@ export async function resolveOrderedConnection<Row extends { id: number }, Name 
       before: decodeCursor(orderName, order, page.before),
     },
     filter,
+    // The rows are read whole; the edges their selection shows only columns of are joined (joinsOne).
+    rowShapeSelected(info, CONNECTION_NODES)?.joins,
   );
   return connectionOfRows(rows, page, args, (row) => encodeCursor(orderName, order, row));
 }

@@ -8,7 +8,7 @@ import type { Post } from "../data/generated/prisma/client.ts";
 import { childEdge, resolveCountedChildConnection, totalCountField } from "./child-connection.ts";
 import { mutationErrors } from "./mutation-errors.ts";
 import { type OrderDeclaration, orderEnum, resolveOrderedConnection } from "./ordered-connection.ts";
-import { readsFields } from "./narrow-rows.ts";
+import { joinsOne, readsFields } from "./narrow-rows.ts";
 import { TagRef, tagNames } from "./tag.ts";
 import { loadAuthor, loadViewer, UserRef } from "./user.ts";
 import { parseInput, trimmed } from "./validation.ts";
@@ -29,7 +29,8 @@ export const PostRef = builder.prismaNode("Post", {
       type: UserRef,
       nullable: true,
       description: "Who wrote it; null (with a NOT_FOUND error) if they were deleted while the request ran.",
-      extensions: readsFields("authorId"),
+      // A page of posts reads the authors' columns with its rows when that is all they show.
+      extensions: joinsOne("User", "authorId"),
       resolve: (post, _args, context, info) => loadAuthor(context, post, info),
     }),
     tags: t.field({
@@ -122,14 +123,14 @@ builder.queryFields((t) => ({
           description: "The order; with `tag` or `search`, NEWEST only.",
         }),
       },
-      resolve: (_root, args, context) => {
+      resolve: (_root, args, context, info) => {
         const orderBy = args.orderBy ?? "NEWEST";
         const search = searchWords(args.search);
         // A counter order over a tag's posts or a search's matches would sort every match: not offered.
         if (orderBy !== "NEWEST" && (args.tag || search)) {
           throw badInput(`orderBy ${orderBy} cannot be combined with tag or search: those are newest first`, "orderBy");
         }
-        return resolveOrderedConnection<Post, PostOrder>("Post", POST_ORDERS, orderBy, args, context, {
+        return resolveOrderedConnection<Post, PostOrder>("Post", POST_ORDERS, orderBy, args, context, info, {
           tagSlug: args.tag,
           search,
         });

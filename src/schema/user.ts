@@ -3,7 +3,7 @@ import { z } from "zod";
 import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
 import type { PrismaClient } from "../data/db.ts";
-import { joinedEdge } from "../data/loaders.ts";
+import { joinedEdge } from "../data/joined-edges.ts";
 import { clientErrorForDatabaseFailure } from "../data/database-errors.ts";
 import { userGone } from "../auth/viewer.ts";
 import { notFound } from "../errors.ts";
@@ -93,8 +93,8 @@ builder.queryFields((t) => ({
       type: UserRef,
       description: "Every user, oldest account first unless `orderBy` says otherwise.",
       args: { orderBy: t.arg({ type: UserOrderRef, defaultValue: "OLDEST", description: "The order." }) },
-      resolve: (_root, args, context) =>
-        resolveOrderedConnection<User, UserOrder>("User", USER_ORDERS, args.orderBy ?? "OLDEST", args, context),
+      resolve: (_root, args, context, info) =>
+        resolveOrderedConnection<User, UserOrder>("User", USER_ORDERS, args.orderBy ?? "OLDEST", args, context, info),
     },
     { name: "QueryUsersConnection" },
     { name: "QueryUsersConnectionEdge" },

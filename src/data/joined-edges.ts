@@ -1,0 +1,58 @@
+import type { Sql } from "./sql.ts";
+
+/**
+ * To-one edges read in the same statement as the rows that point to them (a page of comments with
+ * their authors): each a LEFT JOIN by the target's primary key, only the fields the selection shows
+ * (schema/narrow-rows.ts declares which, `joinsOne`). The edge's row is partial, like any narrow row.
+ */
+export interface JoinedEdge {
+  /** The edge's name: where joinedEdge finds it on each row. */
+  as: string;
+  model: string;
+  /** The field of the rows that holds the edge's id. */
+  by: string;
+  fields: readonly string[];
+}
+
+const JOINED = Symbol("joined edges");
+type WithJoined = { [JOINED]?: Record<string, unknown> };
+
+/**
+ * The edge `as` read with `row` in its own statement: the partial row, null if the edge's row was
+ * gone (deleted), or undefined when it was not read that way (ask its loader).
+ */
+export function joinedEdge<Edge>(row: object, as: string): Edge | null | undefined {
+  return (row as WithJoined)[JOINED]?.[as] as Edge | null | undefined;
+}
+
+/**
+ * The select list and joins of `joins` for rows of `model` under the table alias `alias`: each
+ * edge's columns named `<edge>.<field>`, for attachJoined.
+ */
+export function joinedSql(sql: Sql, model: string, alias: string, joins: readonly JoinedEdge[]) {
+  const columns = sql.columns(model);
+  let select = "";
+  let from = "";
+  joins.forEach((edge, index) => {
+    const target = sql.columns(edge.model);
+    select += `, ${target.selectFields(edge.fields, `j${index}`, `${edge.as}.`)}`;
+    from += ` LEFT JOIN "${target.table}" j${index} ON j${index}.id = ${alias}."${columns.column(edge.by)}"`;
+  });
+  return { select, from };
+}
+
+/**
+ * Gathers each joined edge's columns (`author.handle`) into its edge (null when its row was gone).
+ * They stay on the row too: deleting properties would turn every row into a slow dictionary object.
+ */
+export function attachJoined(row: object, joins: readonly JoinedEdge[]): void {
+  if (joins.length === 0) return;
+  const columns = row as Record<string, unknown>;
+  const edges: Record<string, unknown> = {};
+  for (const edge of joins) {
+    const joined: Record<string, unknown> = {};
+    for (const field of edge.fields) joined[field] = columns[`${edge.as}.${field}`];
+    edges[edge.as] = joined.id === null ? null : joined;
+  }
+  Object.defineProperty(row, JOINED, { value: edges });
+}
