@@ -20,7 +20,7 @@ export const readsFields = (...fields: string[]) => ({ readsFields: fields });
 /**
  * A to-one edge (the row's `by` column holds the id of a `model` row) that a page of rows may read
  * in its own statement, joined, when what is selected of it is plain columns: its resolver then
- * finds the row with joinedEdge (data/loaders.ts) instead of asking a loader. Reads `by`.
+ * finds the row with joinedEdge (data/joined-edges.ts) instead of asking a loader. Reads `by`.
  */
 export const joinsOne = (model: string, by: string) => ({ readsFields: [by], joinsOne: { model, by } });
 
