@@ -253,6 +253,22 @@ describe("comments", () => {
     expect(firstPage.data?.post?.comments.pageInfo.endCursor).toBe(cursors[1]);
   });
 
+  it("answers each of many simultaneous comments with the count its own insert left", async () => {
+    const post = await createPost(server, alice.token);
+    const writers = await Promise.all(Array.from({ length: 12 }, (_, i) => signUpUser(server, `commenter${i}`)));
+    const counts = (
+      await Promise.all(
+        writers.map((writer, i) =>
+          server.execute(AddComment, { token: writer.token, variables: { input: { postId: post.id, body: `c${i}` } } }),
+        ),
+      )
+    )
+      .map((result) => answered(result.data?.addComment, "AddCommentPayload").post?.commentCount ?? 0)
+      .sort((a, b) => a - b);
+    // The inserts queue on the post's row: each sees the count after the ones before it and its own.
+    expect(counts).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+  });
+
   it("rejects an empty comment, an anonymous one, and one on a missing post", async () => {
     const post = await createPost(server, alice.token);
     const empty = await server.execute(AddComment, {

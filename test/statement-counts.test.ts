@@ -190,6 +190,12 @@ describe("SQL statements per operation", () => {
     expect(await everyStatementCount(() => server.execute(unlike, { token: viewer.token }))).toBe(1);
   });
 
+  it("addComment with its post and the post's author: 1 statement (the insert answers with them)", async () => {
+    const post = "UG9zdDoy"; // Post:2
+    const add = `mutation { addComment(input: { postId: "${post}", body: "counted" }) { ... on AddCommentPayload { comment { id body } commentEdge { cursor } post { commentCount author { handle } } } } }`;
+    expect(await everyStatementCount(() => server.execute(add, { token: viewer.token }))).toBe(1);
+  });
+
   it("two aliases of posts with different first under each user: one statement per alias", async () => {
     const result = await server.execute(TwoAliases, { variables: { users: 50 } });
     expect(result.errors).toBeUndefined();

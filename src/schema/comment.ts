@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { builder } from "./builder.ts";
-import { withPrismaErrors } from "../data/database-errors.ts";
 import { notFound } from "../errors.ts";
 import { createLoaders, type PageSpec } from "../data/loaders.ts";
-import type { Comment } from "../data/generated/prisma/client.ts";
+import type { Comment, Post } from "../data/generated/prisma/client.ts";
+import { addComment } from "../data/comments.ts";
 import { commentsAfter, NEW_COMMENTS_BATCH, newestCommentId } from "../data/new-comments.ts";
 import { childEdge, resolveCountedChildConnection, totalCountField } from "./child-connection.ts";
 import { mutationErrors } from "./mutation-errors.ts";
@@ -79,7 +79,7 @@ const AddCommentInput = builder.inputType("AddCommentInput", {
 
 const commentInput = z.object({ body: trimmed(1, 5_000) });
 
-const AddCommentPayload = builder.objectRef<{ comment: Comment }>("AddCommentPayload").implement({
+const AddCommentPayload = builder.objectRef<{ comment: Comment; post: Post }>("AddCommentPayload").implement({
   description: "What `addComment` made: the comment, its edge in the post's `comments`, and the post (`commentCount`).",
   fields: (t) => ({
     comment: t.field({ type: CommentRef, description: "The new comment.", resolve: (payload) => payload.comment }),
@@ -91,12 +91,8 @@ const AddCommentPayload = builder.objectRef<{ comment: Comment }>("AddCommentPay
     post: t.field({
       type: PostRef,
       nullable: true,
-      description: "The post, read after the write; null (with NOT_FOUND) if it was deleted since.",
-      resolve: async (payload, _args, context) => {
-        const post = await context.loaders.postById.clear(payload.comment.postId).load(payload.comment.postId);
-        if (!post) throw notFound("Post");
-        return post;
-      },
+      description: "The post as the comment left it (`commentCount`).",
+      resolve: (payload) => payload.post,
     }),
   }),
 });
@@ -110,19 +106,10 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: AddCommentInput, required: true, description: "The post and the text." }) },
     resolve: async (_root, args, context) => {
       const { body } = parseInput(commentInput, { body: args.input.body });
-      const comment = await withPrismaErrors(
-        "Post",
-        () =>
-          context.prisma.comment.create({
-            data: {
-              body,
-              post: { connect: { id: Number(args.input.postId.id) } },
-              author: { connect: { id: context.viewerId as number } },
-            },
-          }),
-        { viewerReferences: ["comments_author_id_fkey", "CommentToUser"] },
-      );
-      return { comment };
+      const added = await addComment(context.sql, context.viewerId as number, Number(args.input.postId.id), body);
+      if (!added) throw notFound("Post");
+      context.loaders.rememberPost(added.post, added.postAuthor);
+      return { comment: added.comment, post: added.post };
     },
   }),
 }));
