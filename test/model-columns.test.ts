@@ -1,5 +1,7 @@
+import { getNamedType, isObjectType } from "graphql";
 import { describe, expect, it } from "vitest";
 import { modelColumns } from "../src/data/model-columns.ts";
+import { schema } from "../src/schema/index.ts";
 import { createPost, signUpUser } from "./helpers/factories.ts";
 import { useTestServer } from "./helpers/server.ts";
 
@@ -36,5 +38,24 @@ describe("columns from the Prisma data model", () => {
       expect(viaPrisma, model).not.toBeNull();
       expect(Object.keys(raw ?? {}).sort(), model).toEqual(Object.keys(viaPrisma ?? {}).sort());
     }
+  });
+
+  it("has every joinsOne declaration name a model it returns and a column of its own type's model", () => {
+    const declared: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith("__")) continue;
+      for (const field of Object.values(type.getFields())) {
+        const joins = field.extensions?.joinsOne as { model: string; by: string } | undefined;
+        if (!joins) continue;
+        const where = `${type.name}.${field.name}`;
+        declared.push(where);
+        const own = type.extensions?.pothosPrismaModel as string | undefined;
+        expect(own, where).toBeDefined();
+        expect(() => modelColumns(prisma, own ?? "").column(joins.by), where).not.toThrow();
+        expect(() => modelColumns(prisma, joins.model), where).not.toThrow();
+        expect(getNamedType(field.type).extensions?.pothosPrismaModel, where).toBe(joins.model);
+      }
+    }
+    expect(declared).toEqual(expect.arrayContaining(["Comment.author", "Post.author"]));
   });
 });
