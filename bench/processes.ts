@@ -136,7 +136,7 @@ export async function runProcessesBench(databaseUrl: string, log: (line: string)
         `${"".padEnd(53)} ${pad("2 vs 1", 9)} ${pad(result.ratio.toFixed(2) + "x", 8)}${shape.target ? `   (target >= ${shape.target}x)` : ""}`,
       );
       log(
-        `${"".padEnd(53)} ${pad("ceiling", 9)} ${pad(result.ceiling.toFixed(2) + "x", 8)}   (${cpus().length} cores / ${(result.two.cpuMs + result.two.pgCpuMs + result.two.loadCpuMs).toFixed(2)} ms CPU per request with 2 processes, load generator's ${result.two.loadCpuMs.toFixed(2)} included, over 1 process's req/s)`,
+        `${"".padEnd(53)} ${pad("ceiling", 9)} ${pad(result.ceiling.toFixed(2) + "x", 8)}   (${cpus().length} cores / ${perRequest.toFixed(2)} ms CPU per request with 2 processes, load generator's ${result.two.loadCpuMs.toFixed(2)} included, over 1 process's req/s)`,
       );
     }
     return results;

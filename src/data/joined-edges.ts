@@ -25,6 +25,22 @@ export function joinedEdge<Edge>(row: object, as: string): Edge | null | undefin
   return (row as WithJoined)[JOINED]?.[as] as Edge | null | undefined;
 }
 
+const keys = new WeakMap<readonly JoinedEdge[], string>();
+
+/**
+ * What `joins` read, as text for statement and loader keys ("author(handle,id)"); "" for none.
+ * Remembered per list: a selection's joins are one list, asked for on every request.
+ */
+export function joinsKey(joins: readonly JoinedEdge[]): string {
+  if (joins.length === 0) return "";
+  let key = keys.get(joins);
+  if (key === undefined) {
+    key = joins.map((edge) => `${edge.as}(${edge.fields.join(",")})`).join(",");
+    keys.set(joins, key);
+  }
+  return key;
+}
+
 /**
  * The select list and joins of `joins` for rows of `model` under the table alias `alias`: each
  * edge's columns named `<edge>.<field>`, for attachJoined.

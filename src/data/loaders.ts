@@ -2,7 +2,7 @@ import type DataLoader from "dataloader";
 import { intArray, type Sql, splitPrefixed } from "./sql.ts";
 import type { Post, Tag, User } from "./generated/prisma/client.ts";
 import { createTracedLoader } from "../observability/tracing.ts";
-import { attachJoined, type JoinedEdge, joinedSql } from "./joined-edges.ts";
+import { attachJoined, type JoinedEdge, joinedSql, joinsKey } from "./joined-edges.ts";
 
 /**
  * Per-request DataLoaders for what Prisma cannot fold into one bounded statement:
@@ -242,7 +242,7 @@ function narrowColumns(
   let byRead = narrowLists.get(fields);
   if (!byRead) narrowLists.set(fields, (byRead = new Map()));
   // The same fields may come with different joins (one selection shows the author, another its id).
-  const joined = joins.map((edge) => `${edge.as}(${edge.fields.join(",")})`).join(",");
+  const joined = joinsKey(joins);
   const readKey = joined ? `${read}+${joined}` : read;
   let narrow = byRead.get(readKey);
   if (narrow === undefined) {

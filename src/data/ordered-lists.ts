@@ -1,6 +1,6 @@
 import pg from "pg";
 import type { Sql } from "./sql.ts";
-import { attachJoined, type JoinedEdge, joinedSql } from "./joined-edges.ts";
+import { attachJoined, type JoinedEdge, joinedSql, joinsKey } from "./joined-edges.ts";
 
 /**
  * Root lists (every post, every user) in an order a type declares beside its field: by id, or by a
@@ -67,9 +67,9 @@ export async function loadOrderedPage<Row>(
   if (order.by !== "id") values.push(window.after?.id ?? null, window.before?.id ?? null);
   if (tagged) values.push(filter.tagSlug ?? null);
   if (!searched) {
-    const joined = joins.map((edge) => `${edge.as}(${edge.fields.join(",")})`).join(",");
-    const text = sql.text(`ordered:${model}:${order.by}:${order.descending}:${descending}:${tagged}:${joined}`, () =>
-      orderedPageText(sql, model, order, descending, tagged, null, (index) => `$${index}`, joins),
+    const text = sql.text(
+      `ordered:${model}:${order.by}:${order.descending}:${descending}:${tagged}:${joinsKey(joins)}`,
+      () => orderedPageText(sql, model, order, descending, tagged, null, (index) => `$${index}`, joins),
     );
     return withJoined(await sql.rows<Row>(text, values), joins);
   }
