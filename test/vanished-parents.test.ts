@@ -21,19 +21,27 @@ async function comment(token: string, postId: string, body: string): Promise<str
 }
 
 describe("an edge whose parent is deleted during the request", () => {
-  it("Post.author, read with its page: the deleted user's post is gone with them, the others are answered", async () => {
+  /** Two posts, by a user who stays and by one deleted while `query` runs: the answer, and who stays. */
+  async function postsWhileAuthorLeaves(query: string) {
     const kept = await signUpUser(server);
     const leaving = await signUpUser(server);
     await createPost(server, kept.token, { title: "stays" });
     await createPost(server, leaving.token, { title: "goes" });
-    // The page's statement reads the posts with their authors (Post.author joinsOne): one state, after the delete.
     const result = await deleteDuringRequest(
       server.url,
       { lockTable: "users", sql: "DELETE FROM users WHERE id = $1", values: [dbId(leaving.id)] },
       () =>
         server.execute<{ posts: { edges: { node: { title: string; author: { handle: string } | null } }[] } }, unknown>(
-          `{ posts(first: 2) { edges { node { title author { handle } } } } }`,
+          query,
         ),
+    );
+    return { result, kept };
+  }
+
+  it("Post.author, read with its page: the deleted user's post is gone with them, the others are answered", async () => {
+    // The page's statement reads the posts with their authors (Post.author joinsOne): one state, after the delete.
+    const { result, kept } = await postsWhileAuthorLeaves(
+      `{ posts(first: 2) { edges { node { title author { handle } } } } }`,
     );
     expect(result.errors).toBeUndefined();
     expect(result.data?.posts.edges.map(({ node }) => node)).toEqual([
@@ -42,18 +50,9 @@ describe("an edge whose parent is deleted during the request", () => {
   });
 
   it("Post.author, read by its loader: the post's author is null with NOT_FOUND, the other posts are answered", async () => {
-    const kept = await signUpUser(server);
-    const leaving = await signUpUser(server);
-    await createPost(server, kept.token, { title: "stays" });
-    await createPost(server, leaving.token, { title: "goes" });
     // `jobs` is more than columns: the authors are read by their loader, after the page.
-    const result = await deleteDuringRequest(
-      server.url,
-      { lockTable: "users", sql: "DELETE FROM users WHERE id = $1", values: [dbId(leaving.id)] },
-      () =>
-        server.execute<{ posts: { edges: { node: { title: string; author: { handle: string } | null } }[] } }, unknown>(
-          `{ posts(first: 2) { edges { node { title author { handle jobs(first: 1) { edges { cursor } } } } } } }`,
-        ),
+    const { result } = await postsWhileAuthorLeaves(
+      `{ posts(first: 2) { edges { node { title author { handle jobs(first: 1) { edges { cursor } } } } } } }`,
     );
     expect(result.data?.posts.edges.map(({ node }) => node.title)).toEqual(["goes", "stays"]);
     expect(result.data?.posts.edges[0]?.node.author).toBeNull();
