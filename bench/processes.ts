@@ -1,5 +1,5 @@
 // Several processes per machine: `serve` with WEB_CONCURRENCY=1 beside WEB_CONCURRENCY=2 on one
-// seeded database, response cache off, the nested shape and a point lookup, rounds alternating
+// seeded database, response cache off, the two nested shapes and a point lookup, rounds alternating
 // 1 2 1 2 per shape. CPU per request: the primary with its API processes, and the PostgreSQL
 // backends of their pools (Linux /proc; only the server under load is busy, so its are the busy ones).
 import { cpus, loadavg } from "node:os";
@@ -14,6 +14,7 @@ const POINT_POST_ID = 4242;
 
 const SHAPES = [
   { name: "users(20) > posts(5) > comments(5) + author, + tags", query: nested(20, 5, 5).sokudo, target: 1.35 },
+  { name: "users(50) > posts(10) > comments(10) + author, + tags", query: nested(50, 10, 10).sokudo, target: 1.35 },
   {
     name: "post(id:) { title author { handle } }",
     query: `{ post(id: "${globalId("Post", POINT_POST_ID)}") { title author { handle } } }`,
@@ -68,7 +69,7 @@ export async function runProcessesBench(databaseUrl: string, log: (line: string)
         .join(" ")} at the start\n`,
     );
     log(
-      `shape                                                 processes    req/s   p99 ms  CPU ms/req (node, PostgreSQL)  errors`,
+      `shape                                                   processes    req/s   p99 ms  CPU ms/req (node, PostgreSQL)  errors`,
     );
     const results: ProcessesResult[] = [];
     for (const shape of SHAPES) {
@@ -129,14 +130,14 @@ export async function runProcessesBench(databaseUrl: string, log: (line: string)
         [2, result.two],
       ] as const) {
         log(
-          `${(count === 1 ? shape.name : "").padEnd(53)} ${pad(count, 9)} ${pad(r.rps.toFixed(1), 8)} ${pad(r.p99, 8)} ${pad(r.cpuMs.toFixed(2), 11)} ${pad(r.pgCpuMs.toFixed(2), 11)} ${pad(r.errors, 14)}`,
+          `${(count === 1 ? shape.name : "").padEnd(55)} ${pad(count, 9)} ${pad(r.rps.toFixed(1), 8)} ${pad(r.p99, 8)} ${pad(r.cpuMs.toFixed(2), 11)} ${pad(r.pgCpuMs.toFixed(2), 11)} ${pad(r.errors, 14)}`,
         );
       }
       log(
-        `${"".padEnd(53)} ${pad("2 vs 1", 9)} ${pad(result.ratio.toFixed(2) + "x", 8)}${shape.target ? `   (target >= ${shape.target}x)` : ""}`,
+        `${"".padEnd(55)} ${pad("2 vs 1", 9)} ${pad(result.ratio.toFixed(2) + "x", 8)}${shape.target ? `   (target >= ${shape.target}x)` : ""}`,
       );
       log(
-        `${"".padEnd(53)} ${pad("ceiling", 9)} ${pad(result.ceiling.toFixed(2) + "x", 8)}   (${cpus().length} cores / ${perRequest.toFixed(2)} ms CPU per request with 2 processes, load generator's ${result.two.loadCpuMs.toFixed(2)} included, over 1 process's req/s)`,
+        `${"".padEnd(55)} ${pad("ceiling", 9)} ${pad(result.ceiling.toFixed(2) + "x", 8)}   (${cpus().length} cores / ${perRequest.toFixed(2)} ms CPU per request with 2 processes, load generator's ${result.two.loadCpuMs.toFixed(2)} included, over 1 process's req/s)`,
       );
     }
     return results;
