@@ -299,6 +299,7 @@ const schema = z.object({
   METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   ADMIN_TOKEN: z.string().min(16, "at least 16 characters").optional(),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
   ...rateLimitVariables,
   ...corsVariables,
   ...trustedDocumentsVariables,
@@ -392,6 +393,8 @@ export interface Config {
   adminToken: string | undefined;
   /** WEB_CONCURRENCY: API processes sharing the port (`start`, `serve`); 1 is the single process. */
   webConcurrency: number;
+  /** HEAP_GROWTH_PERCENT: how far V8's heap may grow past what survived a full collection (cli/memory-settings.ts); 0 is V8's own choice. */
+  heapGrowthPercent: number;
   rateLimits: RateLimitConfig;
   cors: CorsConfig;
   trustedDocuments: TrustedDocumentsConfig;
@@ -574,6 +577,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
     adminToken: e.ADMIN_TOKEN,
     webConcurrency: e.WEB_CONCURRENCY,
+    heapGrowthPercent: e.HEAP_GROWTH_PERCENT,
     introspection: e.INTROSPECTION ?? (e.NODE_ENV === "production" ? "off" : "on"),
     rateLimits: rateLimitConfig(e, e.NODE_ENV),
     cors: corsConfig(e.CORS_ORIGINS, e.NODE_ENV),

@@ -1,3 +1,5 @@
+// First: it may run the command again with other memory settings before the rest loads.
+import { setHeapGrowth } from "./cli/memory-settings.ts";
 import path from "node:path";
 import { runWorker, serveApi } from "./app.ts";
 import { type ApiProcessJob, forkApiProcesses, isApiProcess, serveAsApiProcess } from "./cli/api-processes.ts";
@@ -53,6 +55,7 @@ async function serveApiProcesses(mode: ServeMode, config: Config, logger: Logger
 
 async function main(command: string | undefined, args: string[]): Promise<void> {
   const config = loadConfig(process.env, command);
+  setHeapGrowth(config.heapGrowthPercent);
   const logger = createLogger(config);
   shutdownOnSignals((message) => logger.info(message));
 
