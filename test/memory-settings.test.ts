@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.ts";
 
 const FIXTURE = "test/fixtures/memory-settings/report.ts";
-const THRESHOLD = "glibc.malloc.mmap_threshold=4194304";
+const THRESHOLD = "glibc.malloc.mmap_threshold=4194304:glibc.malloc.trim_threshold=8388608";
 
 interface Report {
   pid: number;
@@ -31,7 +31,7 @@ function run(env: Record<string, string>): Promise<{ startedAs: number | undefin
 }
 
 describe.runIf(process.platform === "linux")("memory settings at start (cli/memory-settings.ts)", () => {
-  it("runs the command again in place with a fixed mmap threshold, its arguments and Node flags kept", async () => {
+  it("runs the command again in place with fixed mmap and trim thresholds, its arguments and Node flags kept", async () => {
     const { startedAs, report } = await run({});
     expect(report.tunables).toBe(THRESHOLD);
     expect(report.pid).toBe(startedAs);
