@@ -299,7 +299,7 @@ const schema = z.object({
   METRICS_HOST: z.string().min(1).default("127.0.0.1"),
   ADMIN_TOKEN: z.string().min(16, "at least 16 characters").optional(),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
-  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(100),
+  HEAP_GROWTH_PERCENT: z.coerce.number().int().min(0).max(1000).default(150),
   ...rateLimitVariables,
   ...corsVariables,
   ...trustedDocumentsVariables,

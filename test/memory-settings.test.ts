@@ -50,8 +50,8 @@ describe.runIf(process.platform === "linux")("memory settings at start (cli/memo
 });
 
 describe("HEAP_GROWTH_PERCENT", () => {
-  it("lets the heap grow to twice what survived a full collection unless told otherwise; 0 is V8's own choice", () => {
-    expect(loadConfig({}).heapGrowthPercent).toBe(100);
+  it("lets the heap grow to 2.5 times what survived a full collection unless told otherwise; 0 is V8's own choice", () => {
+    expect(loadConfig({}).heapGrowthPercent).toBe(150);
     expect(loadConfig({ HEAP_GROWTH_PERCENT: "0" }).heapGrowthPercent).toBe(0);
     expect(() => loadConfig({ HEAP_GROWTH_PERCENT: "-5" })).toThrow(/HEAP_GROWTH_PERCENT/);
   });

@@ -36,7 +36,7 @@ fixMmapThreshold();
  * HEAP_GROWTH_PERCENT: after each full collection V8 lets the heap grow to (1 + percent/100)
  * times what survived it before collecting again. Left alone, V8 picks up to 4x for a process
  * that allocates fast, and an API answering large lists does: ~80 MB alive held 380 MB of heap.
- * 0 leaves V8's own choice.
+ * 0 leaves V8's own choice; lower factors cost CPU in more full collections (docs/benchmarks.md).
  */
 export function setHeapGrowth(percent: number): void {
   if (percent > 0) v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
