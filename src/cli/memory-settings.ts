@@ -15,7 +15,7 @@ const TRIM_THRESHOLD_BYTES = 2 * MMAP_THRESHOLD_BYTES;
  * glibc raises its mmap threshold to the size of every mapped block freed (up to 32 MiB), so
  * after the first login each 19 MiB argon2 block (auth/password.ts) comes from the arena of one
  * of libuv's four threads, and stays resident there once freed: eight logins added 88 MB of RSS
- * that was never given back (20 MB with a fixed threshold). glibc reads a fixed threshold only
+ * that was never given back (about 30 MB with fixed thresholds). glibc reads a fixed threshold only
  * when a process starts: without one, this command runs again in place (same pid and stdio).
  * A threshold the operator set is kept; other C libraries ignore the variable.
  */
@@ -23,10 +23,10 @@ function fixMmapThreshold(): void {
   if (process.platform !== "linux" || typeof process.execve !== "function") return;
   const tunables = process.env.GLIBC_TUNABLES;
   if (tunables?.includes("glibc.malloc.mmap_threshold") || process.env.MALLOC_MMAP_THRESHOLD_ !== undefined) return;
-  const threshold = `glibc.malloc.mmap_threshold=${MMAP_THRESHOLD_BYTES}:glibc.malloc.trim_threshold=${TRIM_THRESHOLD_BYTES}`;
+  const thresholds = `glibc.malloc.mmap_threshold=${MMAP_THRESHOLD_BYTES}:glibc.malloc.trim_threshold=${TRIM_THRESHOLD_BYTES}`;
   process.execve(process.execPath, [process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
     ...process.env,
-    GLIBC_TUNABLES: tunables ? `${tunables}:${threshold}` : threshold,
+    GLIBC_TUNABLES: tunables ? `${tunables}:${thresholds}` : thresholds,
   });
 }
 
