@@ -57,6 +57,21 @@ export function joinedSql(sql: Sql, model: string, alias: string, joins: readonl
   return { select, from };
 }
 
+/** Per list of joins: each edge with the row's column names for its fields (`author.handle`). */
+const columnNames = new WeakMap<
+  readonly JoinedEdge[],
+  { as: string; fields: readonly string[]; columns: string[] }[]
+>();
+
+function columnsOf(joins: readonly JoinedEdge[]) {
+  let named = columnNames.get(joins);
+  if (!named) {
+    named = joins.map(({ as, fields }) => ({ as, fields, columns: fields.map((field) => `${as}.${field}`) }));
+    columnNames.set(joins, named);
+  }
+  return named;
+}
+
 /**
  * Gathers each joined edge's columns (`author.handle`) into its edge (null when its row was gone).
  * They stay on the row too: deleting properties would turn every row into a slow dictionary object.
@@ -65,9 +80,10 @@ export function attachJoined(row: object, joins: readonly JoinedEdge[]): void {
   if (joins.length === 0) return;
   const columns = row as Record<string, unknown>;
   const edges: Record<string, unknown> = {};
-  for (const edge of joins) {
+  for (const edge of columnsOf(joins)) {
     const joined: Record<string, unknown> = {};
-    for (const field of edge.fields) joined[field] = columns[`${edge.as}.${field}`];
+    for (let index = 0; index < edge.fields.length; index++)
+      joined[edge.fields[index] as string] = columns[edge.columns[index] as string];
     edges[edge.as] = joined.id === null ? null : joined;
   }
   Object.defineProperty(row, JOINED, { value: edges });
