@@ -41,6 +41,31 @@ describe("loader rows read on the pool", () => {
   });
 });
 
+describe("rows built from pg's arrays (data/sql.ts)", () => {
+  it("equal the rows pg builds itself, for any column names, values and nulls", async () => {
+    const sql = createSql(server.db.pool, server.db.prisma);
+    const text = `SELECT u.id, u.handle AS "author.handle", NULL::text AS "author.name", u.created_at AS "createdAt",
+        'x' AS "quo""ted", 1 AS twice, 2 AS twice, 'proto' AS "__proto__", u.post_count AS "constructor"
+      FROM users u ORDER BY u.id LIMIT 2`;
+    const ours = await sql.rows<Record<string, unknown>>(text, []);
+    const { rows: theirs } = await server.db.pool.query<Record<string, unknown>>(text);
+    expect(ours).toHaveLength(2);
+    expect(ours.map((row) => Object.entries(row))).toEqual(theirs.map((row) => Object.entries(row)));
+    for (const row of ours) {
+      // "__proto__" is a column like any other: the row is still a plain object.
+      expect(Object.getPrototypeOf(row)).toBe(Object.prototype);
+      expect(row.createdAt).toBeInstanceOf(Date);
+    }
+    // A second statement with the same column names reads through the same builder, values its own.
+    const descending = text.replace("ORDER BY u.id", "ORDER BY u.id DESC");
+    const { rows: theirsDescending } = await server.db.pool.query<Record<string, unknown>>(descending);
+    expect((await sql.rows<Record<string, unknown>>(descending, [])).map((row) => Object.entries(row))).toEqual(
+      theirsDescending.map((row) => Object.entries(row)),
+    );
+    expect(theirsDescending[0]?.id).not.toEqual(theirs[0]?.id);
+  });
+});
+
 describe("a post read by id", () => {
   it("brings its author: the author costs no statement of its own", async () => {
     const loaders = createLoaders(createSql(server.db.pool, server.db.prisma), null);
