@@ -92,6 +92,8 @@ class RequestLoaders implements Loaders {
   /** Whole user rows this request has read: they answer narrower reads too. */
   #wholeUsers: Map<number, User> | undefined;
   #usersByFields: WeakMap<readonly string[], DataLoader<number, User | null>> | undefined;
+  #lastPage:
+    { spec: object; shape: RowShape | null; window: PageWindow; loader: DataLoader<number, unknown> } | undefined;
 
   constructor(sql: Sql, viewerId: number | null) {
     this.#sql = sql;
@@ -181,6 +183,23 @@ class RequestLoaders implements Loaders {
   }
 
   page<Row>(spec: PageSpec<Row>, window: PageWindow, shape: RowShape | null = null): DataLoader<number, Row[]> {
+    // Asked once per parent shown (100 posts' comments), nearly always as the previous call asked.
+    const last = this.#lastPage;
+    if (
+      last?.spec === spec &&
+      last.shape === shape &&
+      last.window.limit === window.limit &&
+      last.window.inverted === window.inverted &&
+      last.window.afterId === window.afterId &&
+      last.window.beforeId === window.beforeId
+    )
+      return last.loader as DataLoader<number, Row[]>;
+    const loader = this.#pageLoader(spec, window, shape);
+    this.#lastPage = { spec, shape, window, loader };
+    return loader;
+  }
+
+  #pageLoader<Row>(spec: PageSpec<Row>, window: PageWindow, shape: RowShape | null): DataLoader<number, Row[]> {
     const page = `page:${spec.model}.${spec.parentField}`;
     const narrow = shape ? narrowColumns(shape.fields, page, spec.parentField, shape.joins) : null;
     const { limit, inverted, afterId, beforeId } = window;
