@@ -62,20 +62,40 @@ export function connectionOfRows<Row>(
   const trimmed = rows.slice(0, page.expectedSize);
   if (page.inverted) trimmed.reverse();
   const edges = trimmed.map((row) => new LazyCursorEdge(row, encode));
-  const emptyCursor = args.after ?? args.before ?? "";
   return {
     edges,
-    pageInfo: {
-      get startCursor() {
-        return edges[0]?.cursor ?? emptyCursor;
-      },
-      get endCursor() {
-        return edges.at(-1)?.cursor ?? emptyCursor;
-      },
-      hasPreviousPage: page.hasPreviousPage(rows.length),
-      hasNextPage: page.hasNextPage(rows.length),
-    },
+    pageInfo: new LazyPageInfo(
+      edges,
+      args.after ?? args.before ?? "",
+      page.hasPreviousPage(rows.length),
+      page.hasNextPage(rows.length),
+    ),
   };
+}
+
+/** A page's info, its cursors encoded only if read (one is made per parent shown: 100 on a nested page). */
+class LazyPageInfo<Row> {
+  readonly #edges: readonly LazyCursorEdge<Row>[];
+  readonly #emptyCursor: string;
+  readonly hasPreviousPage: boolean;
+  readonly hasNextPage: boolean;
+  constructor(
+    edges: readonly LazyCursorEdge<Row>[],
+    emptyCursor: string,
+    hasPreviousPage: boolean,
+    hasNextPage: boolean,
+  ) {
+    this.#edges = edges;
+    this.#emptyCursor = emptyCursor;
+    this.hasPreviousPage = hasPreviousPage;
+    this.hasNextPage = hasNextPage;
+  }
+  get startCursor(): string {
+    return this.#edges[0]?.cursor ?? this.#emptyCursor;
+  }
+  get endCursor(): string {
+    return this.#edges.at(-1)?.cursor ?? this.#emptyCursor;
+  }
 }
 
 const encodeRowCursor = (row: { id: number }) => encodeIdCursor(row.id);
