@@ -333,6 +333,8 @@ async function loadTagsByPost(sql: Sql, postIds: readonly number[]): Promise<Tag
     [intArray(postIds)],
   );
   const byPost = new Map<number, Tag[]>(postIds.map((id) => [id, []]));
-  for (const { postId, ...tag } of rows) byPost.get(postId)?.push(tag);
+  // A literal per tag, not a rest copy of the row (the generic copy costs more than the 4 stores).
+  for (const row of rows)
+    byPost.get(row.postId)?.push({ id: row.id, slug: row.slug, name: row.name, postCount: row.postCount });
   return postIds.map((id) => byPost.get(id) ?? []);
 }

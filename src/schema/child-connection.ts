@@ -146,8 +146,14 @@ export async function resolveCountedChildConnection<Row extends { id: number }>(
 ) {
   if (selectsNoPage(info))
     return { ...connectionOfRows<Row>([], parsePage(args), args, encodeRowCursor), totalCount: parent.count };
-  const page = await resolveChildConnection(spec, parent.id, args, context, rowShapeSelected(info, CONNECTION_NODES));
-  return { ...page, totalCount: parent.count };
+  const { edges, pageInfo } = await resolveChildConnection(
+    spec,
+    parent.id,
+    args,
+    context,
+    rowShapeSelected(info, CONNECTION_NODES),
+  );
+  return { edges, pageInfo, totalCount: parent.count };
 }
 
 type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer Types> ? Types : never;
