@@ -63,6 +63,9 @@ describe("rows built from pg's arrays (data/sql.ts)", () => {
       theirsDescending.map((row) => Object.entries(row)),
     );
     expect(theirsDescending[0]?.id).not.toEqual(theirs[0]?.id);
+    // Unprepared (a text that changes from call to call): the builder is found by the column names.
+    const unprepared = await sql.rows<Record<string, unknown>>(text, [], { planEachTime: true });
+    expect(unprepared.map((row) => Object.entries(row))).toEqual(theirs.map((row) => Object.entries(row)));
   });
 });
 

@@ -114,8 +114,26 @@ function rowsOn(pool: pg.Pool): Sql["rows"] {
   return async <Row>(text: string, values: readonly unknown[], options?: { planEachTime?: boolean }) => {
     const name = options?.planEachTime ? undefined : statementName(text);
     const result = await pool.query<unknown[]>({ name, text, values: [...values], types, rowMode: "array" });
-    return result.rows.map(rowBuilder(result.fields)) as Row[];
+    return result.rows.map(name ? preparedRowBuilder(text, result.fields) : rowBuilder(result.fields)) as Row[];
   };
+}
+
+// A prepared statement's columns are the same on every call (PostgreSQL refuses to run a cached
+// plan whose result type changed): its builder is found by its text, the names compared, not joined.
+const preparedBuilders = new Map<string, { names: readonly string[]; build: RowBuilder }>();
+
+function preparedRowBuilder(text: string, fields: readonly pg.FieldDef[]): RowBuilder {
+  const known = preparedBuilders.get(text);
+  if (
+    known &&
+    known.names.length === fields.length &&
+    fields.every((field, index) => field.name === known.names[index])
+  )
+    return known.build;
+  const build = rowBuilder(fields);
+  if (known || preparedBuilders.size < MAX_BUILDERS)
+    preparedBuilders.set(text, { names: fields.map((field) => field.name), build });
+  return build;
 }
 
 type RowBuilder = (values: unknown[]) => Record<string, unknown>;
