@@ -223,3 +223,44 @@ describe("rows read for what the operation selects", () => {
     expect(narrowAfter.at(-1)).toBe(false);
   });
 });
+
+// Last in the file: its posts become the newest, which the tests above read comments of.
+describe("page windows in one request", () => {
+  it("gives each page window its own page when one request asks for several, parent after parent", async () => {
+    const { rows: made } = await server.db.pool.query<{ id: number }>(
+      `INSERT INTO users (handle, email, name, password_hash, updated_at)
+       SELECT 'windows' || n, 'windows' || n || '@example.test', 'Windows ' || n, 'x', now() FROM generate_series(1, 2) AS n
+       RETURNING id`,
+    );
+    await server.db.pool.query(
+      `INSERT INTO posts (author_id, title, body, updated_at)
+       SELECT a, 'windows ' || a || '.' || n, 'b', now() FROM unnest($1::int[]) AS a, generate_series(1, 4) AS n`,
+      [made.map((row) => row.id)],
+    );
+    // Aliases alternate windows for each parent: a loader kept for the previous call must not answer the next.
+    const result = await server.execute(
+      `{ users(first: 2, after: "${Buffer.from(`id:${(made[0]?.id ?? 0) - 1}`).toString("base64url")}") { edges { node { handle
+          one: posts(first: 1) { edges { node { title } } pageInfo { hasNextPage } }
+          three: posts(first: 3) { edges { node { title } } pageInfo { hasNextPage } }
+          again: posts(first: 1) { edges { node { title } } pageInfo { hasNextPage } } } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    type Page = { edges: { node: { title: string } }[]; pageInfo: { hasNextPage: boolean } };
+    type Data = { users: { edges: { node: { handle: string; one: Page; three: Page; again: Page } }[] } };
+    const users = (result.data as Data).users.edges.map((edge) => edge.node);
+    expect(users.map((user) => user.handle)).toEqual(["windows1", "windows2"]);
+    const titles = (page: Page) => page.edges.map((edge) => edge.node.title);
+    for (const user of users) {
+      const { rows } = await server.db.pool.query<{ title: string }>(
+        `SELECT p.title FROM posts p JOIN users u ON u.id = p.author_id WHERE u.handle = $1 ORDER BY p.id DESC`,
+        [user.handle],
+      );
+      const truth = rows.map((row) => row.title);
+      expect(truth).toHaveLength(4);
+      expect(titles(user.one)).toEqual(truth.slice(0, 1));
+      expect(titles(user.three)).toEqual(truth.slice(0, 3));
+      expect(titles(user.again)).toEqual(truth.slice(0, 1));
+      expect([user.one, user.three, user.again].map((page) => page.pageInfo.hasNextPage)).toEqual([true, true, true]);
+    }
+  });
+});

@@ -36,6 +36,9 @@ export interface PageWindow {
   inverted: boolean;
 }
 
+const sameWindow = (a: PageWindow, b: PageWindow) =>
+  a.limit === b.limit && a.inverted === b.inverted && a.afterId === b.afterId && a.beforeId === b.beforeId;
+
 /** What rows must hold: their fields (with id), and the edges to read with them. */
 export interface RowShape {
   fields: readonly string[];
@@ -185,14 +188,7 @@ class RequestLoaders implements Loaders {
   page<Row>(spec: PageSpec<Row>, window: PageWindow, shape: RowShape | null = null): DataLoader<number, Row[]> {
     // Asked once per parent shown (100 posts' comments), nearly always as the previous call asked.
     const last = this.#lastPage;
-    if (
-      last?.spec === spec &&
-      last.shape === shape &&
-      last.window.limit === window.limit &&
-      last.window.inverted === window.inverted &&
-      last.window.afterId === window.afterId &&
-      last.window.beforeId === window.beforeId
-    )
+    if (last?.spec === spec && last.shape === shape && sameWindow(last.window, window))
       return last.loader as DataLoader<number, Row[]>;
     const loader = this.#pageLoader(spec, window, shape);
     this.#lastPage = { spec, shape, window, loader };
