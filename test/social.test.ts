@@ -269,6 +269,42 @@ describe("comments", () => {
     expect(counts).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
   });
 
+  it("answers each of many simultaneous posts with its author's count, and links every post to the tags they share", async () => {
+    const writer = await signUpUser(server, "poster");
+    const others = await Promise.all(Array.from({ length: 6 }, (_, i) => signUpUser(server, `coposter${i}`)));
+    const CreatePost = `mutation ($title: String!) { createPost(input: { title: $title, body: "b", tags: ["Shared Now", "shared-later", "Shared Now"] }) {
+      ... on CreatePostPayload { post { id author { handle postCount } } } } }`;
+    const results = await Promise.all([
+      ...Array.from({ length: 12 }, (_, i) =>
+        server.execute(CreatePost, { token: writer.token, variables: { title: `p${i}` } }),
+      ),
+      ...others.map((other, i) => server.execute(CreatePost, { token: other.token, variables: { title: `o${i}` } })),
+    ]);
+    type Created = { post: { id: string; author: { handle: string; postCount: number } } };
+    const created = results.map((result) => {
+      expect(result.errors).toBeUndefined();
+      return (result.data as { createPost: Created }).createPost;
+    });
+    // The writer's posts queue on their row: each sees the count after the ones before it and its own.
+    const counts = created
+      .filter((each) => each.post.author.handle === "poster")
+      .map((each) => each.post.author.postCount)
+      .sort((a, b) => a - b);
+    expect(counts).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    // One tag per slug, made once by whichever post came first, linked to all 18 posts, counted by its trigger.
+    const ids = created.map((each) => Number(Buffer.from(each.post.id, "base64").toString().split(":")[1]));
+    const { rows } = await server.db.pool.query<{ slug: string; name: string; linked: number; post_count: number }>(
+      `SELECT t.slug, t.name, t.post_count, count(l."A")::int AS linked
+       FROM tags t LEFT JOIN "_PostToTag" l ON l."B" = t.id AND l."A" = ANY($1::int[])
+       WHERE t.slug IN ('shared-now', 'shared-later') GROUP BY t.id ORDER BY t.slug`,
+      [ids],
+    );
+    expect(rows).toEqual([
+      { slug: "shared-later", name: "shared-later", linked: 18, post_count: 18 },
+      { slug: "shared-now", name: "Shared Now", linked: 18, post_count: 18 },
+    ]);
+  });
+
   it("rejects an empty comment, an anonymous one, and one on a missing post", async () => {
     const post = await createPost(server, alice.token);
     const empty = await server.execute(AddComment, {

@@ -196,6 +196,12 @@ describe("SQL statements per operation", () => {
     expect(await everyStatementCount(() => server.execute(add, { token: viewer.token }))).toBe(1);
   });
 
+  it("createPost with new and existing tags and its author: 1 statement (the insert answers with the post and its author)", async () => {
+    const create = `mutation { createPost(input: { title: "counted", body: "b", tags: ["counted-new", "counted-new-2"] }) { ... on CreatePostPayload { post { title author { handle postCount } } } } }`;
+    expect(await everyStatementCount(() => server.execute(create, { token: viewer.token }))).toBe(1);
+    expect(await everyStatementCount(() => server.execute(create, { token: viewer.token }))).toBe(1);
+  });
+
   it("two aliases of posts with different first under each user: one statement per alias", async () => {
     const result = await server.execute(TwoAliases, { variables: { users: 50 } });
     expect(result.errors).toBeUndefined();

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
+import { userGone } from "../auth/viewer.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
+import { createPost } from "../data/posts.ts";
 import { badInput, forbidden, notFound } from "../errors.ts";
 import type { PageSpec } from "../data/loaders.ts";
 import type { Post } from "../data/generated/prisma/client.ts";
@@ -227,20 +229,15 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CreatePostInput, required: true, description: "The post." }) },
     resolve: async (_root, args, context) => {
       const input = parseInput(postInput, { ...args.input, tags: args.input.tags ?? [] });
-      const post = await withPrismaErrors(
-        "Post",
-        () =>
-          context.prisma.post.create({
-            data: {
-              title: input.title,
-              body: input.body,
-              author: { connect: { id: context.viewerId as number } },
-              tags: { connectOrCreate: tagConnections(input.tags) },
-            },
-          }),
-        { viewerReferences: ["posts_author_id_fkey", "PostToUser"] },
-      );
-      return { post };
+      const created = await createPost(context.sql, {
+        authorId: context.viewerId as number,
+        title: input.title,
+        body: input.body,
+        tags: input.tags,
+      });
+      if (!created) throw userGone();
+      context.loaders.rememberPost(created.post, created.author);
+      return { post: created.post };
     },
   }),
   updatePost: t.field({
