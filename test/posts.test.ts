@@ -245,43 +245,6 @@ describe("posts", () => {
     });
   });
 
-  it("sets a post's tags to the new list, keeps them when none is given, and counts every tag as SQL does", async () => {
-    const post = await createPost(server, alice.token, { title: "Retagged", tags: ["kept", "dropped"] });
-    const postId = Number(Buffer.from(post.id, "base64").toString().split(":")[1]);
-    const tagsInSql = async () => {
-      const { rows } = await server.db.pool.query<{ slug: string }>(
-        `SELECT t.slug FROM "_PostToTag" l JOIN tags t ON t.id = l."B" WHERE l."A" = $1 ORDER BY t.slug`,
-        [postId],
-      );
-      return rows.map((row) => row.slug);
-    };
-    const update = async (input: { title?: string; tags?: string[] }) => {
-      const result = await server.execute(UpdatePost, {
-        token: alice.token,
-        variables: { input: { id: post.id, ...input } },
-      });
-      expect(result.errors).toBeUndefined();
-      return answered(result.data?.updatePost, "UpdatePostPayload").post.tags.map((tag) => tag.slug);
-    };
-    expect(await update({ tags: ["kept", "Added Now"] })).toEqual(["added-now", "kept"]);
-    expect(await tagsInSql()).toEqual(["added-now", "kept"]);
-    expect(await update({ title: "Retitled" })).toEqual(["added-now", "kept"]);
-    expect(await tagsInSql()).toEqual(["added-now", "kept"]);
-    expect(await update({ tags: [] })).toEqual([]);
-    expect(await tagsInSql()).toEqual([]);
-    // The counters kept by triggers equal the links.
-    const { rows } = await server.db.pool.query<{ slug: string; post_count: number; links: number }>(
-      `SELECT t.slug, t.post_count, (SELECT count(*)::int FROM "_PostToTag" l WHERE l."B" = t.id) AS links
-       FROM tags t WHERE t.slug IN ('kept', 'dropped', 'added-now') ORDER BY t.slug`,
-    );
-    for (const row of rows) expect(row.post_count, row.slug).toBe(row.links);
-    const missing = await server.execute(UpdatePost, {
-      token: alice.token,
-      variables: { input: { id: Buffer.from("Post:987654").toString("base64"), title: "nothing" } },
-    });
-    expect(errorCodes(missing)).toEqual(["NOT_FOUND"]);
-  });
-
   it("forbids anyone but the author to update or delete, and changes nothing", async () => {
     const post = await createPost(server, alice.token, { title: "Mine" });
     const update = await server.execute(UpdatePost, {

@@ -202,16 +202,6 @@ describe("SQL statements per operation", () => {
     expect(await everyStatementCount(() => server.execute(create, { token: viewer.token }))).toBe(1);
   });
 
-  it("updatePost with its tags and author: 1 statement (the update answers with the post and its author)", async () => {
-    const created = await server.execute<{ createPost: { post: { id: string } } }, object>(
-      `mutation { createPost(input: { title: "to edit", body: "b", tags: ["edit-a"] }) { ... on CreatePostPayload { post { id } } } }`,
-      { token: viewer.token },
-    );
-    const id = created.data?.createPost.post.id;
-    const edit = `mutation { updatePost(input: { id: "${id}", title: "edited", tags: ["edit-a", "edit-b"] }) { ... on UpdatePostPayload { post { title author { handle } } } } }`;
-    expect(await everyStatementCount(() => server.execute(edit, { token: viewer.token }))).toBe(1);
-  });
-
   it("two aliases of posts with different first under each user: one statement per alias", async () => {
     const result = await server.execute(TwoAliases, { variables: { users: 50 } });
     expect(result.errors).toBeUndefined();

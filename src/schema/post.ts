@@ -3,7 +3,7 @@ import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { userGone } from "../auth/viewer.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
-import { createPost, updatePost } from "../data/posts.ts";
+import { createPost } from "../data/posts.ts";
 import { badInput, forbidden, notFound } from "../errors.ts";
 import type { PageSpec } from "../data/loaders.ts";
 import type { Post } from "../data/generated/prisma/client.ts";
@@ -169,6 +169,9 @@ const DeletePostInput = builder.inputType("DeletePostInput", {
   fields: (t) => ({ id: t.globalID({ required: true, for: PostRef, description: "The post to delete." }) }),
 });
 
+const tagConnections = (tags: { slug: string; name: string }[]) =>
+  tags.map((tag) => ({ where: { slug: tag.slug }, create: tag }));
+
 /** Loads a post's author, failing with NOT_FOUND or FORBIDDEN unless the viewer wrote it. */
 async function assertAuthor(context: Context, id: number) {
   const post = await context.prisma.post.findUnique({ where: { id }, select: { authorId: true } });
@@ -250,11 +253,18 @@ builder.mutationFields((t) => ({
         body: args.input.body ?? undefined,
         tags: args.input.tags ?? undefined,
       });
-      const updated = await updatePost(context.sql, context.viewerId as number, id, input);
-      if (updated === "gone") throw notFound("Post");
-      if (updated === "not author") throw forbidden("Only the author can change this post");
-      context.loaders.rememberPost(updated.post, updated.author);
-      return { post: updated.post };
+      await assertAuthor(context, id);
+      const post = await withPrismaErrors("Post", () =>
+        context.prisma.post.update({
+          where: { id },
+          data: {
+            title: input.title,
+            body: input.body,
+            ...(input.tags ? { tags: { set: [], connectOrCreate: tagConnections(input.tags) } } : {}),
+          },
+        }),
+      );
+      return { post };
     },
   }),
   deletePost: t.field({
