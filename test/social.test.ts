@@ -149,6 +149,40 @@ describe("likes", () => {
     expect(unlikedAgain.data?.unlikePost.post).toMatchObject({ likeCount: 1, viewerHasLiked: false });
   });
 
+  it("removes a like made while the unlike waited on the post (a double tap queued behind another writer)", async () => {
+    const post = await createPost(server, alice.token);
+    const postId = Number(Buffer.from(post.id, "base64").toString().split(":")[1]);
+    const holder = await server.db.pool.connect();
+    const waiting = async (count: number) => {
+      // Barrier: the like's and then the unlike's statement are both waiting on the post's lock.
+      for (;;) {
+        const { rows } = await server.db.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if ((rows[0]?.n ?? 0) >= count) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT 1 FROM posts WHERE id = $1 FOR NO KEY UPDATE", [postId]);
+      const like = server.execute(LikePost, { token: carol.token, variables: { input: { postId: post.id } } });
+      await waiting(1);
+      const unlike = server.execute(UnlikePost, { token: carol.token, variables: { input: { postId: post.id } } });
+      await waiting(2);
+      await holder.query("COMMIT");
+      expect((await like).data?.likePost.post).toMatchObject({ likeCount: 1, viewerHasLiked: true });
+      expect((await unlike).data?.unlikePost.post).toMatchObject({ likeCount: 0, viewerHasLiked: false });
+    } finally {
+      holder.release();
+    }
+    const { rows } = await server.db.pool.query<{ likes: number; like_count: number }>(
+      `SELECT (SELECT count(*)::int FROM likes WHERE post_id = $1) AS likes, like_count FROM posts WHERE id = $1`,
+      [postId],
+    );
+    expect(rows).toEqual([{ likes: 0, like_count: 0 }]);
+  });
+
   it("answers each of many simultaneous likes and unlikes with the count its own write left", async () => {
     const post = await createPost(server, alice.token);
     const input = { postId: post.id };

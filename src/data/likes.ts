@@ -78,7 +78,12 @@ export async function likePost(sql: Sql, userId: number, postId: number): Promis
  * invalidated). The post after the write, or null if it is gone.
  */
 export async function unlikePost(sql: Sql, userId: number, postId: number): Promise<LikedPost | null> {
-  const rows = await sql.rows<ChangeRow>(unlikeText(sql), [userId, postId]);
+  let rows = await sql.rows<ChangeRow>(unlikeText(sql), [userId, postId]);
+  // The statement's snapshot is taken before it waits for the post's lock: a like committed by the
+  // writer it waited for (a double tap: like, then unlike) is not in it, and nothing was deleted.
+  // Once more, with a snapshot from after that wait. (A like needs no such turn: its insert's
+  // conflict check sees every committed row.)
+  if (rows[0]?.likesChanged === 0) rows = await sql.rows<ChangeRow>(unlikeText(sql), [userId, postId]);
   recordWrite("Like", "deleteMany", { where: { userId, postId } }, { count: rows[0]?.likesChanged ?? 0 });
   return likedPost(rows, -1);
 }
