@@ -21,6 +21,10 @@ export interface NewPost {
   tags: readonly { slug: string; name: string }[];
 }
 
+/** The tags as Prisma's nested `connectOrCreate` names them (a post's create or update, and its write log). */
+export const tagConnections = (tags: readonly { slug: string; name: string }[]) =>
+  tags.map((tag) => ({ where: { slug: tag.slug }, create: tag }));
+
 // The author's row is locked first: their post count read under the lock is the one before this
 // insert's trigger adds 1 (another post of theirs waits), and a deletion of the author waits too,
 // or the post finds them gone. A tag made at the same moment by another post's statement is found
@@ -77,7 +81,7 @@ export async function createPost(sql: Sql, input: NewPost): Promise<CreatedPost 
         title,
         body,
         author: { connect: { id: authorId } },
-        tags: { connectOrCreate: tags.map((tag) => ({ where: { slug: tag.slug }, create: tag })) },
+        tags: { connectOrCreate: tagConnections(tags) },
       },
     },
     post,

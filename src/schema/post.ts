@@ -3,7 +3,7 @@ import { builder } from "./builder.ts";
 import type { Context } from "./context.ts";
 import { userGone } from "../auth/viewer.ts";
 import { withPrismaErrors } from "../data/database-errors.ts";
-import { createPost } from "../data/posts.ts";
+import { createPost, tagConnections } from "../data/posts.ts";
 import { badInput, forbidden, notFound } from "../errors.ts";
 import type { PageSpec } from "../data/loaders.ts";
 import type { Post } from "../data/generated/prisma/client.ts";
@@ -168,9 +168,6 @@ const DeletePostInput = builder.inputType("DeletePostInput", {
   description: "Which of the viewer's posts to delete.",
   fields: (t) => ({ id: t.globalID({ required: true, for: PostRef, description: "The post to delete." }) }),
 });
-
-const tagConnections = (tags: { slug: string; name: string }[]) =>
-  tags.map((tag) => ({ where: { slug: tag.slug }, create: tag }));
 
 /** Loads a post's author, failing with NOT_FOUND or FORBIDDEN unless the viewer wrote it. */
 async function assertAuthor(context: Context, id: number) {
